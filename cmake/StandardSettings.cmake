@@ -1,0 +1,12 @@
+# Compiler settings every project target links privately; third-party code does not.
+add_library(llm_hw_settings INTERFACE)
+target_compile_options(llm_hw_settings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+                                                 -Wno-sign-conversion)
+if(LLM_HW_WARNINGS_AS_ERRORS)
+  target_compile_options(llm_hw_settings INTERFACE -Werror)
+endif()
+if(LLM_HW_SANITIZE)
+  target_compile_options(llm_hw_settings INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                                   -fno-sanitize-recover=undefined)
+  target_link_options(llm_hw_settings INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,60 @@
+#pragma once
+// The recommendation: every candidate assessed and ranked, the best one in a
+// sentence with a ready-to-run command, and what would help when none fits.
+
+#include "llmhw/model/model.hpp"
+#include "llmhw/probe/inventory.hpp"
+#include "llmhw/rules/rules.hpp"
+#include "llmhw/workload/workload.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llmhw::catalog {
+struct Catalog;
+}
+
+namespace llmhw::advice {
+
+struct Cost {
+  std::optional<double> usd_per_hour;
+  std::optional<double> usd_per_million_output_tokens;
+};
+
+struct RankedCandidate {
+  rules::Assessment assessment;
+  Cost cost;
+  std::string command;     ///< ready-to-run engine command line
+};
+
+struct Recommendation {
+  std::string device;
+  std::string framework;
+  std::string quant;
+  std::string summary;     ///< one sentence
+};
+
+/// What hardware to consider.
+struct Inputs {
+  std::vector<probe::Inventory> inventories;   ///< the local probe or --hardware files (one per host)
+  std::vector<std::string> targets;            ///< --target values ("8xh100-sxm", "all"); replace the inventories
+  std::optional<std::string> framework;        ///< --framework
+  std::optional<std::string> quant;            ///< --quant
+  std::optional<std::string> kv_quant;         ///< --kv-quant
+};
+
+struct Advice {
+  model::ModelSpec model;
+  workload::Workload workload;
+  std::vector<RankedCandidate> candidates;     ///< best first
+  std::optional<Recommendation> recommendation;   ///< empty when nothing fits
+  std::vector<std::string> suggestions;        ///< when nothing fits: the smallest change that would
+  std::vector<std::string> warnings;
+};
+
+/// Errors: an unknown target, engine or precision (exit code 2).
+Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload& workload, const Inputs& inputs,
+                         const catalog::Catalog& catalog);
+
+} // namespace llmhw::advice

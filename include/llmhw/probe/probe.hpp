@@ -1,0 +1,34 @@
+#pragma once
+// The probe: the only code that touches the machine. Every read of /sys, /proc
+// and /dev goes through Environment, which knows the root ($LLM_HW_ROOT).
+
+#include "llmhw/probe/inventory.hpp"
+#include "llmhw/util/result.hpp"
+
+#include <optional>
+#include <string>
+
+namespace llmhw::catalog {
+struct Catalog;
+}
+
+namespace llmhw::probe {
+
+/// Where the probe reads the machine from: the live system, or a fixture.
+struct Environment {
+  std::string root = "/";                    ///< $LLM_HW_ROOT: replaces / for sysfs, procfs, /dev
+  std::optional<std::string> topology_xml;   ///< --topology: an hwloc XML instead of the live machine
+  std::optional<std::string> nvml_library;   ///< $LLM_HW_NVML_LIB
+  bool skip_nvml = false;                    ///< $LLM_HW_NO_NVML=1
+  bool measure_bandwidth = false;            ///< probe --measure
+
+  /// Reads LLM_HW_ROOT, LLM_HW_NVML_LIB, LLM_HW_NO_NVML and the visibility
+  /// variables the probe honours from the process environment.
+  static Environment from_process();
+};
+
+/// Detects CPUs, memory, GPUs and TPUs. Fails (exit code 3 at the CLI) only
+/// when no CPU information can be read at all; everything else is a warning.
+Result<Inventory> detect(const Environment& environment, const catalog::Catalog& catalog);
+
+} // namespace llmhw::probe

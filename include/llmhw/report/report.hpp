@@ -1,0 +1,33 @@
+#pragma once
+// Reporters: each document as text (a terminal), JSON (tools) or markdown (CI
+// summaries). Pure functions from values to a complete string.
+
+#include "llmhw/advice/advice.hpp"
+#include "llmhw/catalog/catalog.hpp"
+#include "llmhw/probe/inventory.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace llmhw::report {
+
+enum class Format { text, json, markdown };
+
+struct Style {
+  bool color = false;    ///< ANSI colour: only on a terminal, never with NO_COLOR
+  int width = 100;       ///< terminal columns
+  bool verbose = false;  ///< every finding, assumption and source
+};
+
+nlohmann::json probe_json(const probe::Inventory& inventory);
+nlohmann::json advice_json(const advice::Advice& advice);
+nlohmann::json models_json(const catalog::Catalog& catalog);
+nlohmann::json targets_json(const catalog::Catalog& catalog);
+
+std::string probe(const probe::Inventory& inventory, Format format, const Style& style);
+std::string advice(const advice::Advice& advice, Format format, const Style& style);
+std::string models(const catalog::Catalog& catalog, Format format, const Style& style);
+std::string targets(const catalog::Catalog& catalog, Format format, const Style& style);
+
+} // namespace llmhw::report

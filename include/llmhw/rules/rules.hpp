@@ -1,0 +1,46 @@
+#pragma once
+// The rules engine: small named judgements over one candidate's estimate, each
+// emitting findings with a stable code, a severity and a score contribution.
+
+#include "llmhw/estimate/estimate.hpp"
+
+#include <string>
+#include <vector>
+
+namespace llmhw::rules {
+
+enum class Severity { info, warn, blocker };
+
+std::string to_string(Severity severity);
+
+struct Finding {
+  std::string code;        ///< stable: "KV_CACHE_LIMITS_CONCURRENCY"
+  Severity severity = Severity::info;
+  std::string message;     ///< with the numbers
+  int score_delta = 0;
+};
+
+/// A service-level requirement, its limit and the estimate against it.
+struct Requirement {
+  std::string name;        ///< "max_ttft_ms", "max_tpot_ms", "min_tok_s", "min_throughput", "fits"
+  double limit = 0;
+  double estimate = 0;
+  bool met = false;
+};
+
+enum class Verdict { recommended, viable, not_viable };
+
+std::string to_string(Verdict verdict);
+
+struct Assessment {
+  estimate::Estimate estimate;
+  std::vector<Finding> findings;
+  std::vector<Requirement> requirements;
+  int score = 0;           ///< 0–100
+  Verdict verdict = Verdict::not_viable;
+};
+
+Assessment assess(const estimate::Estimate& estimate, const model::ModelSpec& model,
+                  const workload::Workload& workload, const catalog::Catalog& catalog);
+
+} // namespace llmhw::rules

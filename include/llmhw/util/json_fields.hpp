@@ -1,0 +1,69 @@
+#pragma once
+// Typed, bounds-checked access to JSON documents that come from outside
+// (catalog files, workload files, probe JSON from other hosts). Every failure
+// names the input and the path to the field: "my.json: targets[2].memory_bytes:
+// expected a non-negative integer, got \"80GB\"".
+
+#include "llmhw/util/result.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace llmhw::util {
+
+/// Parses `text` as JSON. Rejects nesting deeper than 64 levels and numbers
+/// that are not finite, so no outside document can exhaust the stack.
+Result<nlohmann::json> parse_json(std::string_view text, const std::string& input);
+
+/// Reads a whole file (at most `max_bytes`) and parses it as JSON.
+Result<nlohmann::json> read_json_file(const std::string& path, std::uint64_t max_bytes = 64ULL << 20);
+
+/// One JSON object and where it sits, for error messages. Accessors throw
+/// InputError; the entry point of each parser catches it and returns the Error.
+class JsonObject {
+public:
+  JsonObject(const nlohmann::json& json, std::string input, std::string path);
+
+  [[nodiscard]] bool has(std::string_view key) const;
+  [[nodiscard]] const std::string& path() const { return m_path; }
+  [[nodiscard]] const nlohmann::json& json() const { return m_json; }
+
+  [[nodiscard]] std::string string(std::string_view key) const;
+  [[nodiscard]] std::optional<std::string> optional_string(std::string_view key) const;
+  [[nodiscard]] double number(std::string_view key) const;
+  [[nodiscard]] std::optional<double> optional_number(std::string_view key) const;
+  /// A non-negative integer no larger than `max`.
+  [[nodiscard]] std::uint64_t count(std::string_view key, std::uint64_t max = UINT64_MAX) const;
+  [[nodiscard]] std::optional<std::uint64_t> optional_count(std::string_view key,
+                                                            std::uint64_t max = UINT64_MAX) const;
+  [[nodiscard]] bool boolean(std::string_view key, bool fallback) const;
+  [[nodiscard]] std::vector<std::string> strings(std::string_view key) const;
+  [[nodiscard]] JsonObject object(std::string_view key) const;
+  [[nodiscard]] std::optional<JsonObject> optional_object(std::string_view key) const;
+  /// The elements of an array of objects; an absent key is an empty array.
+  [[nodiscard]] std::vector<JsonObject> objects(std::string_view key) const;
+
+  /// Fails on any key not in `known` (catches typos in hand-written files).
+  void reject_unknown_keys(std::initializer_list<std::string_view> known) const;
+
+  [[noreturn]] void fail(std::string_view key, const std::string& problem) const;
+
+private:
+  [[nodiscard]] const nlohmann::json* find(std::string_view key) const;
+  [[nodiscard]] std::string field_path(std::string_view key) const;
+
+  const nlohmann::json& m_json;
+  std::string m_input;
+  std::string m_path;
+};
+
+/// The root of a document as a JsonObject; an Error if it is not an object.
+Result<JsonObject> root_object(const nlohmann::json& json, const std::string& input);
+
+} // namespace llmhw::util

@@ -1,0 +1,52 @@
+#pragma once
+// The workload: what requests look like and what users expect of them.
+
+#include "llmhw/util/result.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace llmhw::catalog {
+struct Catalog;
+}
+
+namespace llmhw::workload {
+
+/// Service-level requirements, per user unless named otherwise.
+struct ServiceLevels {
+  std::optional<double> max_ttft_ms;
+  std::optional<double> max_tpot_ms;
+  std::optional<double> min_tok_s;            ///< decode tokens/s per user
+  std::optional<double> min_throughput_tok_s; ///< aggregate output tokens/s
+};
+
+struct Workload {
+  std::string name;                 ///< preset id, file name, or "custom"
+  std::uint64_t prompt_tokens = 0;
+  std::uint64_t output_tokens = 0;
+  std::uint64_t context = 0;        ///< context window to provision per sequence
+  std::uint64_t concurrency = 1;    ///< concurrent sequences
+  bool max_concurrency = false;     ///< --concurrency max: as many as fit (offline batch throughput)
+  ServiceLevels slo;
+};
+
+/// What the command line says; every field overrides the preset or file.
+struct Overrides {
+  std::optional<std::string> workload;   ///< preset id or JSON file
+  std::optional<std::uint64_t> prompt_tokens;
+  std::optional<std::uint64_t> output_tokens;
+  std::optional<std::uint64_t> concurrency;
+  bool max_concurrency = false;
+  std::optional<std::uint64_t> context;
+  ServiceLevels slo;
+};
+
+inline constexpr std::uint64_t k_max_tokens = 10'000'000;      ///< beyond any model's context window
+inline constexpr std::uint64_t k_max_concurrency = 1'000'000;
+
+/// The workload from a preset (default "chat") or file, with overrides applied
+/// and checked: the context must hold prompt + output.
+Result<Workload> resolve(const Overrides& overrides, const catalog::Catalog& catalog);
+
+} // namespace llmhw::workload

@@ -1,0 +1,116 @@
+#include "parse.hpp"
+
+#include <fmt/format.h>
+
+namespace llmhw::catalog::detail {
+namespace {
+
+constexpr std::uint64_t k_max_params = 100'000'000'000'000ULL;   // 100 T
+constexpr std::uint64_t k_max_tokens = 100'000'000ULL;
+
+std::optional<double> positive_number(const util::JsonObject& entry, const char* key)
+{
+  auto value = entry.optional_number(key);
+  if (value && *value <= 0) {
+    entry.fail(key, "must be positive");
+  }
+  return value;
+}
+
+} // namespace
+
+ModelEntry parse_model(const util::JsonObject& entry)
+{
+  entry.reject_unknown_keys({"id", "name", "hf_repo", "ollama", "aliases", "family", "params", "active_params",
+                             "native_quant", "config", "source", "notes"});
+  ModelEntry model;
+  model.id = entry.string("id");
+  check_id(entry, model.id);
+  model.name = entry.string("name");
+  model.hf_repo = entry.optional_string("hf_repo");
+  model.ollama = entry.optional_string("ollama");
+  model.aliases = entry.strings("aliases");
+  model.family = entry.string("family");
+  model.params = entry.count("params", k_max_params);
+  model.active_params = entry.optional_count("active_params", k_max_params).value_or(model.params);
+  if (model.active_params > model.params) {
+    entry.fail("active_params", "exceeds params");
+  }
+  model.native_quant = entry.optional_string("native_quant").value_or("bf16");
+  model.config = entry.object("config").json();
+  model.source = entry.string("source");
+  return model;
+}
+
+EngineSpec parse_engine(const util::JsonObject& entry)
+{
+  entry.reject_unknown_keys({"id", "name", "backends", "min_compute_capability", "quants", "kv_quants",
+                             "architectures", "paged_kv", "prefix_caching", "speculative_decoding",
+                             "gpu_memory_utilization", "multi_node", "source", "notes"});
+  EngineSpec engine;
+  engine.id = entry.string("id");
+  check_id(entry, engine.id);
+  engine.name = entry.string("name");
+  engine.backends = entry.strings("backends");
+  if (engine.backends.empty()) {
+    entry.fail("backends", "missing (which devices does it run on?)");
+  }
+  engine.min_compute_capability = entry.optional_string("min_compute_capability");
+  engine.quants = entry.strings("quants");
+  engine.kv_quants = entry.strings("kv_quants");
+  engine.architectures = entry.strings("architectures");
+  engine.paged_kv = entry.boolean("paged_kv", false);
+  engine.prefix_caching = entry.boolean("prefix_caching", false);
+  engine.speculative_decoding = entry.boolean("speculative_decoding", false);
+  engine.gpu_memory_utilization = entry.optional_number("gpu_memory_utilization");
+  if (engine.gpu_memory_utilization && (*engine.gpu_memory_utilization <= 0 || *engine.gpu_memory_utilization > 1)) {
+    entry.fail("gpu_memory_utilization", "must be in (0, 1]");
+  }
+  engine.multi_node = entry.optional_string("multi_node");
+  engine.source = entry.string("source");
+  return engine;
+}
+
+QuantFormat parse_quant(const util::JsonObject& entry)
+{
+  entry.reject_unknown_keys({"id", "aliases", "bits_per_weight", "compute_precision", "family", "gguf_type",
+                             "source", "notes"});
+  QuantFormat quant;
+  quant.id = entry.string("id");
+  check_id(entry, quant.id);
+  quant.aliases = entry.strings("aliases");
+  quant.bits_per_weight = entry.number("bits_per_weight");
+  if (quant.bits_per_weight <= 0 || quant.bits_per_weight > 64) {
+    entry.fail("bits_per_weight", "must be in (0, 64]");
+  }
+  quant.compute_precision = entry.string("compute_precision");
+  quant.family = entry.string("family");
+  if (auto type = entry.optional_count("gguf_type", 1024)) {
+    quant.gguf_type = static_cast<std::uint32_t>(*type);
+  }
+  quant.source = entry.string("source");
+  return quant;
+}
+
+WorkloadPreset parse_workload(const util::JsonObject& entry)
+{
+  entry.reject_unknown_keys({"id", "description", "prompt_tokens", "output_tokens", "concurrency", "max_ttft_ms",
+                             "max_tpot_ms", "min_tok_s", "source", "notes"});
+  WorkloadPreset preset;
+  preset.id = entry.string("id");
+  check_id(entry, preset.id);
+  preset.description = entry.string("description");
+  preset.prompt_tokens = entry.count("prompt_tokens", k_max_tokens);
+  preset.output_tokens = entry.count("output_tokens", k_max_tokens);
+  preset.concurrency = entry.count("concurrency", 1'000'000);
+  if (preset.prompt_tokens == 0 || preset.output_tokens == 0 || preset.concurrency == 0) {
+    entry.fail("", "prompt_tokens, output_tokens and concurrency must be at least 1");
+  }
+  preset.max_ttft_ms = positive_number(entry, "max_ttft_ms");
+  preset.max_tpot_ms = positive_number(entry, "max_tpot_ms");
+  preset.min_tok_s = positive_number(entry, "min_tok_s");
+  preset.source = entry.string("source");
+  return preset;
+}
+
+} // namespace llmhw::catalog::detail

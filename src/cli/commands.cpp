@@ -1,0 +1,129 @@
+#include "commands.hpp"
+
+#include "terminal.hpp"
+
+#include "llmhw/advice/advice.hpp"
+#include "llmhw/catalog/catalog.hpp"
+#include "llmhw/cli/cli.hpp"
+#include "llmhw/model/model.hpp"
+#include "llmhw/probe/probe.hpp"
+#include "llmhw/report/report.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <iostream>
+
+namespace llmhw::cli {
+namespace {
+
+Result<catalog::Catalog> load_catalog(const Options& options)
+{
+  catalog::CatalogSources sources;
+  sources.files = options.catalog_files;
+  if (const char* directory = std::getenv("LLM_HW_CATALOG_DIR"); directory != nullptr && *directory != '\0') {
+    sources.directory = directory;
+  }
+  return catalog::load(sources);
+}
+
+probe::Environment probe_environment(const Options& options)
+{
+  probe::Environment environment = probe::Environment::from_process();
+  environment.topology_xml = options.topology;
+  environment.measure_bandwidth = options.measure;
+  return environment;
+}
+
+/// Prints a complete document in one write, so no partial output reaches stdout.
+void emit(const std::string& document)
+{
+  std::cout << document << std::flush;
+}
+
+} // namespace
+
+Result<int> run_probe(const Options& options)
+{
+  auto catalog = load_catalog(options);
+  if (!catalog) {
+    return catalog.error();
+  }
+  auto inventory = probe::detect(probe_environment(options), *catalog);
+  if (!inventory) {
+    std::cerr << "llm-hw: error: probe failed: " << inventory.error().message() << "\n";
+    return k_exit_probe_failed;
+  }
+  emit(report::probe(*inventory, output_format(options), terminal_style(options.verbose)));
+  return k_exit_ok;
+}
+
+Result<int> run_advise(const Options& options)
+{
+  auto catalog = load_catalog(options);
+  if (!catalog) {
+    return catalog.error();
+  }
+  if (auto names = check_catalog_names(options, *catalog); !names) {
+    return names.error();
+  }
+  auto overrides = workload_overrides(options);
+  if (!overrides) {
+    return overrides.error();
+  }
+  auto workload = workload::resolve(*overrides, *catalog);
+  if (!workload) {
+    return workload.error();
+  }
+  auto model = model::load(options.model, *catalog);
+  if (!model) {
+    return model.error();
+  }
+
+  advice::Inputs inputs;
+  inputs.targets = options.targets;
+  inputs.framework = options.framework;
+  inputs.quant = options.quant;
+  inputs.kv_quant = options.kv_quant;
+  if (inputs.targets.empty()) {
+    auto inventory = probe::detect(probe_environment(options), *catalog);
+    if (!inventory) {
+      std::cerr << "llm-hw: error: probe failed: " << inventory.error().message() << "\n";
+      return k_exit_probe_failed;
+    }
+    inputs.inventories.push_back(std::move(inventory.value()));
+  }
+  auto advice = advice::recommend(*model, *workload, inputs, *catalog);
+  if (!advice) {
+    return advice.error();
+  }
+  emit(report::advice(*advice, output_format(options), terminal_style(options.verbose)));
+  if (options.command == "check") {
+    const bool met = !advice->candidates.empty() && advice->recommendation &&
+                     advice->candidates.front().assessment.verdict != rules::Verdict::not_viable;
+    return met ? k_exit_ok : k_exit_requirement_not_met;
+  }
+  return k_exit_ok;
+}
+
+Result<int> run_models(const Options& options)
+{
+  auto catalog = load_catalog(options);
+  if (!catalog) {
+    return catalog.error();
+  }
+  emit(report::models(*catalog, output_format(options), terminal_style(options.verbose)));
+  return k_exit_ok;
+}
+
+Result<int> run_targets(const Options& options)
+{
+  auto catalog = load_catalog(options);
+  if (!catalog) {
+    return catalog.error();
+  }
+  emit(report::targets(*catalog, output_format(options), terminal_style(options.verbose)));
+  return k_exit_ok;
+}
+
+} // namespace llmhw::cli

@@ -1,0 +1,6 @@
+#include "llmhw/cli/cli.hpp"
+
+int main(int argc, char** argv)
+{
+  return llmhw::cli::run(argc, argv);
+}

@@ -1,0 +1,54 @@
+#pragma once
+// Internal: everything the command line says, as parsed strings, and the
+// checks that turn them into typed values.
+
+#include "llmhw/report/report.hpp"
+#include "llmhw/workload/workload.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llmhw::catalog {
+struct Catalog;
+}
+
+namespace llmhw::cli {
+
+/// Raw option values, as typed. Numbers stay strings until validated, so that
+/// every bad value gets one message in one form.
+struct Options {
+  std::string command;
+  std::string model = "llama-3.1-8b";
+  std::optional<std::string> quant;
+  std::optional<std::string> kv_quant;
+  std::optional<std::string> workload;
+  std::optional<std::string> prompt_tokens;
+  std::optional<std::string> output_tokens;
+  std::optional<std::string> concurrency;
+  std::optional<std::string> context;
+  std::optional<std::string> max_ttft_ms;
+  std::optional<std::string> max_tpot_ms;
+  std::optional<std::string> min_tok_s;
+  std::optional<std::string> min_throughput;
+  std::optional<std::string> framework;
+  std::vector<std::string> targets;
+  std::vector<std::string> hardware_files;
+  std::vector<std::string> catalog_files;
+  std::optional<std::string> topology;
+  std::string format = "text";
+  bool json = false;
+  bool verbose = false;
+  bool measure = false;
+};
+
+/// The workload overrides the options name, each checked: token counts and
+/// concurrency are positive integers within bounds, times positive and finite.
+Result<workload::Overrides> workload_overrides(const Options& options);
+
+/// --quant, --kv-quant and --framework must name catalog entries.
+Status check_catalog_names(const Options& options, const catalog::Catalog& catalog);
+
+report::Format output_format(const Options& options);
+
+} // namespace llmhw::cli

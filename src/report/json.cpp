@@ -1,0 +1,249 @@
+#include "llmhw/report/report.hpp"
+
+#include "json_util.hpp"
+
+namespace llmhw::report {
+namespace {
+
+using nlohmann::json;
+
+json peak_json(const catalog::PeakTflops& peak)
+{
+  return {{"fp32", optional_json(peak.fp32)}, {"tf32", optional_json(peak.tf32)},
+          {"bf16", optional_json(peak.bf16)}, {"fp16", optional_json(peak.fp16)},
+          {"fp8", optional_json(peak.fp8)},   {"int8", optional_json(peak.int8)},
+          {"int4", optional_json(peak.int4)}, {"fp4", optional_json(peak.fp4)}};
+}
+
+json device_json(const probe::Device& device)
+{
+  json out = {{"id", device.id}, {"kind", catalog::to_string(device.kind)}, {"vendor", device.vendor},
+              {"model", device.model}};
+  if (device.kind == catalog::DeviceKind::cpu) {
+    out["sockets"] = device.sockets;
+    out["cores"] = device.cores;
+    out["threads"] = device.threads;
+    out["numa_nodes"] = device.numa_nodes;
+    out["usable_cores"] = optional_json(device.usable_cores);
+    out["isa"] = device.isa;
+  } else {
+    out["pci"] = device.pci ? json{{"bus_id", device.pci->bus_id},
+                                   {"vendor_id", device.pci->vendor_id},
+                                   {"device_id", device.pci->device_id}}
+                            : json(nullptr);
+    out["uuid"] = optional_json(device.uuid);
+    out["compute_capability"] = optional_json(device.compute_capability);
+    out["architecture"] = optional_json(device.architecture);
+    out["driver_version"] = optional_json(device.driver_version);
+    out["cuda_version"] = optional_json(device.cuda_version);
+    out["numa_node"] = optional_json(device.numa_node);
+    out["power_limit_watts"] = optional_json(device.power_limit_watts);
+    out["mig_profile"] = optional_json(device.mig_profile);
+    out["nvlink_links"] = optional_json(device.nvlink_links);
+    out["chips"] = device.chips;
+    out["catalog_id"] = optional_json(device.catalog_id);
+  }
+  out["memory_bytes"] = device.memory_bytes;
+  out["memory_free_bytes"] = optional_json(device.memory_free_bytes);
+  out["memory_bandwidth_bytes_s"] = optional_json(device.memory_bandwidth_bytes_s);
+  out["unified_memory"] = device.unified_memory;
+  out["peak_tflops"] = peak_json(device.peak_tflops);
+  out["sources"] = device.sources;
+  out["field_sources"] = device.field_sources;
+  return out;
+}
+
+json candidate_json(const advice::RankedCandidate& ranked)
+{
+  const rules::Assessment& assessment = ranked.assessment;
+  const estimate::Estimate& estimate = assessment.estimate;
+  const estimate::Candidate& candidate = estimate.candidate;
+  const estimate::MemoryPlan& memory = estimate.memory;
+  const estimate::Performance& performance = estimate.performance;
+
+  json requirements = json::array();
+  for (const rules::Requirement& requirement : assessment.requirements) {
+    requirements.push_back({{"name", requirement.name}, {"limit", requirement.limit},
+                            {"estimate", requirement.estimate}, {"met", requirement.met}});
+  }
+  json reasons = json::array();
+  for (const rules::Finding& finding : assessment.findings) {
+    reasons.push_back({{"code", finding.code}, {"severity", rules::to_string(finding.severity)},
+                       {"message", finding.message}});
+  }
+  return {
+      {"device", candidate.device},
+      {"kind", catalog::to_string(candidate.hardware.kind)},
+      {"name", candidate.name},
+      {"host", candidate.host.empty() ? json(nullptr) : json(candidate.host)},
+      {"count", candidate.count},
+      {"framework", candidate.engine},
+      {"quant", candidate.quant},
+      {"kv_quant", candidate.kv_quant},
+      {"fits", memory.fits},
+      {"score", assessment.score},
+      {"verdict", rules::to_string(assessment.verdict)},
+      {"concurrency", estimate.concurrency},
+      {"memory",
+       {{"usable_bytes", memory.usable_bytes},
+        {"weights_bytes", memory.weights_bytes},
+        {"kv_cache_bytes", memory.kv_cache_bytes},
+        {"activation_bytes", memory.activation_bytes},
+        {"overhead_bytes", memory.overhead_bytes},
+        {"headroom_bytes", memory.headroom_bytes},
+        {"max_concurrency", memory.max_concurrency},
+        {"max_context", memory.max_context},
+        {"gpu_layers", optional_json(memory.gpu_layers)},
+        {"total_layers", memory.total_layers}}},
+      {"performance",
+       {{"prefill_tok_s", performance.prefill_tok_s},
+        {"ttft_ms", performance.ttft_ms},
+        {"tpot_ms", performance.tpot_ms},
+        {"decode_tok_s_per_user", performance.decode_tok_s_per_user},
+        {"decode_tok_s_aggregate", performance.decode_tok_s_aggregate},
+        {"bound", performance.bound}}},
+      {"requirements", requirements},
+      {"reasons", reasons},
+      {"assumptions", estimate.assumptions},
+      {"cost",
+       {{"usd_per_hour", optional_json(ranked.cost.usd_per_hour)},
+        {"usd_per_million_output_tokens", optional_json(ranked.cost.usd_per_million_output_tokens)}}},
+      {"command", ranked.command},
+  };
+}
+
+} // namespace
+
+json probe_json(const probe::Inventory& inventory)
+{
+  json devices = json::array();
+  for (const probe::Device& device : inventory.devices) {
+    devices.push_back(device_json(device));
+  }
+  return {
+      {"schema", "llm-hw/probe/v1"},
+      {"host",
+       {{"hostname", inventory.host.hostname},
+        {"os", inventory.host.os},
+        {"kernel", inventory.host.kernel},
+        {"virtualized", inventory.host.virtualized},
+        {"hypervisor", optional_json(inventory.host.hypervisor)}}},
+      {"memory",
+       {{"total_bytes", inventory.memory.total_bytes},
+        {"available_bytes", inventory.memory.available_bytes},
+        {"cgroup_limit_bytes", optional_json(inventory.memory.cgroup_limit_bytes)}}},
+      {"devices", devices},
+      {"warnings", inventory.warnings},
+  };
+}
+
+json advice_json(const advice::Advice& advice)
+{
+  const model::ModelSpec& model = advice.model;
+  const workload::Workload& workload = advice.workload;
+  json candidates = json::array();
+  for (const advice::RankedCandidate& ranked : advice.candidates) {
+    candidates.push_back(candidate_json(ranked));
+  }
+  json recommendation = nullptr;
+  if (advice.recommendation) {
+    recommendation = {{"device", advice.recommendation->device},
+                      {"framework", advice.recommendation->framework},
+                      {"quant", advice.recommendation->quant},
+                      {"summary", advice.recommendation->summary}};
+  }
+  const std::uint64_t kv_per_token = model::kv_bytes_per_token(model.arch, 2.0);
+  return {
+      {"schema", "llm-hw/advice/v1"},
+      {"model",
+       {{"name", model.name},
+        {"id", optional_json(model.catalog_id)},
+        {"source", model::to_string(model.source)},
+        {"path", optional_json(model.path)},
+        {"family", model.arch.family},
+        {"params", model.params},
+        {"active_params", model.active_params},
+        {"quant", advice.candidates.empty() ? model.native_quant : advice.candidates.front().assessment.estimate.candidate.quant},
+        {"weight_bytes", advice.candidates.empty() ? json(nullptr)
+                                                    : json(advice.candidates.front().assessment.estimate.memory.weights_bytes)},
+        {"kv_bytes_per_token", kv_per_token},
+        {"max_context", model.arch.max_context},
+        {"assumptions", model.assumptions}}},
+      {"workload",
+       {{"name", workload.name},
+        {"prompt_tokens", workload.prompt_tokens},
+        {"output_tokens", workload.output_tokens},
+        {"context", workload.context},
+        {"concurrency", workload.max_concurrency ? json("max") : json(workload.concurrency)},
+        {"max_ttft_ms", optional_json(workload.slo.max_ttft_ms)},
+        {"max_tpot_ms", optional_json(workload.slo.max_tpot_ms)},
+        {"min_tok_s", optional_json(workload.slo.min_tok_s)},
+        {"min_throughput", optional_json(workload.slo.min_throughput_tok_s)}}},
+      {"candidates", candidates},
+      {"recommendation", recommendation},
+      {"suggestions", advice.suggestions},
+      {"warnings", advice.warnings},
+  };
+}
+
+json models_json(const catalog::Catalog& catalog)
+{
+  json models = json::array();
+  for (const catalog::ModelEntry& entry : catalog.models) {
+    models.push_back({{"id", entry.id},
+                      {"name", entry.name},
+                      {"aliases", entry.aliases},
+                      {"hf_repo", optional_json(entry.hf_repo)},
+                      {"ollama", optional_json(entry.ollama)},
+                      {"family", entry.family},
+                      {"params", entry.params},
+                      {"active_params", entry.active_params},
+                      {"native_quant", entry.native_quant},
+                      {"source", entry.source}});
+  }
+  return {{"schema", "llm-hw/models/v1"}, {"models", models}};
+}
+
+json targets_json(const catalog::Catalog& catalog)
+{
+  json targets = json::array();
+  for (const catalog::HardwareSpec& spec : catalog.hardware) {
+    targets.push_back({{"id", spec.id},
+                       {"name", spec.name},
+                       {"kind", catalog::to_string(spec.kind)},
+                       {"vendor", spec.vendor},
+                       {"aliases", spec.aliases},
+                       {"count", 1},
+                       {"device", spec.id},
+                       {"memory_bytes", spec.memory_bytes},
+                       {"memory_bandwidth_bytes_s", spec.memory_bandwidth_bytes_s},
+                       {"peak_tflops", peak_json(spec.peak_tflops)},
+                       {"price_usd_per_hour", nullptr},
+                       {"source", spec.source}});
+  }
+  for (const catalog::SystemSpec& system : catalog.systems) {
+    const catalog::HardwareSpec* device = catalog.find_hardware(system.device);
+    targets.push_back({{"id", system.id},
+                       {"name", system.name},
+                       {"kind", system.kind},
+                       {"vendor", device ? json(device->vendor) : json(nullptr)},
+                       {"aliases", system.aliases},
+                       {"count", system.count},
+                       {"device", system.device},
+                       {"memory_bytes", device ? json(device->memory_bytes * system.count) : json(nullptr)},
+                       {"memory_bandwidth_bytes_s",
+                        device ? json(device->memory_bandwidth_bytes_s * system.count) : json(nullptr)},
+                       {"peak_tflops", device ? peak_json(device->peak_tflops) : json(nullptr)},
+                       {"price_usd_per_hour", optional_json(system.price_usd_per_hour)},
+                       {"source", system.source}});
+  }
+  return {{"schema", "llm-hw/targets/v1"}, {"targets", targets}};
+}
+
+std::string dump(const nlohmann::json& document)
+{
+  // Device names from drivers may hold invalid UTF-8: replace, never throw.
+  return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+} // namespace llmhw::report

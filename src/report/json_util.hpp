@@ -1,0 +1,19 @@
+#pragma once
+// Internal: optional values become JSON null; the one way documents are printed.
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+namespace llmhw::report {
+
+template <typename T>
+nlohmann::json optional_json(const std::optional<T>& value)
+{
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+/// Pretty-printed, invalid UTF-8 replaced, one trailing newline.
+std::string dump(const nlohmann::json& document);
+
+} // namespace llmhw::report

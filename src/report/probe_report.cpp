@@ -1,0 +1,83 @@
+// `llm-hw probe` as text, markdown or JSON.
+#include "llmhw/report/report.hpp"
+
+#include "json_util.hpp"
+#include "style.hpp"
+#include "table.hpp"
+
+#include "llmhw/util/text.hpp"
+#include "llmhw/util/units.hpp"
+
+#include <fmt/format.h>
+
+namespace llmhw::report {
+namespace {
+
+detail::Table device_table(const probe::Inventory& inventory)
+{
+  detail::Table table({{"ID"}, {"KIND"}, {"MODEL", false, true}, {"MEMORY", true}, {"BANDWIDTH", true},
+                       {"BF16 TFLOPS", true}, {"SOURCE", false, true}});
+  for (const probe::Device& device : inventory.devices) {
+    const std::string bandwidth =
+        device.memory_bandwidth_bytes_s ? units::format_bandwidth(*device.memory_bandwidth_bytes_s) : "?";
+    const std::string tflops = device.peak_tflops.bf16 ? fmt::format("{:.0f}", *device.peak_tflops.bf16) : "?";
+    table.add_row({device.id, catalog::to_string(device.kind), device.model.empty() ? "?" : device.model,
+                   units::format_bytes(device.memory_bytes), bandwidth, tflops, util::join(device.sources, "+")});
+  }
+  return table;
+}
+
+std::string host_line(const probe::Inventory& inventory)
+{
+  const probe::Host& host = inventory.host;
+  std::string line = fmt::format("{} · {} · kernel {}", host.hostname.empty() ? "?" : host.hostname,
+                                 host.os.empty() ? "?" : host.os, host.kernel.empty() ? "?" : host.kernel);
+  if (host.virtualized) {
+    line += fmt::format(" · virtual machine{}", host.hypervisor ? " (" + *host.hypervisor + ")" : "");
+  }
+  line += fmt::format("\nmemory {} total, {} available", units::format_bytes(inventory.memory.total_bytes),
+                      units::format_bytes(inventory.memory.available_bytes));
+  if (inventory.memory.cgroup_limit_bytes) {
+    line += fmt::format(", cgroup limit {}", units::format_bytes(*inventory.memory.cgroup_limit_bytes));
+  }
+  return line + "\n";
+}
+
+std::string field_sources(const probe::Inventory& inventory)
+{
+  std::string out;
+  for (const probe::Device& device : inventory.devices) {
+    for (const auto& [field, source] : device.field_sources) {
+      out += fmt::format("  {}.{}: {}\n", device.id, field, source);
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+std::string probe(const probe::Inventory& inventory, Format format, const Style& style)
+{
+  if (format == Format::json) {
+    return dump(probe_json(inventory));
+  }
+  const detail::Table table = device_table(inventory);
+  if (format == Format::markdown) {
+    std::string out = "### llm-hw probe\n\n" + table.markdown();
+    for (const std::string& warning : inventory.warnings) {
+      out += fmt::format("\n> warning: {}\n", detail::markdown_cell(warning));
+    }
+    return out;
+  }
+  const detail::Palette colors = detail::palette(style);
+  std::string out = host_line(inventory) + "\n" + table.text(style.width, colors.bold, colors.reset);
+  if (style.verbose) {
+    out += "\nsources:\n" + field_sources(inventory);
+  }
+  for (const std::string& warning : inventory.warnings) {
+    out += fmt::format("{}warning:{} {}\n", colors.yellow, colors.reset, warning);
+  }
+  return out;
+}
+
+} // namespace llmhw::report

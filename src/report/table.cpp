@@ -1,0 +1,127 @@
+#include "table.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace llmhw::report::detail {
+
+std::size_t display_width(const std::string& text)
+{
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::string truncate(const std::string& text, std::size_t width)
+{
+  if (display_width(text) <= width) {
+    return text;
+  }
+  if (width == 0) {
+    return "";
+  }
+  std::string cut;
+  std::size_t columns = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool starts_code_point = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    if (starts_code_point && ++columns > width - 1) {
+      break;
+    }
+    cut += text[i];
+  }
+  return cut + "…";
+}
+
+std::string markdown_cell(const std::string& text)
+{
+  std::string cell;
+  for (const char c : text) {
+    if (c == '|') {
+      cell += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      cell += ' ';
+    } else {
+      cell += c;
+    }
+  }
+  return cell;
+}
+
+void Table::add_row(std::vector<std::string> cells)
+{
+  cells.resize(m_columns.size());
+  m_rows.push_back(std::move(cells));
+}
+
+std::string Table::text(int width, const std::string& header_style, const std::string& reset) const
+{
+  const std::size_t n = m_columns.size();
+  std::vector<std::size_t> widths(n);
+  for (std::size_t c = 0; c < n; ++c) {
+    widths[c] = display_width(m_columns[c].header);
+    for (const auto& row : m_rows) {
+      widths[c] = std::max(widths[c], display_width(row[c]));
+    }
+  }
+  // Shrink the widest shrinkable column until the table fits (or it reaches its header's width).
+  const auto total = [&] { return std::accumulate(widths.begin(), widths.end(), std::size_t{0}) + 2 * (n - 1); };
+  while (width > 0 && total() > static_cast<std::size_t>(width)) {
+    std::size_t widest = n;
+    for (std::size_t c = 0; c < n; ++c) {
+      if (m_columns[c].shrinkable && widths[c] > std::max<std::size_t>(8, display_width(m_columns[c].header)) &&
+          (widest == n || widths[c] > widths[widest])) {
+        widest = c;
+      }
+    }
+    if (widest == n) {
+      break;
+    }
+    --widths[widest];
+  }
+
+  const auto render = [&](const std::vector<std::string>& cells) {
+    std::string line;
+    for (std::size_t c = 0; c < n; ++c) {
+      const std::string cell = truncate(cells[c], widths[c]);
+      const std::string pad(widths[c] - display_width(cell), ' ');
+      const bool last = c + 1 == n;
+      line += m_columns[c].right_aligned ? pad + cell : (last ? cell : cell + pad);
+      if (!last) {
+        line += "  ";
+      }
+    }
+    return line + "\n";
+  };
+
+  std::vector<std::string> headers;
+  for (const Column& column : m_columns) {
+    headers.push_back(column.header);
+  }
+  std::string header_line = render(headers);
+  header_line.pop_back();
+  std::string out = header_style + header_line + reset + "\n";
+  for (const auto& row : m_rows) {
+    out += render(row);
+  }
+  return out;
+}
+
+std::string Table::markdown() const
+{
+  std::string out = "|";
+  std::string rule = "|";
+  for (const Column& column : m_columns) {
+    out += " " + markdown_cell(column.header) + " |";
+    rule += column.right_aligned ? " ---: |" : " --- |";
+  }
+  out += "\n" + rule + "\n";
+  for (const auto& row : m_rows) {
+    out += "|";
+    for (const std::string& cell : row) {
+      out += " " + markdown_cell(cell) + " |";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+} // namespace llmhw::report::detail

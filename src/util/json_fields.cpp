@@ -1,0 +1,308 @@
+#include "llmhw/util/json_fields.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <iterator>
+
+namespace llmhw::util {
+namespace {
+
+constexpr int k_max_depth = 64;
+
+/// Nesting depth of `text`, counting brackets outside strings, stopping early
+/// once it passes `limit`.
+int nesting_depth(std::string_view text, int limit)
+{
+  int depth = 0;
+  int deepest = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > limit) {
+        return deepest;
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+std::string describe(const nlohmann::json& value)
+{
+  std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (text.size() > 40) {
+    text = text.substr(0, 37) + "...";
+  }
+  return text;
+}
+
+/// Rejects non-finite numbers anywhere in the document.
+bool all_numbers_finite(const nlohmann::json& json)
+{
+  if (json.is_number_float()) {
+    return std::isfinite(json.get<double>());
+  }
+  if (json.is_structured()) {
+    return std::all_of(json.begin(), json.end(), [](const nlohmann::json& item) { return all_numbers_finite(item); });
+  }
+  return true;
+}
+
+} // namespace
+
+Result<nlohmann::json> parse_json(std::string_view text, const std::string& input)
+{
+  if (nesting_depth(text, k_max_depth) > k_max_depth) {
+    return Error{input, fmt::format("JSON nested deeper than {} levels", k_max_depth)};
+  }
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& error) {
+    std::string what = error.what();
+    const auto reason = what.find("error: ");
+    if (reason != std::string::npos) {
+      what = what.substr(reason + 7);
+    }
+    return Error{input, fmt::format("not valid JSON at byte {}: {}", error.byte, what)};
+  } catch (const nlohmann::json::out_of_range&) {
+    return Error{input, "JSON number out of range (not finite)"};
+  }
+  if (!all_numbers_finite(json)) {
+    return Error{input, "JSON number out of range (not finite)"};
+  }
+  return json;
+}
+
+Result<nlohmann::json> read_json_file(const std::string& path, std::uint64_t max_bytes)
+{
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return Error{path, "cannot open file"};
+  }
+  std::string text;
+  char buffer[1 << 16];
+  while (file.read(buffer, sizeof buffer) || file.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(file.gcount()));
+    if (text.size() > max_bytes) {
+      return Error{path, fmt::format("file larger than {} bytes", max_bytes)};
+    }
+  }
+  if (file.bad()) {
+    return Error{path, "read error"};
+  }
+  return parse_json(text, path);
+}
+
+JsonObject::JsonObject(const nlohmann::json& json, std::string input, std::string path)
+    : m_json(json), m_input(std::move(input)), m_path(std::move(path))
+{
+}
+
+const nlohmann::json* JsonObject::find(std::string_view key) const
+{
+  const auto it = m_json.find(key);
+  if (it == m_json.end() || it->is_null()) {
+    return nullptr;
+  }
+  return &*it;
+}
+
+std::string JsonObject::field_path(std::string_view key) const
+{
+  return m_path.empty() ? std::string(key) : fmt::format("{}.{}", m_path, key);
+}
+
+void JsonObject::fail(std::string_view key, const std::string& problem) const
+{
+  const std::string where = key.empty() ? m_path : field_path(key);
+  throw InputError{Error{m_input, where.empty() ? problem : fmt::format("{}: {}", where, problem)}};
+}
+
+bool JsonObject::has(std::string_view key) const { return find(key) != nullptr; }
+
+std::string JsonObject::string(std::string_view key) const
+{
+  auto value = optional_string(key);
+  if (!value) {
+    fail(key, "missing (expected a string)");
+  }
+  return *value;
+}
+
+std::optional<std::string> JsonObject::optional_string(std::string_view key) const
+{
+  const nlohmann::json* value = find(key);
+  if (value == nullptr) {
+    return std::nullopt;
+  }
+  if (!value->is_string()) {
+    fail(key, fmt::format("expected a string, got {}", describe(*value)));
+  }
+  return value->get<std::string>();
+}
+
+double JsonObject::number(std::string_view key) const
+{
+  auto value = optional_number(key);
+  if (!value) {
+    fail(key, "missing (expected a number)");
+  }
+  return *value;
+}
+
+std::optional<double> JsonObject::optional_number(std::string_view key) const
+{
+  const nlohmann::json* value = find(key);
+  if (value == nullptr) {
+    return std::nullopt;
+  }
+  if (!value->is_number()) {
+    fail(key, fmt::format("expected a number, got {}", describe(*value)));
+  }
+  const double number = value->get<double>();
+  if (!std::isfinite(number)) {
+    fail(key, "expected a finite number");
+  }
+  return number;
+}
+
+std::uint64_t JsonObject::count(std::string_view key, std::uint64_t max) const
+{
+  auto value = optional_count(key, max);
+  if (!value) {
+    fail(key, "missing (expected a non-negative integer)");
+  }
+  return *value;
+}
+
+std::optional<std::uint64_t> JsonObject::optional_count(std::string_view key, std::uint64_t max) const
+{
+  const nlohmann::json* value = find(key);
+  if (value == nullptr) {
+    return std::nullopt;
+  }
+  std::uint64_t count = 0;
+  if (value->is_number_unsigned()) {
+    count = value->get<std::uint64_t>();
+  } else if (value->is_number_float() && value->get<double>() >= 0 && value->get<double>() < 1.8e19 &&
+             std::floor(value->get<double>()) == value->get<double>()) {
+    count = static_cast<std::uint64_t>(value->get<double>());   // 8.5e10 written in exponent form
+  } else {
+    fail(key, fmt::format("expected a non-negative integer, got {}", describe(*value)));
+  }
+  if (count > max) {
+    fail(key, fmt::format("{} is larger than the limit {}", count, max));
+  }
+  return count;
+}
+
+bool JsonObject::boolean(std::string_view key, bool fallback) const
+{
+  const nlohmann::json* value = find(key);
+  if (value == nullptr) {
+    return fallback;
+  }
+  if (!value->is_boolean()) {
+    fail(key, fmt::format("expected true or false, got {}", describe(*value)));
+  }
+  return value->get<bool>();
+}
+
+std::vector<std::string> JsonObject::strings(std::string_view key) const
+{
+  std::vector<std::string> values;
+  const nlohmann::json* array = find(key);
+  if (array == nullptr) {
+    return values;
+  }
+  if (!array->is_array()) {
+    fail(key, fmt::format("expected an array of strings, got {}", describe(*array)));
+  }
+  for (const nlohmann::json& item : *array) {
+    if (!item.is_string()) {
+      fail(key, fmt::format("expected an array of strings, found {}", describe(item)));
+    }
+    values.push_back(item.get<std::string>());
+  }
+  return values;
+}
+
+JsonObject JsonObject::object(std::string_view key) const
+{
+  auto value = optional_object(key);
+  if (!value) {
+    fail(key, "missing (expected an object)");
+  }
+  return *value;
+}
+
+std::optional<JsonObject> JsonObject::optional_object(std::string_view key) const
+{
+  const nlohmann::json* value = find(key);
+  if (value == nullptr) {
+    return std::nullopt;
+  }
+  if (!value->is_object()) {
+    fail(key, fmt::format("expected an object, got {}", describe(*value)));
+  }
+  return JsonObject(*value, m_input, field_path(key));
+}
+
+std::vector<JsonObject> JsonObject::objects(std::string_view key) const
+{
+  std::vector<JsonObject> values;
+  const nlohmann::json* array = find(key);
+  if (array == nullptr) {
+    return values;
+  }
+  if (!array->is_array()) {
+    fail(key, fmt::format("expected an array, got {}", describe(*array)));
+  }
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const nlohmann::json& item = (*array)[i];
+    const std::string item_path = fmt::format("{}[{}]", field_path(key), i);
+    if (!item.is_object()) {
+      throw InputError{Error{m_input, fmt::format("{}: expected an object, got {}", item_path, describe(item))}};
+    }
+    values.emplace_back(item, m_input, item_path);
+  }
+  return values;
+}
+
+void JsonObject::reject_unknown_keys(std::initializer_list<std::string_view> known) const
+{
+  for (const auto& [key, value] : m_json.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      fail("", fmt::format("unknown field '{}'", key));
+    }
+  }
+}
+
+Result<JsonObject> root_object(const nlohmann::json& json, const std::string& input)
+{
+  if (!json.is_object()) {
+    return Error{input, "expected a JSON object at the top level"};
+  }
+  return JsonObject(json, input, "");
+}
+
+} // namespace llmhw::util
