@@ -2,7 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <regex>
+#include <algorithm>
+#include <cctype>
 
 namespace llmhw::catalog::detail {
 namespace {
@@ -58,8 +59,13 @@ CpuSpec parse_cpu(const util::JsonObject& object)
 
 void check_id(const util::JsonObject& entry, const std::string& id)
 {
-  static const std::regex pattern("[a-z0-9][a-z0-9._+-]*");
-  if (!std::regex_match(id, pattern)) {
+  const auto id_char = [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+           c == '.' || c == '_' || c == '+' || c == '-';
+  };
+  const bool valid = !id.empty() && std::isalnum(static_cast<unsigned char>(id.front())) &&
+                     std::all_of(id.begin(), id.end(), id_char);
+  if (!valid) {
     entry.fail("id", fmt::format("'{}' is not a valid id (lower-case letters, digits, '.', '_', '+', '-')", id));
   }
 }
@@ -83,9 +89,11 @@ HardwareSpec parse_hardware(const util::JsonObject& entry)
   spec.kind = *parsed_kind;
   spec.aliases = entry.strings("aliases");
   spec.pci_ids = entry.strings("pci_ids");
-  static const std::regex pci_pattern("[0-9a-f]{4}:[0-9a-f]{4}");
+  const auto lower_hex = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f'); };
   for (const std::string& pci_id : spec.pci_ids) {
-    if (!std::regex_match(pci_id, pci_pattern)) {
+    const bool valid = pci_id.size() == 9 && pci_id[4] == ':' && std::all_of(pci_id.begin(), pci_id.begin() + 4, lower_hex) &&
+                       std::all_of(pci_id.begin() + 5, pci_id.end(), lower_hex);
+    if (!valid) {
       entry.fail("pci_ids", fmt::format("'{}' is not a lower-case vendor:device pair like 10de:2330", pci_id));
     }
   }

@@ -137,6 +137,21 @@ TEST_CASE("a bad user entry is an error naming the file, the entry and the field
     REQUIRE_FALSE(catalog.ok());
     CHECK_THAT(catalog.error().message(), Catch::Contains("unknown field 'gpus'"));
   }
+  SECTION("an id with spaces or capitals")
+  {
+    const std::string file = dir.write("id.json", R"({"hardware": [)" + gpu_entry("My GPU") + "]}");
+    auto catalog = llmhw::catalog::load(CatalogSources{{file}, std::nullopt});
+    REQUIRE_FALSE(catalog.ok());
+    CHECK_THAT(catalog.error().message(), Catch::Contains("hardware[0].id: 'My GPU' is not a valid id"));
+  }
+  SECTION("a malformed PCI id")
+  {
+    const std::string file =
+        dir.write("pci.json", R"({"hardware": [)" + gpu_entry("p", R"(, "pci_ids": ["10DE:2330"])") + "]}");
+    auto catalog = llmhw::catalog::load(CatalogSources{{file}, std::nullopt});
+    REQUIRE_FALSE(catalog.ok());
+    CHECK_THAT(catalog.error().message(), Catch::Contains("'10DE:2330' is not a lower-case vendor:device pair"));
+  }
   SECTION("a file that does not exist")
   {
     auto catalog = llmhw::catalog::load(CatalogSources{{(dir.path() / "missing.json").string()}, std::nullopt});
