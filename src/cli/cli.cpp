@@ -1,29 +1,20 @@
 #include "llmhw/cli/cli.hpp"
 
+#include "app.hpp"
 #include "commands.hpp"
+#include "generate.hpp"
 #include "options.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <hwloc.h>
 
 #include <algorithm>
 #include <exception>
 #include <iostream>
-
-#ifndef LLM_HW_VERSION
-#define LLM_HW_VERSION "unknown"
-#endif
+#include <memory>
 
 namespace llmhw::cli {
 namespace {
-
-std::string version_text()
-{
-  return fmt::format("llm-hw {}\nbackends: hwloc {}, NVML (dlopen at run time), AMD SMI (dlopen at run time), "
-                     "sysfs (AMD, Intel, Google TPU)",
-                     LLM_HW_VERSION, HWLOC_VERSION);
-}
 
 /// One line, whatever the message holds.
 void print_error(const std::string& message)
@@ -33,117 +24,38 @@ void print_error(const std::string& message)
   std::cerr << "llm-hw: error: " << line << "\n";
 }
 
-void add_output_options(CLI::App& command, Options& options)
-{
-  command.add_option("--format", options.format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "markdown"}))
-      ->option_text("text|json|markdown");
-  command.add_flag("--json", options.json, "Same as --format json");
-  command.add_flag("-v,--verbose", options.verbose, "Show every finding, assumption and source");
-  command.add_option("--catalog", options.catalog_files, "Add or override catalog entries from a JSON file "
-                                                         "(repeatable; also every *.json in $LLM_HW_CATALOG_DIR)")
-      ->option_text("FILE");
-}
-
-void add_probe_options(CLI::App& command, Options& options)
-{
-  command.add_option("--topology", options.topology, "Read an hwloc XML topology instead of the live machine")
-      ->option_text("FILE.xml")
-      ->check(CLI::ExistingFile);
-}
-
-void add_advice_options(CLI::App& command, Options& options)
-{
-  command.add_option("--model", options.model,
-                     "Catalog name or alias, HF model folder or config.json, .gguf or .safetensors file")
-      ->option_text("NAME|PATH")
-      ->capture_default_str();
-  command.add_option("--quant", options.quant,
-                     "Weight precision: fp32 bf16 fp16 fp8 int8 int4 nvfp4 mxfp4 q8_0 q6_k q5_k_m q4_k_m q4_0 …")
-      ->option_text("Q");
-  command.add_option("--kv-quant", options.kv_quant, "KV-cache precision: fp16 bf16 fp8 q8_0 q4_0")->option_text("Q");
-  command.add_option("--workload", options.workload,
-                     "Preset (chat rag code batch long-context agent) or a JSON file")
-      ->option_text("NAME|FILE");
-  command.add_option("--prompt-tokens", options.prompt_tokens, "Prompt length, overriding the workload")
-      ->option_text("N");
-  command.add_option("--output-tokens", options.output_tokens, "Output length, overriding the workload")
-      ->option_text("N");
-  command.add_option("--concurrency", options.concurrency,
-                     "Concurrent sequences; max: as many as fit (offline batch throughput)")
-      ->option_text("N|max");
-  command.add_option("--context", options.context, "Context window to provision (default: prompt + output)")
-      ->option_text("N");
-  command.add_option("--max-ttft-ms", options.max_ttft_ms, "Required time to first token, per user")
-      ->option_text("X");
-  command.add_option("--max-tpot-ms", options.max_tpot_ms, "Required time per output token, per user")
-      ->option_text("X");
-  command.add_option("--min-tok-s", options.min_tok_s, "Required decode tokens/s per user")->option_text("X");
-  command.add_option("--min-throughput", options.min_throughput, "Required aggregate output tokens/s")
-      ->option_text("X");
-  command.add_option("--framework", options.framework,
-                     "Pin an engine: vllm sglang lmdeploy tensorrt-llm tgi llama.cpp ollama mlx jetstream vllm-tpu")
-      ->option_text("F");
-  command.add_option("--target", options.targets,
-                     "A catalog target instead of this machine, with an optional count: h100-sxm, 8xh100-sxm, "
-                     "tpu-v5e-8, aws-p5.48xlarge; 'all' ranks the whole catalog (repeatable)")
-      ->option_text("[Nx]ID");
-  command.add_option("--hardware", options.hardware_files,
-                     "A probe JSON (llm-hw probe --json from another host) as the inventory (repeatable)")
-      ->option_text("FILE")
-      ->check(CLI::ExistingFile);
-}
-
 } // namespace
 
 int run(int argc, char** argv)
 {
   Options options;
-  CLI::App app{"llm-hw: can this machine serve this model, on which device, with which engine and precision, "
-               "and how fast?",
-               "llm-hw"};
-  app.set_version_flag("--version", version_text());
-  app.require_subcommand(0, 1);
-  app.footer("Exit codes: 0 success, 1 check: a requirement is not met, 2 bad usage or input, 3 probe failed.\n"
-             "Environment: NO_COLOR, LLM_HW_ROOT, LLM_HW_NVML_LIB, LLM_HW_NO_NVML, LLM_HW_CATALOG_DIR.");
-
-  CLI::App* probe = app.add_subcommand("probe", "Detect this machine's CPUs, memory, GPUs and TPUs");
-  add_output_options(*probe, options);
-  add_probe_options(*probe, options);
-  probe->add_flag("--measure", options.measure, "Measure memory bandwidth (at most 2 s)");
-
-  CLI::App* advise = app.add_subcommand("advise", "Score every device for a model and workload, and recommend one");
-  CLI::App* check = app.add_subcommand(
-      "check", "Like advise, for CI: exit 0 if the recommendation meets every requirement, 1 if not");
-  for (CLI::App* command : {advise, check}) {
-    add_output_options(*command, options);
-    add_probe_options(*command, options);
-    add_advice_options(*command, options);
-  }
-
-  CLI::App* models = app.add_subcommand("models", "List catalog models");
-  CLI::App* targets = app.add_subcommand("targets", "List catalog hardware targets");
-  add_output_options(*models, options);
-  add_output_options(*targets, options);
+  std::string generate;
+  const std::unique_ptr<CLI::App> app = build_app(options);
+  app->add_option("--generate", generate, "Print a shell completion script or the man page")
+      ->check(CLI::IsMember({"bash", "zsh", "fish", "man"}))
+      ->group("");   // hidden: used by the build to install completions and the man page
 
   try {
-    app.parse(argc, argv);
+    app->parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
-    return app.exit(help);
+    return app->exit(help);
   } catch (const CLI::CallForAllHelp& help) {
-    return app.exit(help);
+    return app->exit(help);
   } catch (const CLI::CallForVersion& version) {
-    return app.exit(version);
+    return app->exit(version);
   } catch (const CLI::ParseError& error) {
     print_error(error.what());
     return k_exit_bad_input;
   }
 
-  if (app.get_subcommands().empty()) {
-    std::cout << app.help();
+  if (!generate.empty()) {
+    return print_generated(*app, generate);
+  }
+  if (app->get_subcommands().empty()) {
+    std::cout << app->help();
     return k_exit_ok;
   }
-  options.command = app.get_subcommands().front()->get_name();
+  options.command = app->get_subcommands().front()->get_name();
 
   try {
     Result<int> outcome = options.command == "probe"    ? run_probe(options)

@@ -1,0 +1,20 @@
+# Installs the build into a scratch prefix and checks every file lands where
+# distributions look for it. Run by CTest: cmake -DBUILD_DIR=… -DPREFIX=… -P check_install.cmake
+file(REMOVE_RECURSE ${PREFIX})
+execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${PREFIX}
+                RESULT_VARIABLE status OUTPUT_QUIET)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "cmake --install failed: ${status}")
+endif()
+foreach(file bin/llm-hw share/bash-completion/completions/llm-hw share/zsh/vendor-completions/_llm-hw
+             share/fish/vendor_completions.d/llm-hw.fish share/man/man1/llm-hw.1 share/llm-hw/data/models.json
+             share/doc/llm-hw/LICENSE)
+  if(NOT EXISTS ${PREFIX}/${file})
+    message(FATAL_ERROR "not installed: ${file}")
+  endif()
+endforeach()
+execute_process(COMMAND ${PREFIX}/bin/llm-hw --version RESULT_VARIABLE status OUTPUT_VARIABLE version)
+if(NOT status EQUAL 0 OR NOT version MATCHES "^llm-hw ")
+  message(FATAL_ERROR "the installed binary does not run: ${status} ${version}")
+endif()
+file(REMOVE_RECURSE ${PREFIX})
