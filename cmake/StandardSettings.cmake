@@ -15,3 +15,13 @@ if(LLM_HW_SANITIZE)
     target_compile_options(llm_hw_settings INTERFACE -Wno-maybe-uninitialized)
   endif()
 endif()
+
+if(LLM_HW_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "LLM_HW_FUZZ needs clang (libFuzzer): use the fuzz preset, or -DCMAKE_CXX_COMPILER=clang++")
+  endif()
+  # The library is instrumented for coverage; only the fuzz targets link libFuzzer's main.
+  target_compile_options(llm_hw_settings INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                                                   -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(llm_hw_settings INTERFACE -fsanitize=address,undefined)
+endif()
