@@ -32,9 +32,14 @@ void add_probe_options(CLI::App& command, Options& options)
 void add_advice_options(CLI::App& command, Options& options)
 {
   command.add_option("--model", options.model,
-                     "Catalog name or alias, HF model folder or config.json, .gguf or .safetensors file")
-      ->option_text("NAME|PATH")
-      ->capture_default_str();
+                     fmt::format("Catalog name or alias, HF model folder or config.json, .gguf or .safetensors file "
+                  "(default: {})", k_default_model))
+      ->option_text("NAME|PATH");
+  command.add_option("--requirements", options.requirements,
+                     "A JSON file with the model, workload, targets and service levels to check; "
+                     "options on the command line override it")
+      ->option_text("FILE")
+      ->check(CLI::ExistingFile);
   command.add_option("--quant", options.quant,
                      "Weight precision: fp32 bf16 fp16 fp8 int8 int4 nvfp4 mxfp4 q8_0 q6_k q5_k_m q4_k_m q4_0 …")
       ->option_text("Q");

@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include "requirements.hpp"
 #include "terminal.hpp"
 
 #include "llmhw/advice/advice.hpp"
@@ -58,8 +59,13 @@ Result<int> run_probe(const Options& options)
   return k_exit_ok;
 }
 
-Result<int> run_advise(const Options& options)
+Result<int> run_advise(Options options)
 {
+  if (options.requirements) {
+    if (auto applied = apply_requirements_file(*options.requirements, options); !applied) {
+      return applied.error();
+    }
+  }
   auto catalog = load_catalog(options);
   if (!catalog) {
     return catalog.error();
@@ -75,7 +81,7 @@ Result<int> run_advise(const Options& options)
   if (!workload) {
     return workload.error();
   }
-  auto model = model::load(options.model, *catalog);
+  auto model = model::load(options.model.value_or(k_default_model), *catalog);
   if (!model) {
     return model.error();
   }

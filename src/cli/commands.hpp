@@ -9,7 +9,7 @@
 namespace llmhw::cli {
 
 Result<int> run_probe(const Options& options);
-Result<int> run_advise(const Options& options);   ///< advise and check
+Result<int> run_advise(Options options);   ///< advise and check (a requirements file fills unset options)
 Result<int> run_models(const Options& options);
 Result<int> run_targets(const Options& options);
 

@@ -17,9 +17,13 @@ namespace llmhw::cli {
 
 /// Raw option values, as typed. Numbers stay strings until validated, so that
 /// every bad value gets one message in one form.
+/// The model advised on when neither --model nor a requirements file names one.
+inline constexpr const char* k_default_model = "llama-3.1-8b";
+
 struct Options {
   std::string command;
-  std::string model = "llama-3.1-8b";
+  std::optional<std::string> model;        ///< default: k_default_model
+  std::optional<std::string> requirements; ///< --requirements FILE
   std::optional<std::string> quant;
   std::optional<std::string> kv_quant;
   std::optional<std::string> workload;

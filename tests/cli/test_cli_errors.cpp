@@ -67,3 +67,9 @@ TEST_CASE("a malformed user catalog exits 2 naming the file and field", "[cli][e
   const std::string file = std::string(LLM_HW_TEST_FIXTURES) + "/catalog/malformed.json";
   require_bad_input({"models", "--catalog", file}, "malformed.json: models[0].params: expected a non-negative integer");
 }
+
+TEST_CASE("a malformed requirements file exits 2 naming the file and field", "[cli][errors]")
+{
+  const std::string file = std::string(LLM_HW_TEST_FIXTURES) + "/requirements/strings-for-numbers.json";
+  require_bad_input({"check", "--requirements", file}, "strings-for-numbers.json: concurrency: expected");
+}
