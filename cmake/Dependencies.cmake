@@ -25,3 +25,7 @@ endif()
 if(LLM_HW_BUILD_TESTS)
   llm_hw_require_package(Catch2 catch2)
 endif()
+
+if(LLM_HW_BUILD_BENCH)
+  llm_hw_require_package(benchmark libbenchmark-dev)
+endif()

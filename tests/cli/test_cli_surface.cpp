@@ -98,3 +98,31 @@ TEST_CASE("probe reports this machine's CPU and memory", "[cli]")
   CHECK(document["devices"][0]["threads"].get<int>() >= 1);
   CHECK(document["memory"]["total_bytes"].get<std::uint64_t>() > 0);
 }
+
+TEST_CASE("markdown tables escape pipes and keep right-aligned numbers", "[cli][markdown]")
+{
+  const std::string file = std::string(LLM_HW_TEST_FIXTURES) + "/catalog/odd-names.json";
+  const auto result = run_llm_hw({"targets", "--format", "markdown", "--catalog", file});
+  REQUIRE(result.exit_code == 0);
+  const auto rows = llmhw::test::lines(result.out);
+  REQUIRE(rows.size() >= 3);
+  CHECK(rows[0] == "| ID | KIND | NAME | MEMORY | BANDWIDTH | BF16 TFLOPS | $/HOUR |");
+  CHECK(rows[1] == "| --- | --- | --- | ---: | ---: | ---: | ---: |");
+  CHECK_THAT(result.out, Catch::Contains("| odd-gpu | gpu | Lab \"Quoted\" GPU \\| rev\\2 — ünïcode | 24.0 GiB |"));
+}
+
+TEST_CASE("JSON output keeps quotes, backslashes and non-ASCII names intact", "[cli][json]")
+{
+  const std::string file = std::string(LLM_HW_TEST_FIXTURES) + "/catalog/odd-names.json";
+  const auto result = run_llm_hw({"targets", "--json", "--catalog", file});
+  REQUIRE(result.exit_code == 0);
+  const auto document = nlohmann::json::parse(result.out);
+  bool found = false;
+  for (const auto& target : document["targets"]) {
+    if (target["id"] == "odd-gpu") {
+      found = true;
+      CHECK(target["name"] == "Lab \"Quoted\" GPU | rev\\2 — ünïcode");
+    }
+  }
+  CHECK(found);
+}
