@@ -23,6 +23,20 @@ std::optional<DeviceKind> device_kind_from_string(const std::string& text)
   return std::nullopt;
 }
 
+const std::vector<std::string>& interconnect_kinds()
+{
+  static const std::vector<std::string> kinds = {"none",   "pcie3",  "pcie4",  "pcie5",           "pcie6",
+                                                 "nvlink1", "nvlink2", "nvlink3", "nvlink4",        "nvlink5",
+                                                 "ici",    "xgmi",   "roce",   "infinity-fabric", "xe-link"};
+  return kinds;
+}
+
+const std::vector<std::string>& compute_precisions()
+{
+  static const std::vector<std::string> precisions = {"fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"};
+  return precisions;
+}
+
 std::optional<double> PeakTflops::get(const std::string& precision) const
 {
   if (precision == "fp32") return fp32;

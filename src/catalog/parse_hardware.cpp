@@ -1,16 +1,48 @@
 #include "parse.hpp"
 
+#include "llmhw/util/text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 namespace llmhw::catalog::detail {
 namespace {
 
 constexpr std::uint64_t k_max_memory_bytes = 1ULL << 50;   // 1 PiB: beyond any single device
 constexpr double k_max_bandwidth_bytes_s = 1e14;           // 100 TB/s
+constexpr double k_max_link_bytes_s = 1e13;                // 10 TB/s per direction: beyond any device link
 constexpr double k_max_tflops = 1e5;
+constexpr double k_max_tdp_watts = 5000;                   // a whole superchip module stays far below
+constexpr double k_max_clock_ghz = 10;
+
+bool lower_hex(char c)
+{
+  return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f');
+}
+
+bool digits(std::string_view text)
+{
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+bool contains(const std::vector<std::string>& names, const std::string& name)
+{
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+/// An optional number that, when present, must lie in (0, max].
+std::optional<double> positive_number(const util::JsonObject& object, const char* key, double max, const char* unit)
+{
+  auto value = object.optional_number(key);
+  if (value && (*value <= 0 || *value > max)) {
+    object.fail(key, fmt::format("{} {} is outside (0, {}]", *value, unit, max));
+  }
+  return value;
+}
 
 PeakTflops parse_peak(const util::JsonObject& entry)
 {
@@ -20,13 +52,7 @@ PeakTflops parse_peak(const util::JsonObject& entry)
     return peak;
   }
   object->reject_unknown_keys({"fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"});
-  const auto read = [&](const char* key) {
-    auto value = object->optional_number(key);
-    if (value && (*value <= 0 || *value > k_max_tflops)) {
-      object->fail(key, fmt::format("{} TFLOPS is outside (0, {}]", *value, k_max_tflops));
-    }
-    return value;
-  };
+  const auto read = [&](const char* key) { return positive_number(*object, key, k_max_tflops, "TFLOPS"); };
   peak.fp32 = read("fp32");
   peak.tf32 = read("tf32");
   peak.bf16 = read("bf16");
@@ -38,21 +64,109 @@ PeakTflops parse_peak(const util::JsonObject& entry)
   return peak;
 }
 
+std::vector<std::string> parse_precisions(const util::JsonObject& entry)
+{
+  std::vector<std::string> precisions = entry.strings("precisions");
+  std::set<std::string> seen;
+  for (const std::string& precision : precisions) {
+    if (!contains(compute_precisions(), precision)) {
+      entry.fail("precisions", fmt::format("'{}' is not one of fp32, tf32, bf16, fp16, fp8, int8, int4, fp4", precision));
+    }
+    if (!seen.insert(precision).second) {
+      entry.fail("precisions", fmt::format("'{}' is listed twice", precision));
+    }
+  }
+  return precisions;
+}
+
+std::vector<std::string> parse_pci_ids(const util::JsonObject& entry)
+{
+  std::vector<std::string> pci_ids = entry.strings("pci_ids");
+  for (const std::string& pci_id : pci_ids) {
+    const bool valid = pci_id.size() == 9 && pci_id[4] == ':' &&
+                       std::all_of(pci_id.begin(), pci_id.begin() + 4, lower_hex) &&
+                       std::all_of(pci_id.begin() + 5, pci_id.end(), lower_hex);
+    if (!valid) {
+      entry.fail("pci_ids", fmt::format("'{}' is not a lower-case vendor:device pair like 10de:2330", pci_id));
+    }
+  }
+  return pci_ids;
+}
+
+/// "9.0", "12.1": the CUDA compute capability as NVML reports it.
+std::optional<std::string> parse_compute_capability(const util::JsonObject& entry)
+{
+  auto capability = entry.optional_string("compute_capability");
+  if (!capability) {
+    return capability;
+  }
+  const std::size_t dot = capability->find('.');
+  const bool valid = dot != std::string::npos && dot <= 2 && digits(std::string_view(*capability).substr(0, dot)) &&
+                     capability->size() - dot == 2 && digits(std::string_view(*capability).substr(dot + 1));
+  if (!valid) {
+    entry.fail("compute_capability", fmt::format("'{}' is not a major.minor pair like 9.0", *capability));
+  }
+  return capability;
+}
+
+Interconnect parse_interconnect(const util::JsonObject& entry)
+{
+  Interconnect interconnect;
+  const auto object = entry.optional_object("interconnect");
+  if (!object) {
+    return interconnect;
+  }
+  object->reject_unknown_keys({"kind", "bandwidth_bytes_s"});
+  interconnect.kind = object->string("kind");
+  if (!contains(interconnect_kinds(), interconnect.kind)) {
+    object->fail("kind", fmt::format("'{}' is not a known interconnect ({})", interconnect.kind,
+                                     util::join(interconnect_kinds(), ", ")));
+  }
+  interconnect.bandwidth_bytes_s = positive_number(*object, "bandwidth_bytes_s", k_max_link_bytes_s, "bytes/s");
+  return interconnect;
+}
+
 CpuSpec parse_cpu(const util::JsonObject& object)
 {
-  object.reject_unknown_keys({"cores", "threads", "memory_channels", "memory_transfer_rate_mts", "base_clock_ghz",
-                              "boost_clock_ghz", "isa"});
+  object.reject_unknown_keys({"cores", "threads", "memory_channels", "memory_transfer_rate_mts",
+                              "memory_bus_width_bits", "base_clock_ghz", "boost_clock_ghz", "isa"});
   CpuSpec cpu;
   cpu.cores = static_cast<std::uint32_t>(object.count("cores", 1 << 16));
+  if (cpu.cores == 0) {
+    object.fail("cores", "must be at least 1");
+  }
   cpu.threads = static_cast<std::uint32_t>(object.optional_count("threads", 1 << 17).value_or(cpu.cores));
+  if (cpu.threads < cpu.cores) {
+    object.fail("threads", fmt::format("{} threads is fewer than the {} cores", cpu.threads, cpu.cores));
+  }
   cpu.memory_channels = static_cast<std::uint32_t>(object.count("memory_channels", 64));
+  if (cpu.memory_channels == 0) {
+    object.fail("memory_channels", "must be at least 1");
+  }
   if (auto mts = object.optional_count("memory_transfer_rate_mts", 100000)) {
+    if (*mts < 100) {
+      object.fail("memory_transfer_rate_mts", fmt::format("{} MT/s is below any DRAM", *mts));
+    }
     cpu.memory_transfer_rate_mts = static_cast<std::uint32_t>(*mts);
   }
-  cpu.base_clock_ghz = object.optional_number("base_clock_ghz");
-  cpu.boost_clock_ghz = object.optional_number("boost_clock_ghz");
+  if (auto bits = object.optional_count("memory_bus_width_bits", 1 << 16)) {
+    if (*bits < 8 || *bits % 8 != 0) {
+      object.fail("memory_bus_width_bits", fmt::format("{} is not a whole number of bytes wide", *bits));
+    }
+    cpu.memory_bus_width_bits = static_cast<std::uint32_t>(*bits);
+  }
+  cpu.base_clock_ghz = positive_number(object, "base_clock_ghz", k_max_clock_ghz, "GHz");
+  cpu.boost_clock_ghz = positive_number(object, "boost_clock_ghz", k_max_clock_ghz, "GHz");
   cpu.isa = object.strings("isa");
   return cpu;
+}
+
+/// "2026-06-17": the day a price was read, so readers can judge its age.
+bool iso_date(std::string_view text)
+{
+  return text.size() == 10 && text[4] == '-' && text[7] == '-' && digits(text.substr(0, 4)) &&
+         digits(text.substr(5, 2)) && digits(text.substr(8, 2)) && text.substr(5, 2) >= "01" &&
+         text.substr(5, 2) <= "12" && text.substr(8, 2) >= "01" && text.substr(8, 2) <= "31";
 }
 
 } // namespace
@@ -88,31 +202,22 @@ HardwareSpec parse_hardware(const util::JsonObject& entry)
   }
   spec.kind = *parsed_kind;
   spec.aliases = entry.strings("aliases");
-  spec.pci_ids = entry.strings("pci_ids");
-  const auto lower_hex = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f'); };
-  for (const std::string& pci_id : spec.pci_ids) {
-    const bool valid = pci_id.size() == 9 && pci_id[4] == ':' && std::all_of(pci_id.begin(), pci_id.begin() + 4, lower_hex) &&
-                       std::all_of(pci_id.begin() + 5, pci_id.end(), lower_hex);
-    if (!valid) {
-      entry.fail("pci_ids", fmt::format("'{}' is not a lower-case vendor:device pair like 10de:2330", pci_id));
-    }
-  }
+  spec.pci_ids = parse_pci_ids(entry);
   spec.architecture = entry.optional_string("architecture").value_or("");
-  spec.compute_capability = entry.optional_string("compute_capability");
+  spec.compute_capability = parse_compute_capability(entry);
   spec.memory_bytes = entry.count("memory_bytes", k_max_memory_bytes);
+  if (spec.memory_bytes == 0) {
+    entry.fail("memory_bytes", "must be positive");
+  }
   spec.memory_bandwidth_bytes_s = entry.number("memory_bandwidth_bytes_s");
   if (spec.memory_bandwidth_bytes_s <= 0 || spec.memory_bandwidth_bytes_s > k_max_bandwidth_bytes_s) {
     entry.fail("memory_bandwidth_bytes_s", "must be positive and below 100 TB/s");
   }
   spec.peak_tflops = parse_peak(entry);
-  spec.precisions = entry.strings("precisions");
-  if (auto interconnect = entry.optional_object("interconnect")) {
-    interconnect->reject_unknown_keys({"kind", "bandwidth_bytes_s"});
-    spec.interconnect.kind = interconnect->string("kind");
-    spec.interconnect.bandwidth_bytes_s = interconnect->optional_number("bandwidth_bytes_s");
-  }
-  spec.pcie_bandwidth_bytes_s = entry.optional_number("pcie_bandwidth_bytes_s");
-  spec.tdp_watts = entry.optional_number("tdp_watts");
+  spec.precisions = parse_precisions(entry);
+  spec.interconnect = parse_interconnect(entry);
+  spec.pcie_bandwidth_bytes_s = positive_number(entry, "pcie_bandwidth_bytes_s", k_max_link_bytes_s, "bytes/s");
+  spec.tdp_watts = positive_number(entry, "tdp_watts", k_max_tdp_watts, "W");
   spec.unified_memory = entry.boolean("unified_memory", false);
   if (auto cpu = entry.optional_object("cpu")) {
     spec.cpu = parse_cpu(*cpu);
@@ -144,6 +249,9 @@ SystemSpec parse_system(const util::JsonObject& entry)
   }
   spec.host_cpu = entry.optional_string("host_cpu");
   if (auto nodes = entry.optional_count("nodes", 10000)) {
+    if (*nodes == 0 || *nodes > spec.count) {
+      entry.fail("nodes", fmt::format("{} hosts for {} devices: need 1 to {}", *nodes, spec.count, spec.count));
+    }
     spec.nodes = static_cast<std::uint32_t>(*nodes);
   }
   spec.provider = entry.optional_string("provider");
@@ -154,6 +262,9 @@ SystemSpec parse_system(const util::JsonObject& entry)
   spec.price_date = entry.optional_string("price_date");
   if (spec.price_usd_per_hour && !spec.price_date) {
     entry.fail("price_date", "missing (a price needs the date it was read)");
+  }
+  if (spec.price_date && !iso_date(*spec.price_date)) {
+    entry.fail("price_date", fmt::format("'{}' is not a date like 2026-06-17", *spec.price_date));
   }
   spec.source = entry.string("source");
   return spec;

@@ -32,9 +32,16 @@ struct PeakTflops {
 
 /// How devices of this kind talk to each other.
 struct Interconnect {
-  std::string kind = "none";   ///< "nvlink4", "nvlink5", "pcie4", "pcie5", "ici", "infinity-fabric", "xgmi", "roce", "none"
-  std::optional<double> bandwidth_bytes_s;   ///< per device, one direction
+  /// "nvlink1".."nvlink5", "pcie3".."pcie5", "ici", "infinity-fabric", "xgmi", "roce", "xe-link", "none"
+  std::string kind = "none";
+  std::optional<double> bandwidth_bytes_s;   ///< per device, one direction; empty when the vendor gives none
 };
+
+/// The interconnect kinds catalog entries may name.
+const std::vector<std::string>& interconnect_kinds();
+
+/// The compute precisions a device can list, named as quants.json names them.
+const std::vector<std::string>& compute_precisions();
 
 /// CPU-only facts: what bounds a CPU's inference speed.
 struct CpuSpec {
@@ -42,6 +49,9 @@ struct CpuSpec {
   std::uint32_t threads = 0;
   std::uint32_t memory_channels = 0;
   std::optional<std::uint32_t> memory_transfer_rate_mts;   ///< DDR5-4800 → 4800
+  /// Data width of the whole memory interface; empty means memory_channels × 64 (DDR DIMMs). LPDDR parts
+  /// differ: a Raspberry Pi 5 has one 32-bit channel.
+  std::optional<std::uint32_t> memory_bus_width_bits;
   std::optional<double> base_clock_ghz;
   std::optional<double> boost_clock_ghz;
   std::vector<std::string> isa;   ///< "avx2", "avx512f", "avx512_bf16", "amx_tile", "neon", "sve2", …
@@ -57,9 +67,9 @@ struct HardwareSpec {
   std::vector<std::string> pci_ids;  ///< "10de:2330"
   std::string architecture;          ///< "hopper", "ada", "cdna3", "tpu-v5e", "zen4", "apple-m2", …
   std::optional<std::string> compute_capability;   ///< NVIDIA only: "9.0"
-  std::uint64_t memory_bytes = 0;
+  std::uint64_t memory_bytes = 0;   ///< what the driver reports where a real capture exists, else the datasheet size
   double memory_bandwidth_bytes_s = 0;
-  PeakTflops peak_tflops;
+  PeakTflops peak_tflops;   ///< dense; empty for CPUs (derived from cores, clock and ISA) and unpublished parts
   std::vector<std::string> precisions;   ///< compute precisions run natively ("bf16", "fp8", "int8", …)
   Interconnect interconnect;
   std::optional<double> pcie_bandwidth_bytes_s;   ///< host link, one direction
