@@ -70,7 +70,7 @@ std::vector<std::string> parse_precisions(const util::JsonObject& entry)
   std::set<std::string> seen;
   for (const std::string& precision : precisions) {
     if (!contains(compute_precisions(), precision)) {
-      entry.fail("precisions", fmt::format("'{}' is not one of fp32, tf32, bf16, fp16, fp8, int8, int4, fp4", precision));
+      entry.fail("precisions", fmt::format("'{}' is not one of {}", precision, util::join(compute_precisions(), ", ")));
     }
     if (!seen.insert(precision).second) {
       entry.fail("precisions", fmt::format("'{}' is listed twice", precision));
