@@ -3,10 +3,14 @@
 // silently wrong estimate.
 
 #include "llmhw/catalog/catalog.hpp"
+#include "llmhw/util/json_fields.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <iterator>
 
 using llmhw::catalog::Catalog;
 
@@ -108,4 +112,23 @@ TEST_CASE("bad system fields are errors", "[catalog][hardware]")
   CHECK_THAT(system_error({{"nodes", 0}}), Catch::Contains("nodes: 0 hosts for 8 devices"));
   CHECK_THAT(system_error({{"nodes", 9}}), Catch::Contains("nodes: 9 hosts for 8 devices"));
   CHECK_THAT(system_error({{"count", 0}}), Catch::Contains("count: must be at least 1"));
+}
+
+TEST_CASE("the user catalog example in docs/hardware.md loads", "[catalog][hardware]")
+{
+  std::ifstream doc(std::string(LLM_HW_SOURCE_DIR) + "/docs/hardware.md");
+  REQUIRE(doc.good());
+  const std::string text((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
+  const std::size_t begin = text.find("```json\n");
+  REQUIRE(begin != std::string::npos);
+  const std::size_t end = text.find("```", begin + 8);
+  REQUIRE(end != std::string::npos);
+  const auto example = llmhw::util::parse_json(text.substr(begin + 8, end - begin - 8), "docs/hardware.md");
+  REQUIRE(example.ok());
+  Catalog catalog = llmhw::catalog::load({}).value();
+  REQUIRE(llmhw::catalog::merge(catalog, *example, "docs/hardware.md").ok());
+  REQUIRE(catalog.find_system("lab-4x4090") != nullptr);
+  CHECK(catalog.find_system("lab-4x4090")->count == 4);
+  // The example replaces the built-in p5 entry by id, adding a price.
+  CHECK(catalog.find_system("aws-p5.48xlarge")->price_usd_per_hour == 40.0);
 }
