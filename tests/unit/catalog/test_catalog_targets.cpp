@@ -197,7 +197,7 @@ TEST_CASE("a name two entries answer to is an error naming both", "[catalog][tar
   CHECK(resolve_target(mine, "my-h100").ok());
 }
 
-TEST_CASE("--target all ranks every catalog target once, accelerators first", "[catalog][targets]")
+TEST_CASE("all ranks every catalog target once, accelerators first", "[catalog][targets]")
 {
   const std::vector<std::string> texts = {"all"};
   auto all = resolve_targets(catalog(), texts);
