@@ -203,6 +203,8 @@ std::optional<std::uint64_t> JsonObject::optional_count(std::string_view key, st
   std::uint64_t count = 0;
   if (value->is_number_unsigned()) {
     count = value->get<std::uint64_t>();
+  } else if (value->is_number_integer() && value->get<std::int64_t>() >= 0) {
+    count = static_cast<std::uint64_t>(value->get<std::int64_t>());   // built in C++ rather than parsed
   } else if (value->is_number_float() && value->get<double>() >= 0 && value->get<double>() < 1.8e19 &&
              std::floor(value->get<double>()) == value->get<double>()) {
     count = static_cast<std::uint64_t>(value->get<double>());   // 8.5e10 written in exponent form

@@ -64,7 +64,7 @@ struct CatalogSources {
 };
 
 /// The built-in catalog merged with the user's files. Errors name the file and
-/// the entry ("my.json: hardware[0] (my-gpu).memory_bytes: expected …").
+/// the entry ("my.json: hardware[0].memory_bytes: expected …").
 Result<Catalog> load(const CatalogSources& sources);
 
 /// Merges one catalog document (any of the sections hardware, systems, models,

@@ -81,3 +81,11 @@ TEST_CASE("objects() names the index of a bad array element", "[util][json]")
   const JsonObject root(document, "m.json", "");
   CHECK(failure_of([&] { (void)root.objects("models"); }) == "m.json: models[1]: expected an object, got 42");
 }
+
+TEST_CASE("counts accept integers built in C++ as well as parsed ones", "[util][json]")
+{
+  const nlohmann::json document = {{"signed", 7}, {"negative", -7}};
+  const JsonObject root(document, "built", "");
+  CHECK(root.count("signed") == 7);
+  CHECK_THAT(failure_of([&] { (void)root.count("negative"); }), Catch::Contains("expected a non-negative integer"));
+}
