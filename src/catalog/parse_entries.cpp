@@ -17,6 +17,16 @@ std::optional<double> positive_number(const util::JsonObject& entry, const char*
   return value;
 }
 
+/// A width in bits per weight: (0, 64].
+std::optional<double> bits(const util::JsonObject& entry, const char* key)
+{
+  auto value = entry.optional_number(key);
+  if (value && (*value <= 0 || *value > 64)) {
+    entry.fail(key, "must be in (0, 64]");
+  }
+  return value;
+}
+
 } // namespace
 
 ModelEntry parse_model(const util::JsonObject& entry)
@@ -73,21 +83,43 @@ EngineSpec parse_engine(const util::JsonObject& entry)
 
 QuantFormat parse_quant(const util::JsonObject& entry)
 {
-  entry.reject_unknown_keys({"id", "aliases", "bits_per_weight", "compute_precision", "family", "gguf_type",
-                             "source", "notes"});
+  entry.reject_unknown_keys({"id", "aliases", "bits_per_weight", "attention_bits_per_weight",
+                             "embedding_bits_per_weight", "lm_head_bits_per_weight", "vector_bits_per_weight",
+                             "compute_precision", "family", "gguf_type", "gguf_file_type", "block_weights",
+                             "block_bytes", "kv_cache", "backends", "min_compute_capability", "source", "notes"});
   QuantFormat quant;
   quant.id = entry.string("id");
   check_id(entry, quant.id);
   quant.aliases = entry.strings("aliases");
-  quant.bits_per_weight = entry.number("bits_per_weight");
-  if (quant.bits_per_weight <= 0 || quant.bits_per_weight > 64) {
-    entry.fail("bits_per_weight", "must be in (0, 64]");
+  const auto weight_bits = bits(entry, "bits_per_weight");
+  if (!weight_bits) {
+    entry.fail("bits_per_weight", "missing (expected a number)");
   }
+  quant.bits_per_weight = *weight_bits;
+  quant.attention_bits_per_weight = bits(entry, "attention_bits_per_weight");
+  quant.embedding_bits_per_weight = bits(entry, "embedding_bits_per_weight");
+  quant.lm_head_bits_per_weight = bits(entry, "lm_head_bits_per_weight");
+  quant.vector_bits_per_weight = bits(entry, "vector_bits_per_weight");
   quant.compute_precision = entry.string("compute_precision");
   quant.family = entry.string("family");
   if (auto type = entry.optional_count("gguf_type", 1024)) {
     quant.gguf_type = static_cast<std::uint32_t>(*type);
   }
+  if (auto type = entry.optional_count("gguf_file_type", 1024)) {
+    quant.gguf_file_type = static_cast<std::uint32_t>(*type);
+  }
+  const auto block_weights = entry.optional_count("block_weights", 1 << 16);
+  const auto block_bytes = entry.optional_count("block_bytes", 1 << 16);
+  if (block_weights.has_value() != block_bytes.has_value() || block_weights == 0u) {
+    entry.fail("block_weights", "block_weights and block_bytes go together, and a block holds at least one weight");
+  }
+  if (block_weights) {
+    quant.block_weights = static_cast<std::uint32_t>(*block_weights);
+    quant.block_bytes = static_cast<std::uint32_t>(*block_bytes);
+  }
+  quant.kv_cache = entry.boolean("kv_cache", false);
+  quant.backends = entry.strings("backends");
+  quant.min_compute_capability = entry.optional_string("min_compute_capability");
   quant.source = entry.string("source");
   return quant;
 }

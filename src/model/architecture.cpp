@@ -1,5 +1,7 @@
 #include "llmhw/model/architecture.hpp"
 
+#include <algorithm>
+
 namespace llmhw::model {
 
 std::string to_string(AttentionKind kind)
@@ -33,6 +35,27 @@ bool Architecture::is_sliding(std::uint32_t layer) const
     return true;
   }
   return layer < sliding_layers.size() && sliding_layers[layer];
+}
+
+bool Architecture::is_moe_layer(std::uint32_t layer) const
+{
+  if (!moe || moe->num_experts == 0 || layer < moe->first_dense_layers) {
+    return false;
+  }
+  const std::uint32_t frequency = std::max<std::uint32_t>(moe->layer_frequency, 1);
+  if (layer % frequency != moe->layer_phase % frequency) {
+    return false;
+  }
+  return std::find(moe->dense_layers.begin(), moe->dense_layers.end(), layer) == moe->dense_layers.end();
+}
+
+std::uint32_t Architecture::moe_layer_count() const
+{
+  std::uint32_t count = 0;
+  for (std::uint32_t layer = 0; layer < num_layers; ++layer) {
+    count += is_moe_layer(layer) ? 1 : 0;
+  }
+  return count;
 }
 
 } // namespace llmhw::model

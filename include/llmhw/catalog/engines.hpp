@@ -26,14 +26,27 @@ struct EngineSpec {
   std::string source;
 };
 
-/// A weight precision or quantization format.
+/// A weight precision or quantization format. Bits per weight include scales
+/// and zero points. A checkpoint in this format stores each tensor role at its
+/// own width: the transformer layers' matrices at bits_per_weight, the rest as
+/// the optional fields say (model::weight_bytes applies them).
 struct QuantFormat {
-  std::string id;                     ///< "bf16", "fp8", "awq-int4", "q4_k_m"
-  std::vector<std::string> aliases;   ///< "int4", "Q4_K_M", "awq"
-  double bits_per_weight = 16;        ///< including scales and zero points
+  std::string id;                     ///< "bf16", "fp8", "int4", "q4_k_m"
+  std::vector<std::string> aliases;   ///< "awq", "Q4_K_M"
+  double bits_per_weight = 16;        ///< matrices of the transformer layers (a K-quant mix: their average)
+  std::optional<double> attention_bits_per_weight;   ///< attention and router matrices, when wider (gpt-oss MXFP4: 16)
+  std::optional<double> embedding_bits_per_weight;   ///< token embedding table; absent: bits_per_weight
+  std::optional<double> lm_head_bits_per_weight;     ///< output projection; absent: the embedding's
+  std::optional<double> vector_bits_per_weight;      ///< norms and vision tower; absent: 16, or wider formats' own
   std::string compute_precision;      ///< tensor-core precision the matmuls run in ("bf16", "fp8", "int8", "fp4")
   std::string family;                 ///< "float", "int", "gguf", "microscaling"
-  std::optional<std::uint32_t> gguf_type;   ///< ggml_type id for GGUF formats
+  std::optional<std::uint32_t> gguf_type;        ///< ggml_type of its blocks (GGUF formats)
+  std::optional<std::uint32_t> gguf_file_type;   ///< llama_ftype a GGUF file in this format declares
+  std::optional<std::uint32_t> block_weights;    ///< weights per quantization block
+  std::optional<std::uint32_t> block_bytes;      ///< bytes per block, scales included
+  bool kv_cache = false;              ///< usable as a KV-cache precision (--kv-quant)
+  std::vector<std::string> backends;  ///< where kernels for it exist: "cuda", "rocm", "cpu", "metal", "tpu", …
+  std::optional<std::string> min_compute_capability;   ///< CUDA capability whose tensor cores run compute_precision
   std::string source;
 };
 

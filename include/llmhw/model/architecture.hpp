@@ -1,7 +1,7 @@
 #pragma once
 // The shape of a transformer, as its HF config.json (or GGUF metadata) states
 // it. Everything that changes memory or speed is here; parameter counts and
-// KV-cache sizes are derived from it (model/params.hpp, model/kv_cache.hpp).
+// KV-cache sizes are derived from it (model/params.hpp, model/model.hpp).
 
 #include <cstdint>
 #include <optional>
@@ -25,14 +25,21 @@ struct MlaShape {
 };
 
 /// Mixture of experts: which layers route, over how many experts, how wide.
+/// Layer i routes when i >= first_dense_layers, i % layer_frequency ==
+/// layer_phase and i is not in dense_layers.
 struct MoeShape {
   std::uint32_t num_experts = 0;              ///< routed experts per MoE layer
   std::uint32_t experts_per_token = 0;        ///< routed experts each token activates
   std::uint32_t shared_experts = 0;           ///< always-active experts (DeepSeek, Qwen2-MoE, Llama 4)
   std::uint32_t expert_intermediate_size = 0; ///< moe_intermediate_size
-  std::uint32_t shared_expert_intermediate_size = 0;   ///< when it differs from the routed experts'
+  std::uint32_t shared_expert_intermediate_size = 0;   ///< width of each shared expert
   std::uint32_t first_dense_layers = 0;       ///< first_k_dense_replace: leading layers with a dense MLP
   std::uint32_t layer_frequency = 1;          ///< every n-th layer is MoE (moe_layer_freq, interleave_moe_layer_step)
+  std::uint32_t layer_phase = 0;              ///< which layer of each period routes (DeepSeek 0, Llama 4 step-1)
+  std::vector<std::uint32_t> dense_layers;    ///< layers kept dense explicitly (Qwen mlp_only_layers)
+  bool expert_bias = false;                   ///< experts' projections carry biases (gpt-oss)
+  bool router_bias = false;                   ///< the router has a bias (gpt-oss), or a score-correction bias (DeepSeek-V3)
+  bool shared_expert_gate = false;            ///< a sigmoid gate hidden -> 1 on the shared expert (Qwen2-MoE)
 };
 
 struct Architecture {
@@ -45,9 +52,14 @@ struct Architecture {
   std::uint32_t intermediate_size = 0;///< dense MLP width
   std::uint32_t vocab_size = 0;
   bool tied_embeddings = false;
-  bool attention_bias = false;
+  bool attention_bias = false;        ///< q, k, v and o projections carry biases
+  bool qkv_bias = false;              ///< q, k and v (not o) carry biases (Qwen2)
+  bool qk_norm = false;               ///< per-head RMSNorm on queries and keys (Qwen3, Gemma 3, OLMo 2)
   bool mlp_bias = false;
   bool gated_mlp = true;              ///< SwiGLU/GeGLU: gate, up and down matrices; false: up and down only
+  bool attention_sinks = false;       ///< one learned sink logit per head and layer (gpt-oss)
+  std::uint32_t norms_per_layer = 2;  ///< RMSNorm/LayerNorm vectors per layer (Gemma 2/3: 4)
+  bool layer_norm_bias = false;       ///< LayerNorm (weight + bias) rather than RMSNorm (weight only)
   std::optional<MlaShape> mla;
   std::optional<MoeShape> moe;
   std::optional<std::uint32_t> sliding_window;   ///< tokens a sliding-window layer attends to
@@ -58,6 +70,8 @@ struct Architecture {
 
   [[nodiscard]] AttentionKind attention_kind() const;
   [[nodiscard]] bool is_sliding(std::uint32_t layer) const;
+  [[nodiscard]] bool is_moe_layer(std::uint32_t layer) const;
+  [[nodiscard]] std::uint32_t moe_layer_count() const;
 };
 
 } // namespace llmhw::model

@@ -1,0 +1,99 @@
+#include "file_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+
+namespace llmhw::model::detail {
+namespace {
+
+constexpr std::uint64_t k_window_bytes = 1 << 20;
+
+template <typename T>
+T byte_swap(T value)
+{
+  unsigned char bytes[sizeof(T)];
+  std::memcpy(bytes, &value, sizeof(T));
+  std::reverse(bytes, bytes + sizeof(T));
+  std::memcpy(&value, bytes, sizeof(T));
+  return value;
+}
+
+} // namespace
+
+FileReader::FileReader(std::string path) : m_path(std::move(path))
+{
+  std::error_code error;
+  if (std::filesystem::is_directory(m_path, error)) {
+    throw InputError{Error{m_path, "is a folder, not a file"}};
+  }
+  const auto size = std::filesystem::file_size(m_path, error);
+  if (error) {
+    throw InputError{Error{m_path, fmt::format("cannot read: {}", error.message())}};
+  }
+  m_size = size;
+  m_file.open(m_path, std::ios::binary);
+  if (!m_file) {
+    throw InputError{Error{m_path, "cannot open file"}};
+  }
+}
+
+void FileReader::fail_at(std::uint64_t offset, const std::string& problem) const
+{
+  throw InputError{Error{m_path, fmt::format("offset {}: {}", offset, problem)}};
+}
+
+void FileReader::read(void* out, std::uint64_t bytes, std::string_view what)
+{
+  if (bytes > remaining()) {
+    fail_at(m_offset, fmt::format("{} ({} bytes) runs past the end of the file ({} bytes)", what, bytes, m_size));
+  }
+  auto* target = static_cast<char*>(out);
+  while (bytes > 0) {
+    const bool in_window = m_offset >= m_window_offset && m_offset < m_window_offset + m_window.size();
+    if (!in_window) {
+      const std::uint64_t length = std::min<std::uint64_t>(k_window_bytes, m_size - m_offset);
+      m_window.resize(length);
+      m_file.clear();
+      m_file.seekg(static_cast<std::streamoff>(m_offset));
+      if (!m_file.read(m_window.data(), static_cast<std::streamsize>(length))) {
+        m_window.clear();
+        fail_at(m_offset, "read error");
+      }
+      m_window_offset = m_offset;
+    }
+    const std::uint64_t start = m_offset - m_window_offset;
+    const std::uint64_t chunk = std::min<std::uint64_t>(bytes, m_window.size() - start);
+    std::memcpy(target, m_window.data() + start, chunk);
+    target += chunk;
+    bytes -= chunk;
+    m_offset += chunk;
+  }
+}
+
+void FileReader::skip(std::uint64_t bytes, std::string_view what)
+{
+  if (bytes > remaining()) {
+    fail_at(m_offset, fmt::format("{} ({} bytes) runs past the end of the file ({} bytes)", what, bytes, m_size));
+  }
+  m_offset += bytes;
+}
+
+template <typename T>
+T FileReader::number(std::string_view what)
+{
+  T value{};
+  read(&value, sizeof(T), what);
+  return m_big_endian ? byte_swap(value) : value;
+}
+
+std::uint8_t FileReader::u8(std::string_view what) { return number<std::uint8_t>(what); }
+std::uint16_t FileReader::u16(std::string_view what) { return number<std::uint16_t>(what); }
+std::uint32_t FileReader::u32(std::string_view what) { return number<std::uint32_t>(what); }
+std::uint64_t FileReader::u64(std::string_view what) { return number<std::uint64_t>(what); }
+float FileReader::f32(std::string_view what) { return number<float>(what); }
+double FileReader::f64(std::string_view what) { return number<double>(what); }
+
+} // namespace llmhw::model::detail

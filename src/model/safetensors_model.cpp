@@ -1,0 +1,288 @@
+// safetensors weights: which files, their exact bytes, and the architecture
+// from the config.json beside them (or, without one, from tensor shapes).
+
+#include "hf_config.hpp"
+#include "loaders.hpp"
+#include "tensor_roles.hpp"
+
+#include "llmhw/catalog/catalog.hpp"
+#include "llmhw/model/safetensors.hpp"
+#include "llmhw/util/json_fields.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace llmhw::model::detail {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uint64_t k_max_index_bytes = 64ULL << 20;
+constexpr std::size_t k_max_shards = 4096;
+
+struct Shards {
+  fs::path folder;
+  std::vector<fs::path> files;
+  std::map<std::string, std::string> weight_map;   ///< tensor -> shard file name, from an index
+  std::optional<std::uint64_t> declared_bytes;     ///< the index's metadata.total_size
+  std::optional<fs::path> index;
+};
+
+/// A shard named by an index must be a plain file name beside it.
+std::string shard_name(const std::string& value, const std::string& index, const std::string& tensor)
+{
+  const bool plain = !value.empty() && value != "." && value != ".." &&
+                     value.find_first_of("/\\") == std::string::npos && value.size() > 12 &&
+                     value.substr(value.size() - 12) == ".safetensors";
+  if (!plain) {
+    throw InputError{Error{index, fmt::format("weight_map.{}: '{}' is not a .safetensors file name in this folder",
+                                              tensor, value)}};
+  }
+  return value;
+}
+
+Shards from_index(const fs::path& index)
+{
+  auto document = util::read_json_file(index.string(), k_max_index_bytes);
+  if (!document) {
+    throw InputError{document.error()};
+  }
+  auto root = util::root_object(*document, index.string());
+  if (!root) {
+    throw InputError{root.error()};
+  }
+  Shards shards;
+  shards.folder = index.parent_path();
+  shards.index = index;
+  const util::JsonObject weight_map = root->object("weight_map");
+  std::set<std::string> files;
+  for (const auto& [tensor, file] : weight_map.json().items()) {
+    if (!file.is_string()) {
+      weight_map.fail(tensor, "expected a file name");
+    }
+    files.insert(shard_name(file.get<std::string>(), index.string(), tensor));
+    shards.weight_map.emplace(tensor, file.get<std::string>());
+  }
+  if (files.empty() || files.size() > k_max_shards) {
+    root->fail("weight_map", fmt::format("expected 1 to {} shard files", k_max_shards));
+  }
+  for (const std::string& file : files) {
+    shards.files.push_back(shards.folder / file);
+  }
+  if (auto metadata = root->optional_object("metadata")) {
+    shards.declared_bytes = metadata->optional_count("total_size");
+  }
+  return shards;
+}
+
+Shards from_folder(const fs::path& folder)
+{
+  if (fs::exists(folder / "model.safetensors.index.json")) {
+    return from_index(folder / "model.safetensors.index.json");
+  }
+  Shards shards;
+  shards.folder = folder;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    if (entry.path().extension() == ".safetensors" && shards.files.size() < k_max_shards) {
+      shards.files.push_back(entry.path());
+    }
+  }
+  std::sort(shards.files.begin(), shards.files.end());
+  return shards;
+}
+
+Shards locate(const fs::path& path)
+{
+  if (fs::is_directory(path)) {
+    return from_folder(path);
+  }
+  const std::string name = path.filename().string();
+  if (name.size() > 5 && name.substr(name.size() - 5) == ".json") {
+    return from_index(path);
+  }
+  // One shard of a set named by an index: read them all.
+  const fs::path index = path.parent_path() / "model.safetensors.index.json";
+  if (name.find("-of-") != std::string::npos && fs::exists(index)) {
+    return from_index(index);
+  }
+  return Shards{path.parent_path(), {path}, {}, std::nullopt, std::nullopt};
+}
+
+std::vector<safetensors::Header> read_shards(const Shards& shards)
+{
+  std::vector<safetensors::Header> headers;
+  for (const fs::path& file : shards.files) {
+    if (!fs::exists(file)) {
+      throw InputError{Error{file.string(), fmt::format("missing: named by {}", shards.index ? shards.index->filename().string()
+                                                                                           : std::string("the folder"))}};
+    }
+    auto header = safetensors::read_header(file.string());
+    if (!header) {
+      throw InputError{header.error()};
+    }
+    headers.push_back(std::move(header.value()));
+  }
+  std::map<std::string, std::string> found;   // tensor -> shard file name
+  for (const safetensors::Header& header : headers) {
+    for (const safetensors::TensorInfo& tensor : header.tensors) {
+      if (!found.emplace(tensor.name, fs::path(header.path).filename().string()).second) {
+        throw InputError{Error{header.path, fmt::format("tensor '{}' is also in {}", tensor.name, found[tensor.name])}};
+      }
+    }
+  }
+  for (const auto& [tensor, file] : shards.weight_map) {
+    const auto it = found.find(tensor);
+    if (it == found.end() || it->second != file) {
+      throw InputError{Error{shards.index->string(), fmt::format("weight_map.{}: tensor not found in {}", tensor, file)}};
+    }
+  }
+  return headers;
+}
+
+bool is_float(const std::string& dtype) { return dtype == "BF16" || dtype == "F16" || dtype == "F32" || dtype == "F64"; }
+
+std::string dtype_quant(const std::vector<safetensors::Header>& headers)
+{
+  std::map<std::string, std::uint64_t> bytes;
+  for (const safetensors::Header& header : headers) {
+    for (const safetensors::TensorInfo& tensor : header.tensors) {
+      bytes[tensor.dtype] += tensor.bytes();
+    }
+  }
+  const auto dominant = std::max_element(bytes.begin(), bytes.end(),
+                                         [](const auto& a, const auto& b) { return a.second < b.second; });
+  const std::string dtype = dominant == bytes.end() ? "BF16" : dominant->first;
+  if (dtype == "F16") {
+    return "fp16";
+  }
+  if (dtype == "F32") {
+    return "fp32";
+  }
+  if (dtype == "F8_E4M3" || dtype == "F8_E5M2") {
+    return "fp8";
+  }
+  if (dtype == "I8") {
+    return "int8";
+  }
+  return "bf16";
+}
+
+/// Without a config.json: the Llama layout's shapes say what KV sizes need.
+Architecture infer_architecture(const std::vector<safetensors::Header>& headers, const std::string& input,
+                                std::vector<std::string>& assumptions)
+{
+  const safetensors::TensorInfo* embedding = nullptr;
+  const safetensors::TensorInfo* q_proj = nullptr;
+  const safetensors::TensorInfo* k_proj = nullptr;
+  const safetensors::TensorInfo* up_proj = nullptr;
+  bool has_lm_head = false;
+  bool has_gate = false;
+  std::uint32_t layers = 0;
+  for (const safetensors::Header& header : headers) {
+    for (const safetensors::TensorInfo& tensor : header.tensors) {
+      const std::string& name = tensor.name;
+      const auto matrix = [&](std::string_view suffix) {
+        return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+               tensor.shape.size() == 2;
+      };
+      embedding = matrix("embed_tokens.weight") ? &tensor : embedding;
+      q_proj = matrix("layers.0.self_attn.q_proj.weight") ? &tensor : q_proj;
+      k_proj = matrix("layers.0.self_attn.k_proj.weight") ? &tensor : k_proj;
+      up_proj = matrix("layers.0.mlp.up_proj.weight") ? &tensor : up_proj;
+      has_lm_head = has_lm_head || matrix("lm_head.weight");
+      has_gate = has_gate || matrix("layers.0.mlp.gate_proj.weight");
+      if (const auto at = name.find("layers."); at != std::string::npos) {
+        const std::uint64_t index = std::strtoull(name.c_str() + at + 7, nullptr, 10);
+        layers = std::max<std::uint32_t>(layers, static_cast<std::uint32_t>(std::min<std::uint64_t>(index + 1, 1 << 10)));
+      }
+    }
+  }
+  if (embedding == nullptr || q_proj == nullptr || k_proj == nullptr) {
+    throw InputError{Error{input, "no config.json beside it, and its tensor names do not show the architecture "
+                                  "(looked for embed_tokens and layers.0.self_attn.q_proj/k_proj): give the model folder"}};
+  }
+  Architecture arch;
+  arch.family = "unknown";
+  arch.vocab_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(embedding->shape[0], 1 << 23));
+  arch.hidden_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(embedding->shape[1], 1 << 17));
+  arch.num_layers = layers;
+  arch.tied_embeddings = !has_lm_head;
+  arch.gated_mlp = has_gate;
+  arch.intermediate_size = up_proj ? static_cast<std::uint32_t>(std::min<std::uint64_t>(up_proj->shape[0], 1 << 21)) : 0;
+  const std::uint64_t kv_width = k_proj->shape[0];
+  arch.head_dim = kv_width % 128 == 0 ? 128 : (kv_width % 64 == 0 ? 64 : static_cast<std::uint32_t>(kv_width));
+  arch.num_kv_heads = static_cast<std::uint32_t>(kv_width / arch.head_dim);
+  arch.num_heads = static_cast<std::uint32_t>(std::max<std::uint64_t>(q_proj->shape[0] / arch.head_dim, 1));
+  assumptions.push_back(fmt::format("no config.json: architecture read from tensor shapes, head_dim taken as {} "
+                                    "(KV size depends only on the k_proj width, {})",
+                                    arch.head_dim, kv_width));
+  return arch;
+}
+
+} // namespace
+
+ModelSpec load_safetensors(const fs::path& path, const catalog::Catalog& catalog)
+{
+  const Shards shards = locate(path);
+  if (shards.files.empty()) {
+    throw InputError{Error{path.string(), "no .safetensors files"}};
+  }
+  const std::vector<safetensors::Header> headers = read_shards(shards);
+  ModelSpec spec;
+  spec.source = ModelSource::safetensors;
+  spec.path = path.string();
+  spec.name = (fs::is_directory(path) ? path : shards.folder).filename().string();
+  std::uint64_t bytes = 0;
+  bool unpacked = true;
+  ParameterCounts counted;
+  for (const safetensors::Header& header : headers) {
+    bytes += header.tensor_bytes();
+    for (const safetensors::TensorInfo& tensor : header.tensors) {
+      const TensorRole role = hf_tensor_role(tensor.name);
+      unpacked = unpacked && (role == TensorRole::not_a_parameter || is_float(tensor.dtype) ||
+                              tensor.dtype.rfind("F8_", 0) == 0);
+      count_tensor(counted, role, tensor.elements);
+    }
+  }
+  spec.file_weight_bytes = bytes;
+  if (shards.declared_bytes && *shards.declared_bytes != bytes) {
+    spec.assumptions.push_back(fmt::format("the index's metadata.total_size ({}) differs from the tensors' bytes "
+                                           "({}); the tensors' are used",
+                                           *shards.declared_bytes, bytes));
+  }
+
+  const fs::path config_path = shards.folder / "config.json";
+  std::uint64_t vision_params = 0;
+  std::optional<std::string> quant;
+  if (fs::exists(config_path)) {
+    auto document = util::read_json_file(config_path.string());
+    if (!document) {
+      throw InputError{document.error()};
+    }
+    HfConfig config = parse_hf_config(*document, config_path.string(), "");
+    spec.arch = config.arch;
+    vision_params = config.vision_params;
+    quant = config.quant;
+    spec.assumptions.insert(spec.assumptions.end(), config.assumptions.begin(), config.assumptions.end());
+    unpacked = unpacked && !util::JsonObject(*document, "", "").has("quantization_config");
+    spec.source_note = fmt::format("{} and {} safetensors header(s)", config_path.filename().string(), headers.size());
+  } else {
+    spec.arch = infer_architecture(headers, path.string(), spec.assumptions);
+    spec.source_note = fmt::format("{} safetensors header(s)", headers.size());
+  }
+  if (unpacked) {   // every parameter is one element of a tensor: count them exactly
+    spec.parameters = counted;
+    spec.params = counted.total();
+    spec.active_params = active_parameters(counted, spec.arch);
+  } else {
+    derive_parameters(spec, vision_params);
+    spec.assumptions.emplace_back("weights are packed (quantized): parameters derived from config.json");
+  }
+  spec.native_quant = known_quant(catalog, quant.value_or(dtype_quant(headers)), path.string());
+  return spec;
+}
+
+} // namespace llmhw::model::detail
