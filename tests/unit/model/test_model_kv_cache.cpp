@@ -1,0 +1,121 @@
+// KV-cache bytes per token and per sequence. Expected figures are worked out
+// by hand in each comment from the published shapes (layers x 2 x kv heads x
+// head_dim x bytes) or quoted from the papers that introduced the layout.
+
+#include "llmhw/catalog/catalog.hpp"
+#include "llmhw/model/model.hpp"
+
+#include <catch2/catch.hpp>
+
+using llmhw::model::kv_bytes_per_token;
+using llmhw::model::kv_cache_bytes;
+
+namespace {
+
+const llmhw::catalog::Catalog& catalog()
+{
+  static const llmhw::catalog::Catalog loaded = llmhw::catalog::load({}).value();
+  return loaded;
+}
+
+llmhw::model::Architecture arch(const std::string& name)
+{
+  auto loaded = llmhw::model::load(name, catalog());
+  REQUIRE(loaded.ok());
+  return loaded->arch;
+}
+
+double bytes_per_element(const std::string& quant)
+{
+  const auto* format = catalog().find_quant(quant);
+  REQUIRE(format != nullptr);
+  return llmhw::model::kv_bytes_per_element(*format);
+}
+
+} // namespace
+
+TEST_CASE("GQA: Llama 3.1 caches 8 KV heads per layer", "[model][kv]")
+{
+  // 32 layers x 2 (K, V) x 8 heads x 128 dims x 2 bytes = 131,072 B (128 KiB) per token in bf16.
+  CHECK(kv_bytes_per_token(arch("llama-3.1-8b"), 2.0) == 131'072);
+  // 70B: 80 layers x 2 x 8 x 128 x 2 = 327,680 B.
+  CHECK(kv_bytes_per_token(arch("llama-3.1-70b"), 2.0) == 327'680);
+  CHECK(arch("llama-3.1-70b").attention_kind() == llmhw::model::AttentionKind::gqa);
+}
+
+TEST_CASE("MHA: Llama 2 7B caches every head", "[model][kv]")
+{
+  // 32 layers x 2 x 32 heads x 128 x 2 bytes = 524,288 B (512 KiB) per token.
+  CHECK(kv_bytes_per_token(arch("llama-2-7b"), 2.0) == 524'288);
+  CHECK(arch("llama-2-7b").attention_kind() == llmhw::model::AttentionKind::mha);
+}
+
+TEST_CASE("MQA: Gemma 3 1B has a single KV head", "[model][kv]")
+{
+  // Gemma 3 report (arXiv:2503.19786) Table 1: 1B has 4 query heads and 1 KV head of 256 dims, 26 layers:
+  // 26 x 2 x 1 x 256 x 2 bytes = 26,624 B per token.
+  CHECK(arch("gemma-3-1b").attention_kind() == llmhw::model::AttentionKind::mqa);
+  CHECK(kv_bytes_per_token(arch("gemma-3-1b"), 2.0) == 26'624);
+}
+
+TEST_CASE("MLA: DeepSeek-V3 caches one latent per layer, not per head", "[model][kv][mla]")
+{
+  // DeepSeek-V2 paper (arXiv:2405.04434) §2.1.2 / Table 1: MLA caches (d_c + d_h^R) = 512 + 64 = 576 elements per
+  // layer and token; V3 has 61 layers: 61 x 576 x 2 bytes = 70,272 B, against 61 x 2 x 128 heads x 128 x 2 =
+  // 3,997,696 B had it cached per-head keys and values (57x more).
+  const auto v3 = arch("deepseek-v3");
+  CHECK(v3.attention_kind() == llmhw::model::AttentionKind::mla);
+  CHECK(kv_bytes_per_token(v3, 2.0) == 70'272);
+}
+
+TEST_CASE("sliding-window layers stop growing at their window", "[model][kv][sliding]")
+{
+  SECTION("Mistral 7B v0.1: every layer slides over 4096 tokens")
+  {
+    // arXiv:2310.06825 §2: "a fixed attention span ... limits the cache to a size of W = 4096 tokens".
+    const auto mistral = arch("mistral-7b-v0.1");
+    const std::uint64_t per_token = 32ULL * 2 * 8 * 128 * 2;   // 131,072 B
+    CHECK(kv_cache_bytes(mistral, 2'000, 2.0) == 2'000 * per_token);
+    CHECK(kv_cache_bytes(mistral, 32'768, 2.0) == 4'096 * per_token);
+    // v0.3 dropped the window: the cache grows with the context.
+    CHECK(kv_cache_bytes(arch("mistral-7b"), 32'768, 2.0) == 32'768 * per_token);
+  }
+  SECTION("Gemma 3 27B: five local layers (1024 tokens) per global one")
+  {
+    // Gemma 3 report §2: 5:1 local:global, local span 1024. 62 layers: 10 global ((i+1) % 6 == 0), 52 local.
+    // One layer's K+V per token: 2 x 16 heads x 128 x 2 bytes = 8,192 B.
+    const auto gemma = arch("gemma-3-27b");
+    CHECK(kv_bytes_per_token(gemma, 2.0) == 62ULL * 8'192);
+    const std::uint64_t context = 131'072;
+    CHECK(kv_cache_bytes(gemma, context, 2.0) == 10 * context * 8'192 + 52ULL * 1'024 * 8'192);
+  }
+  SECTION("gpt-oss-120b: alternating 128-token and full layers")
+  {
+    // gpt-oss model card §2.1: layers alternate banded-window (128 tokens) and dense attention; 36 layers,
+    // 8 KV heads of 64 dims: one layer is 2 x 8 x 64 x 2 = 2,048 B per token.
+    const auto oss = arch("gpt-oss-120b");
+    CHECK(kv_cache_bytes(oss, 100, 2.0) == 36ULL * 100 * 2'048);
+    CHECK(kv_cache_bytes(oss, 131'072, 2.0) == 18ULL * 131'072 * 2'048 + 18ULL * 128 * 2'048);
+  }
+  SECTION("Llama 4 Scout: chunked attention in three of every four layers")
+  {
+    // Llama 4 config: attention_chunk_size 8192, no_rope_layers marks every 4th layer global. 48 layers:
+    // 12 global, 36 chunked; one layer is 2 x 8 x 128 x 2 = 4,096 B per token.
+    const auto scout = arch("llama-4-scout");
+    CHECK(kv_cache_bytes(scout, 1'000'000, 2.0) == 12ULL * 1'000'000 * 4'096 + 36ULL * 8'192 * 4'096);
+  }
+}
+
+TEST_CASE("KV precisions from quants.json", "[model][kv]")
+{
+  const auto llama = arch("llama-3.1-8b");
+  CHECK(kv_bytes_per_token(llama, bytes_per_element("bf16")) == 131'072);
+  CHECK(kv_bytes_per_token(llama, bytes_per_element("fp16")) == 131'072);
+  CHECK(kv_bytes_per_token(llama, bytes_per_element("fp8")) == 65'536);
+  // ggml block_q8_0: 34 bytes per 32 values; block_q4_0: 18 bytes per 32 (ggml-common.h).
+  CHECK(kv_bytes_per_token(llama, bytes_per_element("q8_0")) == 65'536 / 32 * 34);
+  CHECK(kv_bytes_per_token(llama, bytes_per_element("q4_0")) == 65'536 / 32 * 18);
+  for (const char* quant : {"bf16", "fp16", "fp8", "q8_0", "q4_0"}) {
+    CHECK(catalog().find_quant(quant)->kv_cache);
+  }
+}
