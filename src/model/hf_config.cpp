@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <initializer_list>
 
 namespace llmhw::model::detail {
@@ -148,6 +149,26 @@ void parse_attention(const Fields& fields, const FamilyTraits& traits, Architect
   }
 }
 
+/// An array of layer indices, each below `layers`.
+std::vector<std::uint32_t> layer_list(const util::JsonObject& config, std::string_view key, std::uint32_t layers)
+{
+  std::vector<std::uint32_t> list;
+  if (!config.has(key)) {
+    return list;
+  }
+  const nlohmann::json& array = config.json()[std::string(key)];
+  if (!array.is_array()) {
+    config.fail(key, "expected an array of layer indices");
+  }
+  for (const nlohmann::json& layer : array) {
+    if (!layer.is_number_unsigned() || layer.get<std::uint64_t>() >= layers) {
+      config.fail(key, fmt::format("expected layer indices below {}, got {}", layers, layer.dump()));
+    }
+    list.push_back(layer.get<std::uint32_t>());
+  }
+  return list;
+}
+
 /// Which layers route, for each family's way of saying it.
 void parse_moe(const Fields& fields, const FamilyTraits& traits, Architecture& arch)
 {
@@ -187,11 +208,18 @@ void parse_moe(const Fields& fields, const FamilyTraits& traits, Architecture& a
   if (moe.layer_frequency == 0) {
     config.fail("moe_layer_freq", "must be at least 1");
   }
-  for (const nlohmann::json& layer : config.json().value("mlp_only_layers", nlohmann::json::array())) {
-    if (!layer.is_number_unsigned() || layer.get<std::uint64_t>() >= arch.num_layers) {
-      config.fail("mlp_only_layers", fmt::format("expected layer indices below {}", arch.num_layers));
+  moe.dense_layers = layer_list(config, "mlp_only_layers", arch.num_layers);
+  if (config.has("moe_layers")) {   // Llama 4 configs list the routing layers outright
+    const std::vector<std::uint32_t> routing = layer_list(config, "moe_layers", arch.num_layers);
+    moe.layer_frequency = 1;
+    moe.layer_phase = 0;
+    moe.first_dense_layers = 0;
+    moe.dense_layers.clear();
+    for (std::uint32_t layer = 0; layer < arch.num_layers; ++layer) {
+      if (std::find(routing.begin(), routing.end(), layer) == routing.end()) {
+        moe.dense_layers.push_back(layer);
+      }
     }
-    moe.dense_layers.push_back(layer.get<std::uint32_t>());
   }
   moe.expert_bias = traits.expert_bias;
   moe.router_bias = traits.router_bias || config.optional_string("topk_method") == "noaux_tc";

@@ -1,0 +1,141 @@
+#include "gguf_writer.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+
+namespace llmhw::test {
+
+Bytes& Bytes::number(const void* value, std::size_t size)
+{
+  std::string bytes(static_cast<const char*>(value), size);   // the host is little-endian
+  if (m_big_endian) {
+    std::reverse(bytes.begin(), bytes.end());
+  }
+  m_bytes += bytes;
+  return *this;
+}
+
+Bytes& Bytes::raw(const std::string& bytes)
+{
+  m_bytes += bytes;
+  return *this;
+}
+
+Bytes& Bytes::u8(std::uint8_t value) { return number(&value, 1); }
+Bytes& Bytes::u16(std::uint16_t value) { return number(&value, 2); }
+Bytes& Bytes::u32(std::uint32_t value) { return number(&value, 4); }
+Bytes& Bytes::u64(std::uint64_t value) { return number(&value, 8); }
+Bytes& Bytes::f32(float value) { return number(&value, 4); }
+Bytes& Bytes::f64(double value) { return number(&value, 8); }
+
+Bytes& Bytes::string(const std::string& text)
+{
+  u64(text.size());
+  return raw(text);
+}
+
+Bytes& Bytes::append(const Bytes& other) { return raw(other.str()); }
+
+GgufWriter::GgufWriter(std::uint32_t version, bool big_endian)
+    : m_version(version), m_big_endian(big_endian), m_metadata(big_endian), m_tensors(big_endian)
+{
+}
+
+GgufWriter& GgufWriter::metadata(const std::string& key, std::uint32_t type, const Bytes& value)
+{
+  m_metadata.string(key).u32(type).append(value);
+  ++m_metadata_count;
+  return *this;
+}
+
+GgufWriter& GgufWriter::u32(const std::string& key, std::uint32_t value)
+{
+  return metadata(key, k_uint32, this->value().u32(value));
+}
+
+GgufWriter& GgufWriter::u64(const std::string& key, std::uint64_t value)
+{
+  return metadata(key, k_uint64, this->value().u64(value));
+}
+
+GgufWriter& GgufWriter::f32(const std::string& key, float value)
+{
+  return metadata(key, k_float32, this->value().f32(value));
+}
+
+GgufWriter& GgufWriter::boolean(const std::string& key, bool value)
+{
+  return metadata(key, k_bool, this->value().u8(value ? 1 : 0));
+}
+
+GgufWriter& GgufWriter::string(const std::string& key, const std::string& value)
+{
+  return metadata(key, k_string, this->value().string(value));
+}
+
+GgufWriter& GgufWriter::u32_array(const std::string& key, const std::vector<std::uint32_t>& values)
+{
+  Bytes array = value();
+  array.u32(k_uint32).u64(values.size());
+  for (const std::uint32_t item : values) {
+    array.u32(item);
+  }
+  return metadata(key, k_array, array);
+}
+
+GgufWriter& GgufWriter::string_array(const std::string& key, const std::vector<std::string>& values)
+{
+  Bytes array = value();
+  array.u32(k_string).u64(values.size());
+  for (const std::string& item : values) {
+    array.string(item);
+  }
+  return metadata(key, k_array, array);
+}
+
+GgufWriter& GgufWriter::alignment(std::uint32_t bytes)
+{
+  m_alignment = bytes;
+  return u32("general.alignment", bytes);
+}
+
+GgufWriter& GgufWriter::tensor(const std::string& name, const std::vector<std::uint64_t>& shape, std::uint32_t type,
+                               std::uint64_t bytes)
+{
+  m_tensors.string(name).u32(static_cast<std::uint32_t>(shape.size()));
+  for (const std::uint64_t extent : shape) {
+    m_tensors.u64(extent);
+  }
+  m_tensors.u32(type).u64(m_next_offset);
+  m_next_offset = (m_next_offset + bytes + m_alignment - 1) / m_alignment * m_alignment;
+  ++m_tensor_count;
+  return *this;
+}
+
+std::string GgufWriter::header() const
+{
+  Bytes header(m_big_endian);
+  header.raw("GGUF").u32(m_version).u64(m_tensor_count).u64(m_metadata_count).append(m_metadata).append(m_tensors);
+  std::string bytes = header.str();
+  bytes.resize((bytes.size() + m_alignment - 1) / m_alignment * m_alignment, '\0');
+  return bytes;
+}
+
+std::string GgufWriter::write(const std::filesystem::path& path) const
+{
+  const std::string bytes = header();
+  std::filesystem::create_directories(path.parent_path());
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << bytes;
+    if (!out) {
+      throw std::runtime_error("cannot write " + path.string());
+    }
+  }
+  std::filesystem::resize_file(path, bytes.size() + m_next_offset);
+  return path.string();
+}
+
+} // namespace llmhw::test
