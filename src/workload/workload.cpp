@@ -46,7 +46,7 @@ Result<Workload> from_file(const std::string& path, const catalog::Catalog& cata
     return root.error();
   }
   try {
-    root->reject_unknown_keys({"$schema", "name", "preset", "prompt_tokens", "output_tokens", "context",
+    root->reject_unknown_keys({"$schema", "name", "description", "preset", "prompt_tokens", "output_tokens", "context",
                                "concurrency", "max_ttft_ms", "max_tpot_ms", "min_tok_s", "min_throughput"});
     const std::string preset_id = root->optional_string("preset").value_or("chat");
     const catalog::WorkloadPreset* preset = catalog.find_workload(preset_id);
@@ -58,17 +58,30 @@ Result<Workload> from_file(const std::string& path, const catalog::Catalog& cata
     workload.prompt_tokens = root->optional_count("prompt_tokens", k_max_tokens).value_or(workload.prompt_tokens);
     workload.output_tokens = root->optional_count("output_tokens", k_max_tokens).value_or(workload.output_tokens);
     workload.context = root->optional_count("context", k_max_tokens).value_or(0);
-    if (root->json().contains("concurrency") && root->json()["concurrency"] == "max") {
+    if (const auto concurrency = root->json().find("concurrency");
+        concurrency != root->json().end() && concurrency->is_string()) {
+      if (*concurrency != "max") {
+        root->fail("concurrency", fmt::format("expected a count or \"max\", got {}", concurrency->dump()));
+      }
       workload.max_concurrency = true;
     } else {
       workload.concurrency = root->optional_count("concurrency", k_max_concurrency).value_or(workload.concurrency);
     }
-    if (root->has("max_ttft_ms")) workload.slo.max_ttft_ms = positive_slo(*root, "max_ttft_ms");
-    if (root->has("max_tpot_ms")) workload.slo.max_tpot_ms = positive_slo(*root, "max_tpot_ms");
-    if (root->has("min_tok_s")) workload.slo.min_tok_s = positive_slo(*root, "min_tok_s");
-    workload.slo.min_throughput_tok_s = positive_slo(*root, "min_throughput");
+    static_cast<void>(root->optional_string("description"));   // free text, but text
+    for (auto [key, target] : {std::pair{"max_ttft_ms", &workload.slo.max_ttft_ms},
+                               std::pair{"max_tpot_ms", &workload.slo.max_tpot_ms},
+                               std::pair{"min_tok_s", &workload.slo.min_tok_s},
+                               std::pair{"min_throughput", &workload.slo.min_throughput_tok_s}}) {
+      if (root->has(key)) {
+        *target = positive_slo(*root, key);
+      }
+    }
     if (workload.prompt_tokens == 0 || workload.output_tokens == 0 || workload.concurrency == 0) {
       root->fail("", "prompt_tokens, output_tokens and concurrency must be at least 1");
+    }
+    if (workload.context != 0 && workload.context < workload.prompt_tokens + workload.output_tokens) {
+      root->fail("context", fmt::format("{} tokens cannot hold the prompt and output ({} + {} tokens)",
+                                        workload.context, workload.prompt_tokens, workload.output_tokens));
     }
     return workload;
   } catch (const InputError& error) {
@@ -105,8 +118,12 @@ Result<Workload> resolve(const Overrides& overrides, const catalog::Catalog& cat
     return base;
   }
   Workload workload = std::move(base.value());
-  if (overrides.prompt_tokens) workload.prompt_tokens = *overrides.prompt_tokens;
-  if (overrides.output_tokens) workload.output_tokens = *overrides.output_tokens;
+  if (overrides.prompt_tokens) {
+    workload.prompt_tokens = *overrides.prompt_tokens;
+  }
+  if (overrides.output_tokens) {
+    workload.output_tokens = *overrides.output_tokens;
+  }
   if (overrides.concurrency) {
     workload.concurrency = *overrides.concurrency;
     workload.max_concurrency = false;
@@ -114,11 +131,17 @@ Result<Workload> resolve(const Overrides& overrides, const catalog::Catalog& cat
   if (overrides.max_concurrency) {
     workload.max_concurrency = true;
   }
-  if (overrides.context) workload.context = *overrides.context;
-  if (overrides.slo.max_ttft_ms) workload.slo.max_ttft_ms = overrides.slo.max_ttft_ms;
-  if (overrides.slo.max_tpot_ms) workload.slo.max_tpot_ms = overrides.slo.max_tpot_ms;
-  if (overrides.slo.min_tok_s) workload.slo.min_tok_s = overrides.slo.min_tok_s;
-  if (overrides.slo.min_throughput_tok_s) workload.slo.min_throughput_tok_s = overrides.slo.min_throughput_tok_s;
+  if (overrides.context) {
+    workload.context = *overrides.context;
+  }
+  for (auto [flag, target] : {std::pair{&overrides.slo.max_ttft_ms, &workload.slo.max_ttft_ms},
+                              std::pair{&overrides.slo.max_tpot_ms, &workload.slo.max_tpot_ms},
+                              std::pair{&overrides.slo.min_tok_s, &workload.slo.min_tok_s},
+                              std::pair{&overrides.slo.min_throughput_tok_s, &workload.slo.min_throughput_tok_s}}) {
+    if (*flag) {
+      *target = *flag;
+    }
+  }
 
   const std::uint64_t needed = workload.prompt_tokens + workload.output_tokens;
   if (workload.context == 0) {

@@ -107,3 +107,66 @@ TEST_CASE("a workload file is read field by field", "[workload]")
     CHECK_FALSE(resolve(overrides, catalog()).ok());
   }
 }
+
+TEST_CASE("every preset the SPEC names exists, with targets and a source", "[workload]")
+{
+  for (const char* id : {"chat", "rag", "code", "batch", "long-context", "agent"}) {
+    INFO(id);
+    const auto* preset = catalog().find_workload(id);
+    REQUIRE(preset != nullptr);
+    CHECK_FALSE(preset->source.empty());
+    CHECK_FALSE(preset->description.empty());
+    Overrides overrides;
+    overrides.workload = id;
+    auto workload = resolve(overrides, catalog());
+    REQUIRE(workload.ok());
+    CHECK(workload->context == preset->prompt_tokens + preset->output_tokens);
+  }
+  // Interactive presets bound latency; the offline batch preset does not (MLPerf Offline scenario).
+  CHECK(catalog().find_workload("code")->max_tpot_ms == 40);   // MLPerf v5.0 interactive: TPOT <= 40 ms
+  CHECK(catalog().find_workload("long-context")->max_ttft_ms == 6000);   // MLPerf Llama 3.1 405B server: 6 s
+  CHECK_FALSE(catalog().find_workload("batch")->max_ttft_ms.has_value());
+  CHECK(catalog().find_workload("rag")->prompt_tokens > 5 * catalog().find_workload("rag")->output_tokens);
+}
+
+TEST_CASE("workload files are checked field by field", "[workload]")
+{
+  llmhw::test::TempDir dir;
+  const auto problem = [&](const std::string& name, const std::string& text) {
+    Overrides overrides;
+    overrides.workload = dir.write(name, text);
+    auto workload = resolve(overrides, catalog());
+    REQUIRE_FALSE(workload.ok());
+    CHECK(workload.error().input == *overrides.workload);
+    return workload.error().problem;
+  };
+  CHECK(problem("typo.json", R"({"promt_tokens": 10})") == "unknown field 'promt_tokens'");
+  CHECK(problem("many.json", R"({"concurrency": "lots"})") == "concurrency: expected a count or \"max\", got \"lots\"");
+  CHECK(problem("float.json", R"({"output_tokens": 2.5})") == "output_tokens: expected a non-negative integer, got 2.5");
+  CHECK(problem("huge.json", R"({"prompt_tokens": 20000000})") ==
+        "prompt_tokens: 20000000 is larger than the limit 10000000");
+  CHECK(problem("preset.json", R"({"preset": "chit-chat"})") == "preset: unknown workload preset 'chit-chat'");
+  CHECK(problem("short.json", R"({"prompt_tokens": 1000, "output_tokens": 500, "context": 1200})") ==
+        "context: 1200 tokens cannot hold the prompt and output (1000 + 500 tokens)");
+  CHECK(problem("text.json", R"({"description": 7})") == "description: expected a string, got 7");
+  CHECK(problem("array.json", "[1, 2]") == "expected a JSON object at the top level");
+  CHECK_THAT(problem("broken.json", R"({"prompt_tokens": )"), Catch::StartsWith("not valid JSON at byte"));
+}
+
+TEST_CASE("a workload file starts from its preset and overrides what it names", "[workload]")
+{
+  llmhw::test::TempDir dir;
+  Overrides overrides;
+  overrides.workload = dir.write("rag-fast.json", R"({"$schema": "x", "preset": "rag", "description": "tight RAG",
+                                                       "max_ttft_ms": 800, "min_throughput": 500})");
+  overrides.output_tokens = 100;   // and flags override the file
+  auto workload = resolve(overrides, catalog());
+  REQUIRE(workload.ok());
+  const auto* rag = catalog().find_workload("rag");
+  CHECK(workload->name == "rag-fast");
+  CHECK(workload->prompt_tokens == rag->prompt_tokens);
+  CHECK(workload->output_tokens == 100);
+  CHECK(workload->slo.max_ttft_ms == 800);
+  CHECK(workload->slo.max_tpot_ms == rag->max_tpot_ms);
+  CHECK(workload->slo.min_throughput_tok_s == 500);
+}
