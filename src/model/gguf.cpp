@@ -29,8 +29,18 @@ constexpr std::uint64_t k_max_string_bytes = 1ULL << 26;
 constexpr std::uint64_t k_max_tensor_name_bytes = 64;     // gguf.md: names are at most 64 bytes
 constexpr std::uint32_t k_max_dims = 4;                   // GGML_MAX_DIMS
 constexpr int k_max_array_depth = 8;
+// What the header may hold in memory, whatever the file holds: values kept
+// past these are checked and skipped like long arrays.
+constexpr std::uint64_t k_max_kept_values = 1 << 18;
+constexpr std::uint64_t k_max_kept_string_bytes = 64ULL << 20;
 
 using detail::FileReader;
+
+/// Values and string bytes kept so far.
+struct Budget {
+  std::uint64_t values = 0;
+  std::uint64_t string_bytes = 0;
+};
 
 std::uint64_t element_bytes(ValueType type)
 {
@@ -70,7 +80,7 @@ std::string read_string(FileReader& file, std::uint64_t max_bytes, std::string_v
   if (length > max_bytes) {
     file.fail_at(at, fmt::format("{}: length {} exceeds the limit of {} bytes", what, length, max_bytes));
   }
-  if (!keep) {
+  if (!keep || length > file.remaining()) {
     file.skip(length, what);
     return {};
   }
@@ -79,9 +89,9 @@ std::string read_string(FileReader& file, std::uint64_t max_bytes, std::string_v
   return text;
 }
 
-Value read_value(FileReader& file, ValueType type, std::string_view what, int depth, bool keep);
+Value read_value(FileReader& file, Budget& budget, ValueType type, std::string_view what, int depth, bool keep);
 
-Value read_array(FileReader& file, std::string_view what, int depth, bool keep)
+Value read_array(FileReader& file, Budget& budget, std::string_view what, int depth, bool keep)
 {
   if (depth >= k_max_array_depth) {
     file.fail_at(file.offset(), fmt::format("{}: arrays nested deeper than {}", what, k_max_array_depth));
@@ -96,7 +106,11 @@ Value read_array(FileReader& file, std::string_view what, int depth, bool keep)
     file.fail_at(at, fmt::format("{}: array of {} {} elements runs past the end of the file ({} bytes)", what,
                                  array.array_length, to_string(array.element_type), file.size()));
   }
-  const bool keep_elements = keep && array.array_length <= k_max_kept_elements;
+  const bool keep_elements = keep && array.array_length <= k_max_kept_elements &&
+                             budget.values + array.array_length <= k_max_kept_values;
+  if (keep_elements) {
+    budget.values += array.array_length;
+  }
   if (!keep_elements && array.element_type != ValueType::string && array.element_type != ValueType::array) {
     file.skip(*least_bytes, what);   // fixed-size elements: skip them in one step
     return array;
@@ -105,7 +119,7 @@ Value read_array(FileReader& file, std::string_view what, int depth, bool keep)
     array.elements.reserve(array.array_length);
   }
   for (std::uint64_t i = 0; i < array.array_length; ++i) {
-    Value element = read_value(file, array.element_type, what, depth + 1, keep_elements);
+    Value element = read_value(file, budget, array.element_type, what, depth + 1, keep_elements);
     if (keep_elements) {
       array.elements.push_back(std::move(element));
     }
@@ -113,7 +127,7 @@ Value read_array(FileReader& file, std::string_view what, int depth, bool keep)
   return array;
 }
 
-Value read_value(FileReader& file, ValueType type, std::string_view what, int depth, bool keep)
+Value read_value(FileReader& file, Budget& budget, ValueType type, std::string_view what, int depth, bool keep)
 {
   Value value;
   value.type = type;
@@ -136,19 +150,29 @@ Value read_value(FileReader& file, ValueType type, std::string_view what, int de
     }
     break;
   }
-  case ValueType::string: value.string_value = read_string(file, k_max_string_bytes, what, keep); break;
-  case ValueType::array: return read_array(file, what, depth, keep);
+  case ValueType::string: {
+    const bool affordable = budget.string_bytes < k_max_kept_string_bytes;
+    value.string_value = read_string(file, k_max_string_bytes, what, keep && affordable);
+    budget.string_bytes += value.string_value.size();
+    break;
+  }
+  case ValueType::array: return read_array(file, budget, what, depth, keep);
   }
   return value;
 }
 
 void read_metadata(FileReader& file, std::uint64_t count, Header& header)
 {
+  Budget budget;
   for (std::uint64_t i = 0; i < count; ++i) {
     const std::uint64_t at = file.offset();
     std::string key = read_string(file, k_max_key_bytes, fmt::format("metadata key {}", i));
+    budget.string_bytes += key.size();
+    if (budget.string_bytes > k_max_kept_string_bytes) {
+      file.fail_at(at, fmt::format("metadata keys take more than {} bytes", k_max_kept_string_bytes));
+    }
     const std::string what = fmt::format("metadata '{}'", key);
-    Value value = read_value(file, value_type(file, what), what, 0, true);
+    Value value = read_value(file, budget, value_type(file, what), what, 0, true);
     if (!header.metadata.emplace(std::move(key), std::move(value)).second) {
       file.fail_at(at, fmt::format("{}: duplicate key", what));
     }

@@ -8,6 +8,7 @@
 
 #include "llmhw/catalog/catalog.hpp"
 #include "llmhw/model/gguf.hpp"
+#include "llmhw/util/checked.hpp"
 
 #include <fmt/format.h>
 
@@ -132,7 +133,11 @@ ModelSpec load_gguf(const fs::path& path, const catalog::Catalog& catalog)
       if (!names.insert(tensor.name).second) {
         throw InputError{Error{part.path, fmt::format("tensor '{}' appears in two parts", tensor.name)}};
       }
-      bytes += tensor.bytes;   // each part's tensors lie inside it: no overflow
+      const auto sum = util::checked_add(bytes, tensor.bytes);
+      if (!sum) {
+        throw InputError{Error{part.path, "weight bytes overflow 64 bits"}};
+      }
+      bytes = *sum;
       tensors.push_back(tensor);
     }
   }
@@ -143,7 +148,7 @@ ModelSpec load_gguf(const fs::path& path, const catalog::Catalog& catalog)
   spec.name = model_name(first, path);
   spec.arch = gguf_architecture(first, tensors, spec.assumptions);
   for (const gguf::TensorInfo& tensor : tensors) {
-    count_tensor(spec.parameters, gguf_tensor_role(tensor.name), tensor.elements);
+    count_tensor(spec.parameters, gguf_tensor_role(tensor.name), tensor.elements, path.string());
   }
   spec.params = spec.parameters.total();
   spec.active_params = active_parameters(spec.parameters, spec.arch);

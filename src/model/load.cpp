@@ -99,6 +99,15 @@ void derive_parameters(ModelSpec& spec, std::uint64_t vision_params)
   spec.active_params = active_parameters(spec.parameters, spec.arch);
 }
 
+std::string folder_name(const fs::path& folder)
+{
+  fs::path normal = fs::absolute(folder).lexically_normal();
+  if (normal.filename().empty()) {   // "model/": the name is one step up
+    normal = normal.parent_path();
+  }
+  return normal.filename().string();
+}
+
 std::string known_quant(const catalog::Catalog& catalog, const std::string& quant, const std::string& input)
 {
   const catalog::QuantFormat* format = catalog.find_quant(quant);
@@ -118,8 +127,7 @@ ModelSpec load_hf_config(const fs::path& config_path, const catalog::Catalog& ca
   ModelSpec spec;
   spec.source = ModelSource::hf_config;
   spec.path = config_path.string();
-  const fs::path folder = config_path.parent_path();
-  spec.name = folder.empty() ? config_path.filename().string() : fs::absolute(folder).filename().string();
+  spec.name = folder_name(fs::absolute(config_path).parent_path());
   spec.arch = config.arch;
   spec.assumptions = config.assumptions;
   derive_parameters(spec, config.vision_params);

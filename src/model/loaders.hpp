@@ -31,6 +31,9 @@ ModelSpec load_hf_config(const std::filesystem::path& config_path, const catalog
 /// `vision_params`), for sources that give an architecture but no tensors.
 void derive_parameters(ModelSpec& spec, std::uint64_t vision_params);
 
+/// A folder's own name, for a model read from it ("Llama-3.1-8B-Instruct").
+std::string folder_name(const std::filesystem::path& folder);
+
 /// The catalog's id for `quant`, or an InputError naming `input` when the
 /// catalog has no such format.
 std::string known_quant(const catalog::Catalog& catalog, const std::string& quant, const std::string& input);

@@ -7,6 +7,7 @@
 
 #include "llmhw/catalog/catalog.hpp"
 #include "llmhw/model/safetensors.hpp"
+#include "llmhw/util/checked.hpp"
 #include "llmhw/util/json_fields.hpp"
 
 #include <fmt/format.h>
@@ -55,7 +56,7 @@ Shards from_index(const fs::path& index)
     throw InputError{root.error()};
   }
   Shards shards;
-  shards.folder = index.parent_path();
+  shards.folder = fs::absolute(index).parent_path();
   shards.index = index;
   const util::JsonObject weight_map = root->object("weight_map");
   std::set<std::string> files;
@@ -84,7 +85,7 @@ Shards from_folder(const fs::path& folder)
     return from_index(folder / "model.safetensors.index.json");
   }
   Shards shards;
-  shards.folder = folder;
+  shards.folder = fs::absolute(folder);
   for (const auto& entry : fs::directory_iterator(folder)) {
     if (entry.path().extension() == ".safetensors" && shards.files.size() < k_max_shards) {
       shards.files.push_back(entry.path());
@@ -108,7 +109,7 @@ Shards locate(const fs::path& path)
   if (name.find("-of-") != std::string::npos && fs::exists(index)) {
     return from_index(index);
   }
-  return Shards{path.parent_path(), {path}, {}, std::nullopt, std::nullopt};
+  return Shards{fs::absolute(path).parent_path(), {path}, {}, std::nullopt, std::nullopt};
 }
 
 std::vector<safetensors::Header> read_shards(const Shards& shards)
@@ -234,17 +235,21 @@ ModelSpec load_safetensors(const fs::path& path, const catalog::Catalog& catalog
   ModelSpec spec;
   spec.source = ModelSource::safetensors;
   spec.path = path.string();
-  spec.name = (fs::is_directory(path) ? path : shards.folder).filename().string();
+  spec.name = folder_name(shards.folder);
   std::uint64_t bytes = 0;
   bool unpacked = true;
   ParameterCounts counted;
   for (const safetensors::Header& header : headers) {
-    bytes += header.tensor_bytes();
+    const auto sum = util::checked_add(bytes, header.tensor_bytes());
+    if (!sum) {
+      throw InputError{Error{header.path, "weight bytes overflow 64 bits"}};
+    }
+    bytes = *sum;
     for (const safetensors::TensorInfo& tensor : header.tensors) {
       const TensorRole role = hf_tensor_role(tensor.name);
       unpacked = unpacked && (role == TensorRole::not_a_parameter || is_float(tensor.dtype) ||
                               tensor.dtype.rfind("F8_", 0) == 0);
-      count_tensor(counted, role, tensor.elements);
+      count_tensor(counted, role, tensor.elements, header.path);
     }
   }
   spec.file_weight_bytes = bytes;

@@ -1,5 +1,7 @@
 #include "tensor_roles.hpp"
 
+#include "llmhw/util/checked.hpp"
+
 #include <array>
 
 namespace llmhw::model::detail {
@@ -107,21 +109,28 @@ TensorRole hf_tensor_role(std::string_view name)
   return TensorRole::other;
 }
 
-void count_tensor(ParameterCounts& counts, TensorRole role, std::uint64_t elements)
+void count_tensor(ParameterCounts& counts, TensorRole role, std::uint64_t elements, const std::string& input)
 {
+  std::uint64_t* bucket = nullptr;
   switch (role) {
-  case TensorRole::embedding: counts.embedding += elements; break;
-  case TensorRole::lm_head: counts.lm_head += elements; break;
-  case TensorRole::attention: counts.attention += elements; break;
-  case TensorRole::dense_mlp: counts.dense_mlp += elements; break;
-  case TensorRole::routed_experts: counts.routed_experts += elements; break;
-  case TensorRole::shared_experts: counts.shared_experts += elements; break;
-  case TensorRole::router: counts.router += elements; break;
-  case TensorRole::norms: counts.norms += elements; break;
-  case TensorRole::vision: counts.vision += elements; break;
-  case TensorRole::other: counts.other += elements; break;
-  case TensorRole::not_a_parameter: break;
+  case TensorRole::embedding: bucket = &counts.embedding; break;
+  case TensorRole::lm_head: bucket = &counts.lm_head; break;
+  case TensorRole::attention: bucket = &counts.attention; break;
+  case TensorRole::dense_mlp: bucket = &counts.dense_mlp; break;
+  case TensorRole::routed_experts: bucket = &counts.routed_experts; break;
+  case TensorRole::shared_experts: bucket = &counts.shared_experts; break;
+  case TensorRole::router: bucket = &counts.router; break;
+  case TensorRole::norms: bucket = &counts.norms; break;
+  case TensorRole::vision: bucket = &counts.vision; break;
+  case TensorRole::other: bucket = &counts.other; break;
+  case TensorRole::not_a_parameter: return;
   }
+  const auto sum = util::checked_add(*bucket, elements);
+  const auto total = util::checked_add(counts.total(), elements);   // every bucket is below the total
+  if (!sum || !total) {
+    throw InputError{Error{input, "parameter count overflows 64 bits"}};
+  }
+  *bucket = *sum;
 }
 
 } // namespace llmhw::model::detail

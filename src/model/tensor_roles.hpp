@@ -6,6 +6,7 @@
 #include "llmhw/model/params.hpp"
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace llmhw::model::detail {
@@ -30,7 +31,8 @@ TensorRole gguf_tensor_role(std::string_view name);
 /// transformers state-dict names: "model.layers.0.mlp.experts.3.down_proj.weight".
 TensorRole hf_tensor_role(std::string_view name);
 
-/// Adds `elements` to the bucket of `role`.
-void count_tensor(ParameterCounts& counts, TensorRole role, std::uint64_t elements);
+/// Adds `elements` to the bucket of `role`; an InputError naming `input` if
+/// the count would pass 64 bits.
+void count_tensor(ParameterCounts& counts, TensorRole role, std::uint64_t elements, const std::string& input);
 
 } // namespace llmhw::model::detail
