@@ -11,8 +11,7 @@ namespace {
 
 constexpr std::uint64_t k_window_bytes = 1 << 20;
 
-template <typename T>
-T byte_swap(T value)
+template <typename T> T byte_swap(T value)
 {
   unsigned char bytes[sizeof(T)];
   std::memcpy(bytes, &value, sizeof(T));
@@ -81,19 +80,36 @@ void FileReader::skip(std::uint64_t bytes, std::string_view what)
   m_offset += bytes;
 }
 
-template <typename T>
-T FileReader::number(std::string_view what)
+template <typename T> T FileReader::number(std::string_view what)
 {
   T value{};
   read(&value, sizeof(T), what);
   return m_big_endian ? byte_swap(value) : value;
 }
 
-std::uint8_t FileReader::u8(std::string_view what) { return number<std::uint8_t>(what); }
-std::uint16_t FileReader::u16(std::string_view what) { return number<std::uint16_t>(what); }
-std::uint32_t FileReader::u32(std::string_view what) { return number<std::uint32_t>(what); }
-std::uint64_t FileReader::u64(std::string_view what) { return number<std::uint64_t>(what); }
-float FileReader::f32(std::string_view what) { return number<float>(what); }
-double FileReader::f64(std::string_view what) { return number<double>(what); }
+std::uint8_t FileReader::u8(std::string_view what)
+{
+  return number<std::uint8_t>(what);
+}
+std::uint16_t FileReader::u16(std::string_view what)
+{
+  return number<std::uint16_t>(what);
+}
+std::uint32_t FileReader::u32(std::string_view what)
+{
+  return number<std::uint32_t>(what);
+}
+std::uint64_t FileReader::u64(std::string_view what)
+{
+  return number<std::uint64_t>(what);
+}
+float FileReader::f32(std::string_view what)
+{
+  return number<float>(what);
+}
+double FileReader::f64(std::string_view what)
+{
+  return number<double>(what);
+}
 
 } // namespace llmhw::model::detail

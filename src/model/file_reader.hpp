@@ -43,15 +43,14 @@ public:
   [[noreturn]] void fail_at(std::uint64_t offset, const std::string& problem) const;
 
 private:
-  template <typename T>
-  T number(std::string_view what);
+  template <typename T> T number(std::string_view what);
 
   std::string m_path;
   std::ifstream m_file;
   std::uint64_t m_size = 0;
   std::uint64_t m_offset = 0;
   bool m_big_endian = false;
-  std::vector<char> m_window;          ///< bytes [m_window_offset, m_window_offset + m_window.size())
+  std::vector<char> m_window; ///< bytes [m_window_offset, m_window_offset + m_window.size())
   std::uint64_t m_window_offset = 0;
 };
 

@@ -24,10 +24,10 @@ static_assert(std::endian::native == std::endian::little, "the readers assume a 
 
 constexpr std::uint64_t k_max_tensors = 1 << 20;
 constexpr std::uint64_t k_max_metadata = 1 << 20;
-constexpr std::uint64_t k_max_key_bytes = 65535;          // gguf.md: keys are at most 65535 bytes
+constexpr std::uint64_t k_max_key_bytes = 65535; // gguf.md: keys are at most 65535 bytes
 constexpr std::uint64_t k_max_string_bytes = 1ULL << 26;
-constexpr std::uint64_t k_max_tensor_name_bytes = 64;     // gguf.md: names are at most 64 bytes
-constexpr std::uint32_t k_max_dims = 4;                   // GGML_MAX_DIMS
+constexpr std::uint64_t k_max_tensor_name_bytes = 64; // gguf.md: names are at most 64 bytes
+constexpr std::uint32_t k_max_dims = 4;               // GGML_MAX_DIMS
 constexpr int k_max_array_depth = 8;
 // What the header may hold in memory, whatever the file holds: values kept
 // past these are checked and skipped like long arrays.
@@ -56,8 +56,8 @@ std::uint64_t element_bytes(ValueType type)
   case ValueType::uint64:
   case ValueType::int64:
   case ValueType::float64:
-  case ValueType::string: return 8;   // at least the length
-  case ValueType::array: return 12;   // at least the element type and length
+  case ValueType::string: return 8; // at least the length
+  case ValueType::array: return 12; // at least the element type and length
   }
   return 1;
 }
@@ -106,13 +106,13 @@ Value read_array(FileReader& file, Budget& budget, std::string_view what, int de
     file.fail_at(at, fmt::format("{}: array of {} {} elements runs past the end of the file ({} bytes)", what,
                                  array.array_length, to_string(array.element_type), file.size()));
   }
-  const bool keep_elements = keep && array.array_length <= k_max_kept_elements &&
-                             budget.values + array.array_length <= k_max_kept_values;
+  const bool keep_elements =
+      keep && array.array_length <= k_max_kept_elements && budget.values + array.array_length <= k_max_kept_values;
   if (keep_elements) {
     budget.values += array.array_length;
   }
   if (!keep_elements && array.element_type != ValueType::string && array.element_type != ValueType::array) {
-    file.skip(*least_bytes, what);   // fixed-size elements: skip them in one step
+    file.skip(*least_bytes, what); // fixed-size elements: skip them in one step
     return array;
   }
   if (keep_elements) {
@@ -194,7 +194,8 @@ TensorInfo read_tensor_info(FileReader& file, std::uint64_t index)
     const std::uint64_t at = file.offset();
     const std::uint64_t extent = file.u64(what);
     const auto product = util::checked_mul(tensor.elements, extent);
-    if (extent > static_cast<std::uint64_t>(INT64_MAX) || !product || *product > static_cast<std::uint64_t>(INT64_MAX)) {
+    if (extent > static_cast<std::uint64_t>(INT64_MAX) || !product ||
+        *product > static_cast<std::uint64_t>(INT64_MAX)) {
       file.fail_at(at, fmt::format("{}: shape overflows 63 bits", what));
     }
     tensor.shape.push_back(extent);
@@ -223,7 +224,7 @@ std::uint64_t alignment_of(const Header& header, FileReader& file)
 {
   const Value* value = header.find("general.alignment");
   if (value == nullptr) {
-    return 32;   // GGUF_DEFAULT_ALIGNMENT
+    return 32; // GGUF_DEFAULT_ALIGNMENT
   }
   if (value->type != ValueType::uint32 || value->uint_value == 0 || !std::has_single_bit(value->uint_value)) {
     file.fail_at(0, "general.alignment must be a uint32 power of two");
@@ -253,7 +254,8 @@ void check_extents(Header& header, FileReader& file)
   for (std::size_t i = 1; i < by_offset.size(); ++i) {
     const TensorInfo& before = *by_offset[i - 1];
     if (before.offset + before.bytes > by_offset[i]->offset) {
-      file.fail_at(header.data_offset, fmt::format("tensor '{}' overlaps tensor '{}'", by_offset[i]->name, before.name));
+      file.fail_at(header.data_offset,
+                   fmt::format("tensor '{}' overlaps tensor '{}'", by_offset[i]->name, before.name));
     }
   }
 }
@@ -270,7 +272,7 @@ Header parse(FileReader& file)
   }
   std::uint32_t version = file.u32("version");
   if ((version & 0xFFFF) == 0 && version != 0) {
-    header.big_endian = true;   // a big-endian v3 file read as little-endian
+    header.big_endian = true; // a big-endian v3 file read as little-endian
     file.set_big_endian(true);
     version = __builtin_bswap32(version);
   }

@@ -21,14 +21,14 @@ constexpr std::uint64_t k_max_context = 1ULL << 34;
 struct SlidingDefault {
   std::string_view arch;
   std::uint32_t period;
-  std::uint32_t window;   ///< 0: the file's {arch}.attention.sliding_window
+  std::uint32_t window; ///< 0: the file's {arch}.attention.sliding_window
 };
 constexpr std::array<SlidingDefault, 5> k_sliding_defaults = {{
     {"gemma2", 2, 0},
     {"gemma3", 6, 0},
     {"cohere2", 4, 0},
     {"gpt-oss", 2, 0},
-    {"llama4", 4, 8192},   // chunked attention, n_attn_chunk = 8192
+    {"llama4", 4, 8192}, // chunked attention, n_attn_chunk = 8192
 }};
 
 class Metadata {
@@ -87,7 +87,10 @@ private:
   std::string m_arch;
 };
 
-std::uint32_t narrow(std::uint64_t value) { return static_cast<std::uint32_t>(value); }
+std::uint32_t narrow(std::uint64_t value)
+{
+  return static_cast<std::uint32_t>(value);
+}
 
 void read_mla(const Metadata& meta, Architecture& arch)
 {
@@ -97,8 +100,8 @@ void read_mla(const Metadata& meta, Architecture& arch)
   mla.qk_rope_head_dim = meta.positive("rope.dimension_count", k_max_width);
   // Newer conversions store the absorbed (MQA-like) shapes in key_length and
   // the per-head ones in key_length_mla.
-  const std::uint64_t key_length =
-      meta.count("attention.key_length_mla", k_max_width).value_or(meta.count("attention.key_length", k_max_width).value_or(0));
+  const std::uint64_t key_length = meta.count("attention.key_length_mla", k_max_width)
+                                       .value_or(meta.count("attention.key_length", k_max_width).value_or(0));
   const std::uint64_t value_length = meta.count("attention.value_length_mla", k_max_width)
                                          .value_or(meta.count("attention.value_length", k_max_width).value_or(0));
   if (key_length <= mla.qk_rope_head_dim || value_length == 0) {
@@ -119,11 +122,13 @@ void read_moe(const Metadata& meta, Architecture& arch)
   moe.num_experts = narrow(*experts);
   moe.experts_per_token = meta.positive("expert_used_count", *experts);
   moe.shared_experts = narrow(meta.count("expert_shared_count", 1 << 14).value_or(0));
-  moe.expert_intermediate_size = narrow(meta.count("expert_feed_forward_length", k_max_width).value_or(arch.intermediate_size));
-  moe.shared_expert_intermediate_size = narrow(meta.count("expert_shared_feed_forward_length", k_max_width).value_or(0));
+  moe.expert_intermediate_size =
+      narrow(meta.count("expert_feed_forward_length", k_max_width).value_or(arch.intermediate_size));
+  moe.shared_expert_intermediate_size =
+      narrow(meta.count("expert_shared_feed_forward_length", k_max_width).value_or(0));
   moe.first_dense_layers = narrow(meta.count("leading_dense_block_count", k_max_layers).value_or(0));
   if (auto step = meta.count("interleave_moe_layer_step", k_max_layers); step && *step > 0) {
-    moe.layer_frequency = narrow(*step);   // llama.cpp: (il + 1) % n_moe_layer_step == 0
+    moe.layer_frequency = narrow(*step); // llama.cpp: (il + 1) % n_moe_layer_step == 0
     moe.layer_phase = moe.layer_frequency - 1;
   }
   arch.moe = moe;
@@ -166,7 +171,8 @@ void read_sliding(const Metadata& meta, const std::string& family, Architecture&
 
 const gguf::TensorInfo* find_tensor(const std::vector<gguf::TensorInfo>& tensors, std::string_view name)
 {
-  const auto it = std::find_if(tensors.begin(), tensors.end(), [&](const gguf::TensorInfo& t) { return t.name == name; });
+  const auto it =
+      std::find_if(tensors.begin(), tensors.end(), [&](const gguf::TensorInfo& t) { return t.name == name; });
   return it == tensors.end() ? nullptr : &*it;
 }
 
@@ -187,9 +193,11 @@ Architecture gguf_architecture(const gguf::Header& header, const std::vector<ggu
   arch.num_heads = meta.positive("attention.head_count", k_max_heads);
   arch.num_kv_heads = narrow(meta.count("attention.head_count_kv", k_max_heads).value_or(arch.num_heads));
   if (arch.num_kv_heads == 0 || arch.num_kv_heads > arch.num_heads) {
-    meta.fail("attention.head_count_kv", fmt::format("{} key/value heads for {} heads", arch.num_kv_heads, arch.num_heads));
+    meta.fail("attention.head_count_kv",
+              fmt::format("{} key/value heads for {} heads", arch.num_kv_heads, arch.num_heads));
   }
-  if (auto key_length = meta.count("attention.key_length", k_max_width); key_length && !meta.find("attention.kv_lora_rank")) {
+  if (auto key_length = meta.count("attention.key_length", k_max_width);
+      key_length && !meta.find("attention.kv_lora_rank")) {
     arch.head_dim = narrow(*key_length);
   } else {
     arch.head_dim = arch.hidden_size / arch.num_heads;

@@ -29,14 +29,15 @@ std::vector<fs::path> split_parts(const fs::path& path)
 {
   const std::string name = path.filename().string();
   constexpr std::string_view suffix = ".gguf";
-  constexpr std::size_t pattern_length = 15;   // "-00001-of-00003"
+  constexpr std::size_t pattern_length = 15; // "-00001-of-00003"
   if (name.size() < suffix.size() + pattern_length || name.substr(name.size() - suffix.size()) != suffix) {
     return {path};
   }
   const std::string stem = name.substr(0, name.size() - suffix.size());
   const std::string tail = stem.substr(stem.size() - pattern_length);
   const auto digits = [&](std::size_t from) {
-    return std::all_of(tail.begin() + static_cast<std::ptrdiff_t>(from), tail.begin() + static_cast<std::ptrdiff_t>(from + 5),
+    return std::all_of(tail.begin() + static_cast<std::ptrdiff_t>(from),
+                       tail.begin() + static_cast<std::ptrdiff_t>(from + 5),
                        [](unsigned char c) { return std::isdigit(c) != 0; });
   };
   if (tail[0] != '-' || !digits(1) || tail.substr(6, 4) != "-of-" || !digits(10)) {
@@ -104,7 +105,8 @@ std::string native_quant(const gguf::Header& first, const std::vector<gguf::Tens
   const std::string type_name(gguf::ggml_type(dominant->first)->name);
   const catalog::QuantFormat* quant = catalog.find_quant(type_name);
   if (quant == nullptr) {
-    throw InputError{Error{first.path, fmt::format("its weights are {}, which has no entry in quants.json", type_name)}};
+    throw InputError{
+        Error{first.path, fmt::format("its weights are {}, which has no entry in quants.json", type_name)}};
   }
   assumptions.push_back(fmt::format("general.file_type absent or unknown: precision taken from the dominant tensor "
                                     "type {}",

@@ -50,8 +50,8 @@ public:
     for (const std::string_view key : keys) {
       if (m_defaults.json().is_object() && m_defaults.has(key)) {
         const std::uint64_t value = m_defaults.count(key, max);
-        m_assumptions.push_back(fmt::format("{} = {} (the {} default; the config omits it)", key, value,
-                                            m_traits.config_class));
+        m_assumptions.push_back(
+            fmt::format("{} = {} (the {} default; the config omits it)", key, value, m_traits.config_class));
         return value;
       }
     }
@@ -94,7 +94,10 @@ private:
   std::vector<std::string>& m_assumptions;
 };
 
-std::uint32_t narrow(std::uint64_t value) { return static_cast<std::uint32_t>(value); }
+std::uint32_t narrow(std::uint64_t value)
+{
+  return static_cast<std::uint32_t>(value);
+}
 
 void parse_attention(const Fields& fields, const FamilyTraits& traits, Architecture& arch,
                      std::vector<std::string>& assumptions)
@@ -103,15 +106,15 @@ void parse_attention(const Fields& fields, const FamilyTraits& traits, Architect
   arch.num_heads = fields.positive({"num_attention_heads", "n_head", "num_heads"}, k_max_heads);
   std::uint64_t kv_heads = arch.num_heads;
   if (config.boolean("multi_query", false)) {
-    kv_heads = 1;   // GPT-BigCode, Falcon-7B
+    kv_heads = 1; // GPT-BigCode, Falcon-7B
   }
-  if (auto value = fields.count({"num_key_value_heads", "num_kv_heads", "n_head_kv", "multi_query_group_num"},
-                                k_max_heads)) {
+  if (auto value =
+          fields.count({"num_key_value_heads", "num_kv_heads", "n_head_kv", "multi_query_group_num"}, k_max_heads)) {
     kv_heads = *value;
   }
   if (kv_heads == 0 || kv_heads > arch.num_heads || arch.num_heads % kv_heads != 0) {
-    config.fail("num_key_value_heads", fmt::format("{} does not divide num_attention_heads {} into equal groups",
-                                                   kv_heads, arch.num_heads));
+    config.fail("num_key_value_heads",
+                fmt::format("{} does not divide num_attention_heads {} into equal groups", kv_heads, arch.num_heads));
   }
   arch.num_kv_heads = narrow(kv_heads);
   if (auto head_dim = fields.count({"head_dim", "kv_channels"}, k_max_head_dim)) {
@@ -126,8 +129,8 @@ void parse_attention(const Fields& fields, const FamilyTraits& traits, Architect
     }
     arch.head_dim = arch.hidden_size / arch.num_heads;
   }
-  const bool bias = fields.flag("attention_bias").value_or(config.boolean("bias", false)) ||
-                    config.boolean("use_bias", false);
+  const bool bias =
+      fields.flag("attention_bias").value_or(config.boolean("bias", false)) || config.boolean("use_bias", false);
   arch.attention_bias = bias && !traits.attention_bias_qkv_only;
   arch.qkv_bias = traits.qkv_bias || (bias && traits.attention_bias_qkv_only) || config.boolean("add_qkv_bias", false);
   arch.qk_norm = traits.qk_norm;
@@ -173,8 +176,8 @@ std::vector<std::uint32_t> layer_list(const util::JsonObject& config, std::strin
 void parse_moe(const Fields& fields, const FamilyTraits& traits, Architecture& arch)
 {
   const util::JsonObject& config = fields.config();
-  const auto experts = fields.count({"num_local_experts", "n_routed_experts", "num_experts", "moe_num_experts"},
-                                    k_max_experts);
+  const auto experts =
+      fields.count({"num_local_experts", "n_routed_experts", "num_experts", "moe_num_experts"}, k_max_experts);
   if (!experts || *experts == 0) {
     return;
   }
@@ -182,34 +185,35 @@ void parse_moe(const Fields& fields, const FamilyTraits& traits, Architecture& a
   moe.num_experts = narrow(*experts);
   moe.experts_per_token = fields.positive({"num_experts_per_tok", "experts_per_token", "moe_top_k"}, k_max_experts);
   if (moe.experts_per_token > moe.num_experts) {
-    config.fail("num_experts_per_tok", fmt::format("{} exceeds the {} experts", moe.experts_per_token, moe.num_experts));
+    config.fail("num_experts_per_tok",
+                fmt::format("{} exceeds the {} experts", moe.experts_per_token, moe.num_experts));
   }
   // Mixtral, Llama 4, gpt-oss and Granite-MoE name the expert width intermediate_size.
-  moe.expert_intermediate_size = narrow(
-      fields.count({"moe_intermediate_size", "expert_intermediate_size"}, k_max_intermediate)
-          .value_or(arch.intermediate_size));
+  moe.expert_intermediate_size =
+      narrow(fields.count({"moe_intermediate_size", "expert_intermediate_size"}, k_max_intermediate)
+                 .value_or(arch.intermediate_size));
   if (moe.expert_intermediate_size == 0) {
     config.fail("moe_intermediate_size", "missing (expected a positive integer)");
   }
-  moe.shared_experts =
-      narrow(fields.count({"n_shared_experts", "num_shared_experts"}, k_max_experts).value_or(traits.implicit_shared_experts));
+  moe.shared_experts = narrow(
+      fields.count({"n_shared_experts", "num_shared_experts"}, k_max_experts).value_or(traits.implicit_shared_experts));
   if (auto shared_width = config.optional_count("shared_expert_intermediate_size", k_max_intermediate);
       shared_width && *shared_width > 0) {
-    moe.shared_experts = std::max<std::uint32_t>(moe.shared_experts, 1);   // Qwen2-MoE: one shared expert this wide
+    moe.shared_experts = std::max<std::uint32_t>(moe.shared_experts, 1); // Qwen2-MoE: one shared expert this wide
     moe.shared_expert_intermediate_size = narrow(*shared_width);
   }
   moe.first_dense_layers = narrow(config.optional_count("first_k_dense_replace", k_max_layers).value_or(0));
-  if (auto frequency = config.optional_count("moe_layer_freq", k_max_layers)) {   // DeepSeek: i % freq == 0
+  if (auto frequency = config.optional_count("moe_layer_freq", k_max_layers)) { // DeepSeek: i % freq == 0
     moe.layer_frequency = narrow(*frequency);
   } else if (auto step = fields.count({"interleave_moe_layer_step", "decoder_sparse_step"}, k_max_layers)) {
-    moe.layer_frequency = narrow(*step);   // Llama 4, Qwen: (i + 1) % step == 0
+    moe.layer_frequency = narrow(*step); // Llama 4, Qwen: (i + 1) % step == 0
     moe.layer_phase = moe.layer_frequency > 0 ? moe.layer_frequency - 1 : 0;
   }
   if (moe.layer_frequency == 0) {
     config.fail("moe_layer_freq", "must be at least 1");
   }
   moe.dense_layers = layer_list(config, "mlp_only_layers", arch.num_layers);
-  if (config.has("moe_layers")) {   // Llama 4 configs list the routing layers outright
+  if (config.has("moe_layers")) { // Llama 4 configs list the routing layers outright
     const std::vector<std::uint32_t> routing = layer_list(config, "moe_layers", arch.num_layers);
     moe.layer_frequency = 1;
     moe.layer_phase = 0;
@@ -226,7 +230,7 @@ void parse_moe(const Fields& fields, const FamilyTraits& traits, Architecture& a
   moe.shared_expert_gate = traits.shared_expert_gate && moe.shared_expert_intermediate_size > 0;
   arch.moe = moe;
   if (auto dense_width = config.optional_count("intermediate_size_mlp", k_max_intermediate)) {
-    arch.intermediate_size = narrow(*dense_width);   // Llama 4: dense layers are wider than the experts
+    arch.intermediate_size = narrow(*dense_width); // Llama 4: dense layers are wider than the experts
   }
 }
 
@@ -259,11 +263,11 @@ void apply_period(std::uint64_t period, Architecture& arch)
 void parse_sliding(const Fields& fields, const FamilyTraits& traits, Architecture& arch)
 {
   const util::JsonObject& config = fields.config();
-  if (auto chunk = config.optional_count("attention_chunk_size", k_max_context)) {   // Llama 4 local attention
+  if (auto chunk = config.optional_count("attention_chunk_size", k_max_context)) { // Llama 4 local attention
     arch.sliding_window = narrow(std::min<std::uint64_t>(*chunk, UINT32_MAX));
     if (config.has("no_rope_layers")) {
       for (const nlohmann::json& rope : config.json()["no_rope_layers"]) {
-        arch.sliding_layers.push_back(rope == 1);   // 1: a RoPE layer, which attends within its chunk
+        arch.sliding_layers.push_back(rope == 1); // 1: a RoPE layer, which attends within its chunk
       }
       if (arch.sliding_layers.size() != arch.num_layers) {
         config.fail("no_rope_layers", fmt::format("expected {} entries", arch.num_layers));
@@ -277,7 +281,7 @@ void parse_sliding(const Fields& fields, const FamilyTraits& traits, Architectur
   if (!window || *window == 0) {
     return;
   }
-  if (config.has("use_sliding_window")) {   // Qwen: layers from max_window_layers on slide, when enabled
+  if (config.has("use_sliding_window")) { // Qwen: layers from max_window_layers on slide, when enabled
     if (!config.boolean("use_sliding_window", false)) {
       return;
     }
@@ -299,8 +303,8 @@ Architecture parse_text(const Fields& fields, const util::JsonObject* root, std:
 {
   const util::JsonObject& config = fields.config();
   Architecture arch;
-  arch.family = config.optional_string("model_type").value_or(root ? root->optional_string("model_type").value_or("")
-                                                                   : "");
+  arch.family =
+      config.optional_string("model_type").value_or(root ? root->optional_string("model_type").value_or("") : "");
   const FamilyTraits traits = family_traits(arch.family);
   arch.hidden_size = fields.positive({"hidden_size", "n_embd", "d_model"}, k_max_hidden);
   arch.num_layers = fields.positive({"num_hidden_layers", "n_layer", "num_layers"}, k_max_layers);

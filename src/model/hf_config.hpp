@@ -17,9 +17,9 @@ namespace llmhw::model::detail {
 /// What a config.json says about memory and speed.
 struct HfConfig {
   Architecture arch;
-  std::uint64_t vision_params = 0;          ///< vision tower + projector, when the config nests a vision_config
-  std::optional<std::string> quant;         ///< quants.json id from quantization_config, else torch_dtype
-  std::vector<std::string> assumptions;     ///< defaults taken and estimates made
+  std::uint64_t vision_params = 0;      ///< vision tower + projector, when the config nests a vision_config
+  std::optional<std::string> quant;     ///< quants.json id from quantization_config, else torch_dtype
+  std::vector<std::string> assumptions; ///< defaults taken and estimates made
 };
 
 /// Parses a config.json document. Throws InputError naming `input` and the

@@ -42,13 +42,16 @@ std::uint64_t kv_cache_bytes(const Architecture& arch, std::uint64_t context_tok
   const std::uint64_t per_token = elements_per_layer(arch);
   double elements = 0;
   for (std::uint32_t layer = 0; layer < arch.num_layers; ++layer) {
-    const std::uint64_t tokens = arch.is_sliding(layer) ? std::min<std::uint64_t>(context_tokens, *arch.sliding_window)
-                                                        : context_tokens;
+    const std::uint64_t tokens =
+        arch.is_sliding(layer) ? std::min<std::uint64_t>(context_tokens, *arch.sliding_window) : context_tokens;
     elements += static_cast<double>(per_token) * static_cast<double>(tokens);
   }
   return to_bytes(elements, bytes_per_element);
 }
 
-double kv_bytes_per_element(const catalog::QuantFormat& quant) { return quant.bits_per_weight / 8.0; }
+double kv_bytes_per_element(const catalog::QuantFormat& quant)
+{
+  return quant.bits_per_weight / 8.0;
+}
 
 } // namespace llmhw::model

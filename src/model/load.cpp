@@ -35,7 +35,8 @@ std::vector<fs::path> gguf_models(const fs::path& folder)
   std::vector<fs::path> models;
   for (const auto& entry : fs::directory_iterator(folder)) {
     const std::string name = entry.path().filename().string();
-    if (ends_with(name, ".gguf") && (name.find("-of-") == std::string::npos || name.find("-00001-of-") != std::string::npos)) {
+    if (ends_with(name, ".gguf") &&
+        (name.find("-of-") == std::string::npos || name.find("-00001-of-") != std::string::npos)) {
       models.push_back(entry.path());
     }
   }
@@ -102,7 +103,7 @@ void derive_parameters(ModelSpec& spec, std::uint64_t vision_params)
 std::string folder_name(const fs::path& folder)
 {
   fs::path normal = fs::absolute(folder).lexically_normal();
-  if (normal.filename().empty()) {   // "model/": the name is one step up
+  if (normal.filename().empty()) { // "model/": the name is one step up
     normal = normal.parent_path();
   }
   return normal.filename().string();

@@ -30,7 +30,10 @@ std::uint64_t add(std::uint64_t a, std::uint64_t b)
   return *sum;
 }
 
-std::uint64_t mul(std::uint64_t a, std::uint64_t b, std::uint64_t c) { return mul(mul(a, b), c); }
+std::uint64_t mul(std::uint64_t a, std::uint64_t b, std::uint64_t c)
+{
+  return mul(mul(a, b), c);
+}
 
 /// One MLP of `width`: gate, up and down (or up and down), with their biases.
 std::uint64_t mlp(const Architecture& arch, std::uint64_t width, bool bias)
@@ -49,16 +52,16 @@ std::uint64_t mla_attention(const Architecture& arch, const MlaShape& mla)
   const std::uint64_t qk_head_dim = add(mla.qk_nope_head_dim, mla.qk_rope_head_dim);
   std::uint64_t count = 0;
   if (mla.q_lora_rank > 0) {
-    count = add(count, mul(arch.hidden_size, mla.q_lora_rank));         // q_a_proj
-    count = add(count, mla.q_lora_rank);                                // q_a_layernorm
-    count = add(count, mul(mla.q_lora_rank, heads, qk_head_dim));       // q_b_proj
+    count = add(count, mul(arch.hidden_size, mla.q_lora_rank));   // q_a_proj
+    count = add(count, mla.q_lora_rank);                          // q_a_layernorm
+    count = add(count, mul(mla.q_lora_rank, heads, qk_head_dim)); // q_b_proj
   } else {
-    count = add(count, mul(arch.hidden_size, heads, qk_head_dim));      // q_proj
+    count = add(count, mul(arch.hidden_size, heads, qk_head_dim)); // q_proj
   }
-  count = add(count, mul(arch.hidden_size, add(mla.kv_lora_rank, mla.qk_rope_head_dim)));   // kv_a_proj_with_mqa
-  count = add(count, mla.kv_lora_rank);                                                      // kv_a_layernorm
-  count = add(count, mul(mla.kv_lora_rank, heads, add(mla.qk_nope_head_dim, mla.v_head_dim)));   // kv_b_proj
-  count = add(count, mul(heads, mla.v_head_dim, arch.hidden_size));                          // o_proj
+  count = add(count, mul(arch.hidden_size, add(mla.kv_lora_rank, mla.qk_rope_head_dim)));      // kv_a_proj_with_mqa
+  count = add(count, mla.kv_lora_rank);                                                        // kv_a_layernorm
+  count = add(count, mul(mla.kv_lora_rank, heads, add(mla.qk_nope_head_dim, mla.v_head_dim))); // kv_b_proj
+  count = add(count, mul(heads, mla.v_head_dim, arch.hidden_size));                            // o_proj
   return count;
 }
 
@@ -74,7 +77,7 @@ std::uint64_t attention(const Architecture& arch)
     count = add(count, add(q_width, mul(2, kv_width)));
   }
   if (arch.attention_bias) {
-    count = add(count, arch.hidden_size);   // o_proj bias
+    count = add(count, arch.hidden_size); // o_proj bias
   }
   if (arch.qk_norm) {
     count = add(count, mul(2, arch.head_dim));
@@ -127,8 +130,8 @@ Result<ParameterCounts> count_parameters(const Architecture& arch)
         counts.dense_mlp = add(counts.dense_mlp, dense);
       }
     }
-    counts.norms = add(counts.norms, norm_size);   // the final norm
-    std::uint64_t total = 0;   // so that total() cannot wrap later
+    counts.norms = add(counts.norms, norm_size); // the final norm
+    std::uint64_t total = 0;                     // so that total() cannot wrap later
     for (const std::uint64_t part : {counts.embedding, counts.lm_head, counts.attention, counts.dense_mlp,
                                      counts.routed_experts, counts.shared_experts, counts.router, counts.norms}) {
       total = add(total, part);

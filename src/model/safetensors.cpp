@@ -13,14 +13,14 @@
 namespace llmhw::model::safetensors {
 namespace {
 
-constexpr std::uint64_t k_max_header_bytes = 100'000'000;   // the safetensors crate's MAX_HEADER_SIZE
+constexpr std::uint64_t k_max_header_bytes = 100'000'000; // the safetensors crate's MAX_HEADER_SIZE
 constexpr std::uint64_t k_max_tensors = 1 << 20;
 constexpr std::size_t k_max_rank = 16;
 
 constexpr std::array<std::pair<std::string_view, std::uint32_t>, 20> k_dtypes = {{
-    {"BOOL", 8},  {"U8", 8},       {"I8", 8},       {"F8_E5M2", 8}, {"F8_E4M3", 8}, {"F8_E8M0", 8}, {"I16", 16},
-    {"U16", 16},  {"F16", 16},     {"BF16", 16},    {"I32", 32},    {"U32", 32},    {"F32", 32},    {"F64", 64},
-    {"I64", 64},  {"U64", 64},     {"C64", 64},     {"F4", 4},      {"F6_E2M3", 6}, {"F6_E3M2", 6},
+    {"BOOL", 8}, {"U8", 8},   {"I8", 8},    {"F8_E5M2", 8}, {"F8_E4M3", 8}, {"F8_E8M0", 8}, {"I16", 16},
+    {"U16", 16}, {"F16", 16}, {"BF16", 16}, {"I32", 32},    {"U32", 32},    {"F32", 32},    {"F64", 64},
+    {"I64", 64}, {"U64", 64}, {"C64", 64},  {"F4", 4},      {"F6_E2M3", 6}, {"F6_E3M2", 6},
 }};
 
 [[noreturn]] void fail(const std::string& path, const std::string& problem)
@@ -96,7 +96,8 @@ void check_extents(Header& header, std::uint64_t data_bytes)
                                     tensor.name, tensor.end, data_bytes));
     }
     if (i > 0 && header.tensors[i - 1].end > tensor.begin) {
-      fail(header.path, fmt::format("header: tensor '{}' overlaps tensor '{}'", tensor.name, header.tensors[i - 1].name));
+      fail(header.path,
+           fmt::format("header: tensor '{}' overlaps tensor '{}'", tensor.name, header.tensors[i - 1].name));
     }
   }
 }
@@ -108,8 +109,8 @@ Header parse(detail::FileReader& file)
   header.file_bytes = file.size();
   header.header_bytes = file.u64("header length");
   if (header.header_bytes > k_max_header_bytes) {
-    file.fail_at(0, fmt::format("header length {} exceeds the limit of {} bytes", header.header_bytes,
-                                k_max_header_bytes));
+    file.fail_at(
+        0, fmt::format("header length {} exceeds the limit of {} bytes", header.header_bytes, k_max_header_bytes));
   }
   std::string text(header.header_bytes, '\0');
   file.read(text.data(), header.header_bytes, "JSON header");
@@ -158,7 +159,7 @@ std::uint64_t Header::tensor_bytes() const
 {
   std::uint64_t total = 0;
   for (const TensorInfo& tensor : tensors) {
-    total += tensor.bytes();   // extents are disjoint and inside the file: no overflow
+    total += tensor.bytes(); // extents are disjoint and inside the file: no overflow
   }
   return total;
 }

@@ -27,8 +27,8 @@ constexpr std::size_t k_max_shards = 4096;
 struct Shards {
   fs::path folder;
   std::vector<fs::path> files;
-  std::map<std::string, std::string> weight_map;   ///< tensor -> shard file name, from an index
-  std::optional<std::uint64_t> declared_bytes;     ///< the index's metadata.total_size
+  std::map<std::string, std::string> weight_map; ///< tensor -> shard file name, from an index
+  std::optional<std::uint64_t> declared_bytes;   ///< the index's metadata.total_size
   std::optional<fs::path> index;
 };
 
@@ -39,8 +39,8 @@ std::string shard_name(const std::string& value, const std::string& index, const
                      value.find_first_of("/\\") == std::string::npos && value.size() > 12 &&
                      value.substr(value.size() - 12) == ".safetensors";
   if (!plain) {
-    throw InputError{Error{index, fmt::format("weight_map.{}: '{}' is not a .safetensors file name in this folder",
-                                              tensor, value)}};
+    throw InputError{
+        Error{index, fmt::format("weight_map.{}: '{}' is not a .safetensors file name in this folder", tensor, value)}};
   }
   return value;
 }
@@ -117,8 +117,9 @@ std::vector<safetensors::Header> read_shards(const Shards& shards)
   std::vector<safetensors::Header> headers;
   for (const fs::path& file : shards.files) {
     if (!fs::exists(file)) {
-      throw InputError{Error{file.string(), fmt::format("missing: named by {}", shards.index ? shards.index->filename().string()
-                                                                                           : std::string("the folder"))}};
+      throw InputError{
+          Error{file.string(), fmt::format("missing: named by {}", shards.index ? shards.index->filename().string()
+                                                                                : std::string("the folder"))}};
     }
     auto header = safetensors::read_header(file.string());
     if (!header) {
@@ -126,7 +127,7 @@ std::vector<safetensors::Header> read_shards(const Shards& shards)
     }
     headers.push_back(std::move(header.value()));
   }
-  std::map<std::string, std::string> found;   // tensor -> shard file name
+  std::map<std::string, std::string> found; // tensor -> shard file name
   for (const safetensors::Header& header : headers) {
     for (const safetensors::TensorInfo& tensor : header.tensors) {
       if (!found.emplace(tensor.name, fs::path(header.path).filename().string()).second) {
@@ -137,13 +138,17 @@ std::vector<safetensors::Header> read_shards(const Shards& shards)
   for (const auto& [tensor, file] : shards.weight_map) {
     const auto it = found.find(tensor);
     if (it == found.end() || it->second != file) {
-      throw InputError{Error{shards.index->string(), fmt::format("weight_map.{}: tensor not found in {}", tensor, file)}};
+      throw InputError{
+          Error{shards.index->string(), fmt::format("weight_map.{}: tensor not found in {}", tensor, file)}};
     }
   }
   return headers;
 }
 
-bool is_float(const std::string& dtype) { return dtype == "BF16" || dtype == "F16" || dtype == "F32" || dtype == "F64"; }
+bool is_float(const std::string& dtype)
+{
+  return dtype == "BF16" || dtype == "F16" || dtype == "F32" || dtype == "F64";
+}
 
 std::string dtype_quant(const std::vector<safetensors::Header>& headers)
 {
@@ -153,8 +158,8 @@ std::string dtype_quant(const std::vector<safetensors::Header>& headers)
       bytes[tensor.dtype] += tensor.bytes();
     }
   }
-  const auto dominant = std::max_element(bytes.begin(), bytes.end(),
-                                         [](const auto& a, const auto& b) { return a.second < b.second; });
+  const auto dominant =
+      std::max_element(bytes.begin(), bytes.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
   const std::string dtype = dominant == bytes.end() ? "BF16" : dominant->first;
   if (dtype == "F16") {
     return "fp16";
@@ -197,13 +202,15 @@ Architecture infer_architecture(const std::vector<safetensors::Header>& headers,
       has_gate = has_gate || matrix("layers.0.mlp.gate_proj.weight");
       if (const auto at = name.find("layers."); at != std::string::npos) {
         const std::uint64_t index = std::strtoull(name.c_str() + at + 7, nullptr, 10);
-        layers = std::max<std::uint32_t>(layers, static_cast<std::uint32_t>(std::min<std::uint64_t>(index + 1, 1 << 10)));
+        layers =
+            std::max<std::uint32_t>(layers, static_cast<std::uint32_t>(std::min<std::uint64_t>(index + 1, 1 << 10)));
       }
     }
   }
   if (embedding == nullptr || q_proj == nullptr || k_proj == nullptr) {
-    throw InputError{Error{input, "no config.json beside it, and its tensor names do not show the architecture "
-                                  "(looked for embed_tokens and layers.0.self_attn.q_proj/k_proj): give the model folder"}};
+    throw InputError{Error{input,
+                           "no config.json beside it, and its tensor names do not show the architecture "
+                           "(looked for embed_tokens and layers.0.self_attn.q_proj/k_proj): give the model folder"}};
   }
   Architecture arch;
   arch.family = "unknown";
@@ -212,7 +219,8 @@ Architecture infer_architecture(const std::vector<safetensors::Header>& headers,
   arch.num_layers = layers;
   arch.tied_embeddings = !has_lm_head;
   arch.gated_mlp = has_gate;
-  arch.intermediate_size = up_proj ? static_cast<std::uint32_t>(std::min<std::uint64_t>(up_proj->shape[0], 1 << 21)) : 0;
+  arch.intermediate_size =
+      up_proj ? static_cast<std::uint32_t>(std::min<std::uint64_t>(up_proj->shape[0], 1 << 21)) : 0;
   const std::uint64_t kv_width = k_proj->shape[0];
   arch.head_dim = kv_width % 128 == 0 ? 128 : (kv_width % 64 == 0 ? 64 : static_cast<std::uint32_t>(kv_width));
   arch.num_kv_heads = static_cast<std::uint32_t>(kv_width / arch.head_dim);
@@ -247,8 +255,8 @@ ModelSpec load_safetensors(const fs::path& path, const catalog::Catalog& catalog
     bytes = *sum;
     for (const safetensors::TensorInfo& tensor : header.tensors) {
       const TensorRole role = hf_tensor_role(tensor.name);
-      unpacked = unpacked && (role == TensorRole::not_a_parameter || is_float(tensor.dtype) ||
-                              tensor.dtype.rfind("F8_", 0) == 0);
+      unpacked = unpacked &&
+                 (role == TensorRole::not_a_parameter || is_float(tensor.dtype) || tensor.dtype.rfind("F8_", 0) == 0);
       count_tensor(counted, role, tensor.elements, header.path);
     }
   }
@@ -278,7 +286,7 @@ ModelSpec load_safetensors(const fs::path& path, const catalog::Catalog& catalog
     spec.arch = infer_architecture(headers, path.string(), spec.assumptions);
     spec.source_note = fmt::format("{} safetensors header(s)", headers.size());
   }
-  if (unpacked) {   // every parameter is one element of a tensor: count them exactly
+  if (unpacked) { // every parameter is one element of a tensor: count them exactly
     spec.parameters = counted;
     spec.params = counted.total();
     spec.active_params = active_parameters(counted, spec.arch);

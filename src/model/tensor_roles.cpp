@@ -7,10 +7,12 @@
 namespace llmhw::model::detail {
 namespace {
 
-bool contains(std::string_view name, std::string_view part) { return name.find(part) != std::string_view::npos; }
+bool contains(std::string_view name, std::string_view part)
+{
+  return name.find(part) != std::string_view::npos;
+}
 
-template <std::size_t N>
-bool contains_any(std::string_view name, const std::array<std::string_view, N>& parts)
+template <std::size_t N> bool contains_any(std::string_view name, const std::array<std::string_view, N>& parts)
 {
   for (const std::string_view part : parts) {
     if (contains(name, part)) {
@@ -30,7 +32,7 @@ constexpr std::array<std::string_view, 6> k_attention_norms = {"attn_q_a_norm", 
 TensorRole gguf_tensor_role(std::string_view name)
 {
   if (name.substr(0, 2) == "v." || name.substr(0, 3) == "mm.") {
-    return TensorRole::vision;   // a multimodal projector file
+    return TensorRole::vision; // a multimodal projector file
   }
   if (name == "output.weight" || name == "output.bias") {
     return TensorRole::lm_head;
@@ -39,7 +41,7 @@ TensorRole gguf_tensor_role(std::string_view name)
     return TensorRole::embedding;
   }
   if (name.substr(0, 10) == "rope_freqs") {
-    return TensorRole::not_a_parameter;   // precomputed RoPE factors (Llama 3.1), not weights
+    return TensorRole::not_a_parameter; // precomputed RoPE factors (Llama 3.1), not weights
   }
   if (contains(name, "_exps")) {
     return TensorRole::routed_experts;
@@ -67,9 +69,9 @@ TensorRole gguf_tensor_role(std::string_view name)
 
 TensorRole hf_tensor_role(std::string_view name)
 {
-  constexpr std::array<std::string_view, 9> quantization = {"_scale",  ".scales", ".qzeros", ".g_idx",     "_zero_point",
-                                                            "scale_inv", ".absmax", ".quant_map", "inv_freq"};
-  constexpr std::array<std::string_view, 6> vision = {"vision_tower", "vision_model", "visual.",
+  constexpr std::array<std::string_view, 9> quantization = {
+      "_scale", ".scales", ".qzeros", ".g_idx", "_zero_point", "scale_inv", ".absmax", ".quant_map", "inv_freq"};
+  constexpr std::array<std::string_view, 6> vision = {"vision_tower",          "vision_model", "visual.",
                                                       "multi_modal_projector", "mm_projector", "vision_encoder"};
   if (contains_any(name, quantization)) {
     return TensorRole::not_a_parameter;
@@ -126,7 +128,7 @@ void count_tensor(ParameterCounts& counts, TensorRole role, std::uint64_t elemen
   case TensorRole::not_a_parameter: return;
   }
   const auto sum = util::checked_add(*bucket, elements);
-  const auto total = util::checked_add(counts.total(), elements);   // every bucket is below the total
+  const auto total = util::checked_add(counts.total(), elements); // every bucket is below the total
   if (!sum || !total) {
     throw InputError{Error{input, "parameter count overflows 64 bits"}};
   }

@@ -22,7 +22,7 @@ enum class TensorRole {
   norms,
   vision,
   other,
-  not_a_parameter,   ///< quantization scales, zero points, rotary buffers
+  not_a_parameter, ///< quantization scales, zero points, rotary buffers
 };
 
 /// llama.cpp tensor names (llama-arch.cpp): "blk.0.ffn_down_exps.weight".

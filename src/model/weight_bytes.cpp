@@ -15,11 +15,11 @@ namespace llmhw::model {
 namespace {
 
 struct RoleBits {
-  double layers = 16;       ///< MLP and expert matrices
-  double attention = 16;    ///< attention and router matrices
+  double layers = 16;    ///< MLP and expert matrices
+  double attention = 16; ///< attention and router matrices
   double embedding = 16;
   double lm_head = 16;
-  double vectors = 16;      ///< norms, and the vision tower, which quantizers leave alone
+  double vectors = 16; ///< norms, and the vision tower, which quantizers leave alone
 };
 
 RoleBits role_bits(const catalog::QuantFormat& quant)
@@ -35,8 +35,8 @@ RoleBits role_bits(const catalog::QuantFormat& quant)
 
 /// Which parts of the model a sum covers.
 struct Coverage {
-  double routed_share = 1.0;   ///< share of the routed experts (1: all of them)
-  bool embedding = true;       ///< the whole embedding table
+  double routed_share = 1.0; ///< share of the routed experts (1: all of them)
+  bool embedding = true;     ///< the whole embedding table
 };
 
 double bits_of(const ParameterCounts& counts, bool tied, const catalog::QuantFormat& quant, Coverage coverage)
@@ -57,7 +57,10 @@ double bits_of(const ParameterCounts& counts, bool tied, const catalog::QuantFor
   return total;
 }
 
-std::uint64_t to_bytes(double bits) { return static_cast<std::uint64_t>(std::ceil(bits / 8.0)); }
+std::uint64_t to_bytes(double bits)
+{
+  return static_cast<std::uint64_t>(std::ceil(bits / 8.0));
+}
 
 } // namespace
 
@@ -66,7 +69,7 @@ std::uint64_t weight_bytes(const ModelSpec& model, const catalog::QuantFormat& q
   if (model.file_weight_bytes && quant.id == model.native_quant) {
     return *model.file_weight_bytes;
   }
-  if (model.parameters.total() == 0) {   // a spec built from a bare count
+  if (model.parameters.total() == 0) { // a spec built from a bare count
     return to_bytes(static_cast<double>(model.params) * quant.bits_per_weight);
   }
   return to_bytes(bits_of(model.parameters, model.arch.tied_embeddings, quant, Coverage{}));

@@ -67,11 +67,11 @@ Result<Workload> from_file(const std::string& path, const catalog::Catalog& cata
     } else {
       workload.concurrency = root->optional_count("concurrency", k_max_concurrency).value_or(workload.concurrency);
     }
-    static_cast<void>(root->optional_string("description"));   // free text, but text
-    for (auto [key, target] : {std::pair{"max_ttft_ms", &workload.slo.max_ttft_ms},
-                               std::pair{"max_tpot_ms", &workload.slo.max_tpot_ms},
-                               std::pair{"min_tok_s", &workload.slo.min_tok_s},
-                               std::pair{"min_throughput", &workload.slo.min_throughput_tok_s}}) {
+    static_cast<void>(root->optional_string("description")); // free text, but text
+    for (auto [key, target] :
+         {std::pair{"max_ttft_ms", &workload.slo.max_ttft_ms}, std::pair{"max_tpot_ms", &workload.slo.max_tpot_ms},
+          std::pair{"min_tok_s", &workload.slo.min_tok_s},
+          std::pair{"min_throughput", &workload.slo.min_throughput_tok_s}}) {
       if (root->has(key)) {
         *target = positive_slo(*root, key);
       }
@@ -151,7 +151,7 @@ Result<Workload> resolve(const Overrides& overrides, const catalog::Catalog& cat
                                           workload.context, workload.prompt_tokens, workload.output_tokens, needed)};
   }
   if (workload.max_concurrency) {
-    workload.concurrency = 1;   // the estimator raises it to what fits
+    workload.concurrency = 1; // the estimator raises it to what fits
   }
   return workload;
 }

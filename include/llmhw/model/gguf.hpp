@@ -39,13 +39,13 @@ std::string to_string(ValueType type);
 /// are checked and skipped, keeping only their length.
 struct Value {
   ValueType type = ValueType::uint8;
-  std::uint64_t uint_value = 0;    ///< unsigned integers and booleans
-  std::int64_t int_value = 0;      ///< signed integers
-  double float_value = 0;          ///< float32 and float64
+  std::uint64_t uint_value = 0; ///< unsigned integers and booleans
+  std::int64_t int_value = 0;   ///< signed integers
+  double float_value = 0;       ///< float32 and float64
   std::string string_value;
-  ValueType element_type = ValueType::uint8;   ///< arrays
-  std::uint64_t array_length = 0;               ///< arrays: elements in the file
-  std::vector<Value> elements;                  ///< arrays: the elements, when kept
+  ValueType element_type = ValueType::uint8; ///< arrays
+  std::uint64_t array_length = 0;            ///< arrays: elements in the file
+  std::vector<Value> elements;               ///< arrays: the elements, when kept
 
   /// The value as a non-negative integer, whatever integer type holds it.
   [[nodiscard]] std::optional<std::uint64_t> as_count() const;
@@ -56,9 +56,9 @@ inline constexpr std::uint64_t k_max_kept_elements = 1 << 16;
 
 struct TensorInfo {
   std::string name;
-  std::vector<std::uint64_t> shape;   ///< ne[0] (the row, contiguous) first
-  std::uint32_t type = 0;             ///< ggml_type
-  std::uint64_t offset = 0;           ///< from the start of the data section
+  std::vector<std::uint64_t> shape; ///< ne[0] (the row, contiguous) first
+  std::uint32_t type = 0;           ///< ggml_type
+  std::uint64_t offset = 0;         ///< from the start of the data section
   std::uint64_t elements = 0;
   std::uint64_t bytes = 0;
 };
@@ -69,8 +69,8 @@ struct Header {
   bool big_endian = false;
   std::map<std::string, Value, std::less<>> metadata;
   std::vector<TensorInfo> tensors;
-  std::uint64_t alignment = 32;       ///< general.alignment
-  std::uint64_t data_offset = 0;      ///< where tensor data starts
+  std::uint64_t alignment = 32;  ///< general.alignment
+  std::uint64_t data_offset = 0; ///< where tensor data starts
   std::uint64_t file_bytes = 0;
 
   [[nodiscard]] const Value* find(std::string_view key) const;
@@ -85,9 +85,9 @@ Result<Header> read_header(const std::string& path);
 /// A ggml tensor type: its name and block layout (ggml-common.h).
 struct GgmlType {
   std::uint32_t id = 0;
-  std::string_view name;            ///< "Q4_K"
-  std::uint32_t block_weights = 1;  ///< weights per block
-  std::uint32_t block_bytes = 0;    ///< bytes per block, scales included
+  std::string_view name;           ///< "Q4_K"
+  std::uint32_t block_weights = 1; ///< weights per block
+  std::uint32_t block_bytes = 0;   ///< bytes per block, scales included
 };
 
 /// The type with id `id`, or nullptr when ggml has none.

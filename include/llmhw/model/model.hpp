@@ -14,7 +14,7 @@
 namespace llmhw::catalog {
 struct Catalog;
 struct QuantFormat;
-}
+} // namespace llmhw::catalog
 
 namespace llmhw::model {
 
@@ -23,17 +23,17 @@ enum class ModelSource { catalog, hf_config, gguf, safetensors };
 std::string to_string(ModelSource source);
 
 struct ModelSpec {
-  std::string name;                     ///< "Llama 3.1 8B Instruct", or the file's name
-  std::optional<std::string> catalog_id;   ///< "llama-3.1-8b" when it is a catalog entry
+  std::string name;                      ///< "Llama 3.1 8B Instruct", or the file's name
+  std::optional<std::string> catalog_id; ///< "llama-3.1-8b" when it is a catalog entry
   ModelSource source = ModelSource::catalog;
-  std::optional<std::string> path;      ///< the file or folder it was read from
-  std::optional<std::string> hf_repo;   ///< "meta-llama/Llama-3.1-8B-Instruct", for engine commands
-  std::optional<std::string> ollama_tag;///< "llama3.1:8b"
+  std::optional<std::string> path;       ///< the file or folder it was read from
+  std::optional<std::string> hf_repo;    ///< "meta-llama/Llama-3.1-8B-Instruct", for engine commands
+  std::optional<std::string> ollama_tag; ///< "llama3.1:8b"
   Architecture arch;
-  std::uint64_t params = 0;             ///< total parameters (= parameters.total())
-  std::uint64_t active_params = 0;      ///< parameters one token reads (model/params.hpp states the convention)
-  ParameterCounts parameters;           ///< the same, by tensor role
-  std::string native_quant;             ///< quants.json id of the weights as distributed ("bf16", "fp8", "q4_k_m")
+  std::uint64_t params = 0;        ///< total parameters (= parameters.total())
+  std::uint64_t active_params = 0; ///< parameters one token reads (model/params.hpp states the convention)
+  ParameterCounts parameters;      ///< the same, by tensor role
+  std::string native_quant;        ///< quants.json id of the weights as distributed ("bf16", "fp8", "q4_k_m")
   /// Exact bytes of the weights in native_quant, summed from tensor headers,
   /// when a file was given; otherwise derived from the parameters.
   std::optional<std::uint64_t> file_weight_bytes;

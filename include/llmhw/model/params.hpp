@@ -13,16 +13,16 @@
 namespace llmhw::model {
 
 struct ParameterCounts {
-  std::uint64_t embedding = 0;       ///< token embedding table (vocab x hidden)
-  std::uint64_t lm_head = 0;         ///< output projection; 0 when tied to the embedding
-  std::uint64_t attention = 0;       ///< q, k, v, o (MLA: its low-rank projections and their norms), biases, sinks
-  std::uint64_t dense_mlp = 0;       ///< MLPs of dense layers, biases included
-  std::uint64_t routed_experts = 0;  ///< every routed expert of every MoE layer
-  std::uint64_t shared_experts = 0;  ///< always-active experts, and their gates
-  std::uint64_t router = 0;          ///< expert routers (gate matrices and their biases)
-  std::uint64_t norms = 0;           ///< normalisation vectors
-  std::uint64_t vision = 0;          ///< vision tower and projector of a multimodal checkpoint
-  std::uint64_t other = 0;           ///< tensors of no known role (counted from files)
+  std::uint64_t embedding = 0;      ///< token embedding table (vocab x hidden)
+  std::uint64_t lm_head = 0;        ///< output projection; 0 when tied to the embedding
+  std::uint64_t attention = 0;      ///< q, k, v, o (MLA: its low-rank projections and their norms), biases, sinks
+  std::uint64_t dense_mlp = 0;      ///< MLPs of dense layers, biases included
+  std::uint64_t routed_experts = 0; ///< every routed expert of every MoE layer
+  std::uint64_t shared_experts = 0; ///< always-active experts, and their gates
+  std::uint64_t router = 0;         ///< expert routers (gate matrices and their biases)
+  std::uint64_t norms = 0;          ///< normalisation vectors
+  std::uint64_t vision = 0;         ///< vision tower and projector of a multimodal checkpoint
+  std::uint64_t other = 0;          ///< tensors of no known role (counted from files)
 
   [[nodiscard]] std::uint64_t total() const;
 };

@@ -17,9 +17,9 @@ namespace llmhw::model::safetensors {
 
 struct TensorInfo {
   std::string name;
-  std::string dtype;                  ///< "BF16", "F8_E4M3", "I32", …
+  std::string dtype; ///< "BF16", "F8_E4M3", "I32", …
   std::vector<std::uint64_t> shape;
-  std::uint64_t begin = 0;            ///< data_offsets, relative to the byte buffer
+  std::uint64_t begin = 0; ///< data_offsets, relative to the byte buffer
   std::uint64_t end = 0;
   std::uint64_t elements = 0;
 
@@ -28,9 +28,9 @@ struct TensorInfo {
 
 struct Header {
   std::string path;
-  std::uint64_t header_bytes = 0;     ///< N, the JSON header's length
+  std::uint64_t header_bytes = 0; ///< N, the JSON header's length
   std::uint64_t file_bytes = 0;
-  std::vector<TensorInfo> tensors;    ///< in file order of their data
+  std::vector<TensorInfo> tensors; ///< in file order of their data
   std::map<std::string, std::string> metadata;
 
   [[nodiscard]] std::uint64_t tensor_bytes() const;

@@ -9,7 +9,7 @@ namespace llmhw::test {
 
 Bytes& Bytes::number(const void* value, std::size_t size)
 {
-  std::string bytes(static_cast<const char*>(value), size);   // the host is little-endian
+  std::string bytes(static_cast<const char*>(value), size); // the host is little-endian
   if (m_big_endian) {
     std::reverse(bytes.begin(), bytes.end());
   }
@@ -23,12 +23,30 @@ Bytes& Bytes::raw(const std::string& bytes)
   return *this;
 }
 
-Bytes& Bytes::u8(std::uint8_t value) { return number(&value, 1); }
-Bytes& Bytes::u16(std::uint16_t value) { return number(&value, 2); }
-Bytes& Bytes::u32(std::uint32_t value) { return number(&value, 4); }
-Bytes& Bytes::u64(std::uint64_t value) { return number(&value, 8); }
-Bytes& Bytes::f32(float value) { return number(&value, 4); }
-Bytes& Bytes::f64(double value) { return number(&value, 8); }
+Bytes& Bytes::u8(std::uint8_t value)
+{
+  return number(&value, 1);
+}
+Bytes& Bytes::u16(std::uint16_t value)
+{
+  return number(&value, 2);
+}
+Bytes& Bytes::u32(std::uint32_t value)
+{
+  return number(&value, 4);
+}
+Bytes& Bytes::u64(std::uint64_t value)
+{
+  return number(&value, 8);
+}
+Bytes& Bytes::f32(float value)
+{
+  return number(&value, 4);
+}
+Bytes& Bytes::f64(double value)
+{
+  return number(&value, 8);
+}
 
 Bytes& Bytes::string(const std::string& text)
 {
@@ -36,7 +54,10 @@ Bytes& Bytes::string(const std::string& text)
   return raw(text);
 }
 
-Bytes& Bytes::append(const Bytes& other) { return raw(other.str()); }
+Bytes& Bytes::append(const Bytes& other)
+{
+  return raw(other.str());
+}
 
 GgufWriter::GgufWriter(std::uint32_t version, bool big_endian)
     : m_version(version), m_big_endian(big_endian), m_metadata(big_endian), m_tensors(big_endian)

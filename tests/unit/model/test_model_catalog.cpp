@@ -19,7 +19,10 @@ const llmhw::catalog::Catalog& catalog()
   return loaded;
 }
 
-double relative_error(double derived, double published) { return std::abs(derived - published) / published; }
+double relative_error(double derived, double published)
+{
+  return std::abs(derived - published) / published;
+}
 
 } // namespace
 
@@ -42,7 +45,7 @@ TEST_CASE("every catalog model's derived parameters match its published count wi
     REQUIRE(model.ok());
     CHECK(model->params == model->parameters.total());
     CHECK(relative_error(static_cast<double>(model->params), static_cast<double>(entry.params)) < 0.02);
-    if (entry.active_params == entry.params) {   // dense: every text parameter is read
+    if (entry.active_params == entry.params) { // dense: every text parameter is read
       CHECK(model->active_params == model->params - model->parameters.vision);
       continue;
     }
@@ -67,7 +70,7 @@ TEST_CASE("catalog models resolve by id, HF repository and Ollama tag, whatever 
     }
     if (entry.ollama) {
       CHECK(catalog().find_model(*entry.ollama) == &entry);
-      CHECK(names.insert(*entry.ollama).second);   // no two models share a tag
+      CHECK(names.insert(*entry.ollama).second); // no two models share a tag
     }
   }
   // The issue's examples.

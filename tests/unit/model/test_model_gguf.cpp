@@ -92,7 +92,7 @@ TEST_CASE("GGUF metadata of every value type reads back", "[model][gguf]")
   CHECK(header->find("u64")->uint_value == (1ULL << 40));
   CHECK(header->find("i64")->int_value == -(1LL << 40));
   CHECK(header->find("f64")->float_value == -0.25);
-  CHECK(header->find("i64")->as_count() == std::nullopt);   // negative: no count
+  CHECK(header->find("i64")->as_count() == std::nullopt); // negative: no count
   CHECK(header->find("u16")->as_count() == 65000U);
   const auto* per_layer = header->find("per_layer");
   REQUIRE(per_layer->elements.size() == 3);
@@ -129,16 +129,40 @@ TEST_CASE("every ggml type's tensors take their block layout's bytes", "[model][
     std::uint64_t bytes;
   };
   const std::vector<Layout> layouts = {
-      {0, "F32", 1, 4},          {1, "F16", 1, 2},          {2, "Q4_0", 32, 2 + 16},     {3, "Q4_1", 32, 4 + 16},
-      {6, "Q5_0", 32, 2 + 4 + 16}, {7, "Q5_1", 32, 4 + 4 + 16}, {8, "Q8_0", 32, 2 + 32},    {9, "Q8_1", 32, 4 + 32},
-      {10, "Q2_K", 256, 16 + 64 + 4}, {11, "Q3_K", 256, 32 + 64 + 12 + 2}, {12, "Q4_K", 256, 4 + 12 + 128},
-      {13, "Q5_K", 256, 4 + 12 + 32 + 128}, {14, "Q6_K", 256, 128 + 64 + 16 + 2}, {15, "Q8_K", 256, 4 + 256 + 32},
-      {16, "IQ2_XXS", 256, 2 + 64}, {17, "IQ2_XS", 256, 2 + 64 + 8}, {18, "IQ3_XXS", 256, 2 + 96},
-      {19, "IQ1_S", 256, 2 + 32 + 16}, {20, "IQ4_NL", 32, 2 + 16}, {21, "IQ3_S", 256, 2 + 64 + 8 + 32 + 4},
-      {22, "IQ2_S", 256, 2 + 64 + 8 + 8}, {23, "IQ4_XS", 256, 2 + 2 + 4 + 128}, {24, "I8", 1, 1},
-      {25, "I16", 1, 2},         {26, "I32", 1, 4},         {27, "I64", 1, 8},           {28, "F64", 1, 8},
-      {29, "IQ1_M", 256, 32 + 16 + 8}, {30, "BF16", 1, 2}, {34, "TQ1_0", 256, 48 + 4 + 2}, {35, "TQ2_0", 256, 64 + 2},
-      {39, "MXFP4", 32, 1 + 16}, {40, "NVFP4", 64, 4 + 32}, {41, "Q1_0", 128, 2 + 16},
+      {0, "F32", 1, 4},
+      {1, "F16", 1, 2},
+      {2, "Q4_0", 32, 2 + 16},
+      {3, "Q4_1", 32, 4 + 16},
+      {6, "Q5_0", 32, 2 + 4 + 16},
+      {7, "Q5_1", 32, 4 + 4 + 16},
+      {8, "Q8_0", 32, 2 + 32},
+      {9, "Q8_1", 32, 4 + 32},
+      {10, "Q2_K", 256, 16 + 64 + 4},
+      {11, "Q3_K", 256, 32 + 64 + 12 + 2},
+      {12, "Q4_K", 256, 4 + 12 + 128},
+      {13, "Q5_K", 256, 4 + 12 + 32 + 128},
+      {14, "Q6_K", 256, 128 + 64 + 16 + 2},
+      {15, "Q8_K", 256, 4 + 256 + 32},
+      {16, "IQ2_XXS", 256, 2 + 64},
+      {17, "IQ2_XS", 256, 2 + 64 + 8},
+      {18, "IQ3_XXS", 256, 2 + 96},
+      {19, "IQ1_S", 256, 2 + 32 + 16},
+      {20, "IQ4_NL", 32, 2 + 16},
+      {21, "IQ3_S", 256, 2 + 64 + 8 + 32 + 4},
+      {22, "IQ2_S", 256, 2 + 64 + 8 + 8},
+      {23, "IQ4_XS", 256, 2 + 2 + 4 + 128},
+      {24, "I8", 1, 1},
+      {25, "I16", 1, 2},
+      {26, "I32", 1, 4},
+      {27, "I64", 1, 8},
+      {28, "F64", 1, 8},
+      {29, "IQ1_M", 256, 32 + 16 + 8},
+      {30, "BF16", 1, 2},
+      {34, "TQ1_0", 256, 48 + 4 + 2},
+      {35, "TQ2_0", 256, 64 + 2},
+      {39, "MXFP4", 32, 1 + 16},
+      {40, "NVFP4", 64, 4 + 32},
+      {41, "Q1_0", 128, 2 + 16},
   };
   llmhw::test::TempDir dir;
   GgufWriter file;
@@ -235,15 +259,16 @@ TEST_CASE("malformed GGUF headers name the offset and the problem", "[model][ggu
     GgufWriter unknown;
     unknown.tensor("w", {32}, 99, 64);
     CHECK_THAT(problem_with(unknown.header()), Catch::Contains("tensor 'w': unknown ggml type 99"));
-    GgufWriter removed;   // GGML_TYPE_Q4_2 = 4 was removed before GGUF existed
+    GgufWriter removed; // GGML_TYPE_Q4_2 = 4 was removed before GGUF existed
     removed.tensor("w", {32}, 4, 64);
     CHECK_THAT(problem_with(removed.header()), Catch::Contains("unknown ggml type 4"));
     GgufWriter dims;
     dims.tensor("w", {1, 1, 1, 1, 1}, 0, 4);
     CHECK_THAT(problem_with(dims.header()), Catch::Contains("tensor 'w': 5 dimensions"));
     GgufWriter rows;
-    rows.tensor("w", {100, 2}, 12, 288);   // Q4_K rows must be whole 256-weight blocks
-    CHECK_THAT(problem_with(rows.header()), Catch::Contains("row of 100 elements is not a whole number of Q4_K blocks"));
+    rows.tensor("w", {100, 2}, 12, 288); // Q4_K rows must be whole 256-weight blocks
+    CHECK_THAT(problem_with(rows.header()),
+               Catch::Contains("row of 100 elements is not a whole number of Q4_K blocks"));
     GgufWriter overflow;
     overflow.tensor("w", {1ULL << 32, 1ULL << 32}, 0, 4);
     CHECK_THAT(problem_with(overflow.header()), Catch::Contains("shape overflows"));
@@ -261,13 +286,13 @@ TEST_CASE("malformed GGUF headers name the offset and the problem", "[model][ggu
     CHECK_THAT(problem_with(past.header() + std::string(100, '\0')),
                Catch::Contains("tensor 'w' at data offset 0: its 4096 bytes run past the end of the file"));
     Bytes misaligned = start(1, 0);
-    misaligned.string("w").u32(1).u64(8).u32(0).u64(4);   // F32 [8] at data offset 4
+    misaligned.string("w").u32(1).u64(8).u32(0).u64(4); // F32 [8] at data offset 4
     std::string bytes = misaligned.str();
     bytes.resize(64 + 64, '\0');
     CHECK_THAT(problem_with(bytes), Catch::Contains("tensor 'w' at data offset 4: not aligned to 32 bytes"));
     Bytes overlap = start(2, 0);
-    overlap.string("a").u32(1).u64(16).u32(0).u64(0);    // F32 [16]: bytes 0-63
-    overlap.string("b").u32(1).u64(16).u32(0).u64(32);   // bytes 32-95
+    overlap.string("a").u32(1).u64(16).u32(0).u64(0);  // F32 [16]: bytes 0-63
+    overlap.string("b").u32(1).u64(16).u32(0).u64(32); // bytes 32-95
     bytes = overlap.str();
     bytes.resize(128 + 128, '\0');
     CHECK_THAT(problem_with(bytes), Catch::Contains("tensor 'b' overlaps tensor 'a'"));

@@ -27,10 +27,10 @@ const llmhw::catalog::Catalog& catalog()
 // ggml_type ids (ggml.h) and bytes per block (ggml-common.h).
 constexpr std::uint32_t k_f32 = 0;
 constexpr std::uint32_t k_f16 = 1;
-constexpr std::uint32_t k_q4_k = 12;   // 144 bytes per 256 weights
-constexpr std::uint32_t k_q6_k = 14;   // 210 bytes per 256 weights
-constexpr std::uint32_t k_q8_0 = 8;    // 34 bytes per 32 weights
-constexpr std::uint32_t k_mxfp4 = 39;  // 17 bytes per 32 weights
+constexpr std::uint32_t k_q4_k = 12;  // 144 bytes per 256 weights
+constexpr std::uint32_t k_q6_k = 14;  // 210 bytes per 256 weights
+constexpr std::uint32_t k_q8_0 = 8;   // 34 bytes per 32 weights
+constexpr std::uint32_t k_mxfp4 = 39; // 17 bytes per 32 weights
 
 /// A two-layer Llama-shaped model, hidden 256, 4 heads of 64, 2 KV heads,
 /// FFN 512, vocabulary 1000, in a Q4_K_M-like mix (llama_ftype 15).
@@ -90,14 +90,14 @@ TEST_CASE("a GGUF model: exact parameters and bytes from its tensor infos", "[mo
   const auto model = load(tiny_llama().write(dir.path() / "tiny.gguf"));
   CHECK(model.source == llmhw::model::ModelSource::gguf);
   CHECK(model.name == "Tiny Llama");
-  CHECK(model.native_quant == "q4_k_m");   // general.file_type 15 = LLAMA_FTYPE_MOSTLY_Q4_K_M
+  CHECK(model.native_quant == "q4_k_m"); // general.file_type 15 = LLAMA_FTYPE_MOSTLY_Q4_K_M
   CHECK(model.params == 256'000 + 2 * k_layer_params + 256 + 256'000);
   CHECK(model.active_params == model.params);
   CHECK(model.parameters.embedding == 256'000);
   CHECK(model.parameters.lm_head == 256'000);
   CHECK(*model.file_weight_bytes == 1000 * 144 + 2 * k_layer_bytes + 1024 + 1000 * 210);
   const auto* q4_k_m = catalog().find_quant("q4_k_m");
-  CHECK(llmhw::model::weight_bytes(model, *q4_k_m) == *model.file_weight_bytes);   // exact, from the file
+  CHECK(llmhw::model::weight_bytes(model, *q4_k_m) == *model.file_weight_bytes); // exact, from the file
   // 2 layers x 2 (K, V) x 2 KV heads x 64 dims x 2 bytes = 1,024 B per token.
   CHECK(llmhw::model::kv_bytes_per_token(model.arch, 2.0) == 1'024);
   CHECK(model.arch.max_context == 4096);
@@ -116,18 +116,24 @@ TEST_CASE("version 2 and big-endian version 3 files read alike", "[model][gguf]"
 {
   llmhw::test::TempDir dir;
   GgufWriter v2(2);
-  v2.string("general.architecture", "llama").u32("llama.embedding_length", 64).u32("llama.block_count", 1)
-      .u32("llama.attention.head_count", 2).tensor("token_embd.weight", {64, 10}, k_f16, 640 * 2);
+  v2.string("general.architecture", "llama")
+      .u32("llama.embedding_length", 64)
+      .u32("llama.block_count", 1)
+      .u32("llama.attention.head_count", 2)
+      .tensor("token_embd.weight", {64, 10}, k_f16, 640 * 2);
   GgufWriter big(3, true);
-  big.string("general.architecture", "llama").u32("llama.embedding_length", 64).u32("llama.block_count", 1)
-      .u32("llama.attention.head_count", 2).tensor("token_embd.weight", {64, 10}, k_f16, 640 * 2);
+  big.string("general.architecture", "llama")
+      .u32("llama.embedding_length", 64)
+      .u32("llama.block_count", 1)
+      .u32("llama.attention.head_count", 2)
+      .tensor("token_embd.weight", {64, 10}, k_f16, 640 * 2);
   for (const auto& path : {v2.write(dir.path() / "v2.gguf"), big.write(dir.path() / "big.gguf")}) {
     const auto model = load(path);
     CHECK(model.params == 640);
     CHECK(model.arch.hidden_size == 64);
-    CHECK(model.arch.vocab_size == 10);   // from token_embd's shape, the file having no vocab_size
-    CHECK(model.native_quant == "fp16");  // no general.file_type: the dominant tensor type, F16
-    CHECK(model.arch.head_dim == 32);     // no key_length: embedding_length / head_count, and said so
+    CHECK(model.arch.vocab_size == 10);  // from token_embd's shape, the file having no vocab_size
+    CHECK(model.native_quant == "fp16"); // no general.file_type: the dominant tensor type, F16
+    CHECK(model.arch.head_dim == 32);    // no key_length: embedding_length / head_count, and said so
     CHECK_FALSE(model.assumptions.empty());
   }
 }
@@ -136,10 +142,14 @@ TEST_CASE("a GGUF MoE: routed experts count toward total, experts_used of them t
 {
   llmhw::test::TempDir dir;
   GgufWriter file;
-  file.string("general.architecture", "qwen3moe").u32("general.file_type", 7)
-      .u32("qwen3moe.embedding_length", 256).u32("qwen3moe.block_count", 1)
-      .u32("qwen3moe.attention.head_count", 4).u32("qwen3moe.attention.head_count_kv", 4)
-      .u32("qwen3moe.expert_count", 8).u32("qwen3moe.expert_used_count", 2)
+  file.string("general.architecture", "qwen3moe")
+      .u32("general.file_type", 7)
+      .u32("qwen3moe.embedding_length", 256)
+      .u32("qwen3moe.block_count", 1)
+      .u32("qwen3moe.attention.head_count", 4)
+      .u32("qwen3moe.attention.head_count_kv", 4)
+      .u32("qwen3moe.expert_count", 8)
+      .u32("qwen3moe.expert_used_count", 2)
       .u32("qwen3moe.expert_feed_forward_length", 128);
   // Q8_0: 34 bytes per 32 weights.
   file.tensor("token_embd.weight", {256, 100}, k_q8_0, 25'600 / 32 * 34)
@@ -161,11 +171,16 @@ TEST_CASE("GGUF MLA metadata: DeepSeek's compressed KV cache", "[model][gguf][ml
   llmhw::test::TempDir dir;
   GgufWriter file;
   // deepseek2 keys as convert_hf_to_gguf.py writes them: key_length = qk_nope + qk_rope (32 + 16).
-  file.string("general.architecture", "deepseek2").u32("deepseek2.embedding_length", 128)
-      .u32("deepseek2.block_count", 3).u32("deepseek2.attention.head_count", 4)
-      .u32("deepseek2.attention.head_count_kv", 4).u32("deepseek2.attention.kv_lora_rank", 64)
-      .u32("deepseek2.attention.q_lora_rank", 96).u32("deepseek2.rope.dimension_count", 16)
-      .u32("deepseek2.attention.key_length", 48).u32("deepseek2.attention.value_length", 32)
+  file.string("general.architecture", "deepseek2")
+      .u32("deepseek2.embedding_length", 128)
+      .u32("deepseek2.block_count", 3)
+      .u32("deepseek2.attention.head_count", 4)
+      .u32("deepseek2.attention.head_count_kv", 4)
+      .u32("deepseek2.attention.kv_lora_rank", 64)
+      .u32("deepseek2.attention.q_lora_rank", 96)
+      .u32("deepseek2.rope.dimension_count", 16)
+      .u32("deepseek2.attention.key_length", 48)
+      .u32("deepseek2.attention.value_length", 32)
       .tensor("token_embd.weight", {128, 10}, k_f32, 1280 * 4);
   const auto model = load(file.write(dir.path() / "mla.gguf"));
   REQUIRE(model.arch.mla.has_value());
@@ -180,8 +195,11 @@ TEST_CASE("GGUF sliding-window layouts", "[model][gguf][sliding]")
   llmhw::test::TempDir dir;
   const auto base = [](const std::string& arch) {
     GgufWriter file;
-    file.string("general.architecture", arch).u32(arch + ".embedding_length", 64).u32(arch + ".block_count", 12)
-        .u32(arch + ".attention.head_count", 2).tensor("token_embd.weight", {64, 10}, k_f32, 2560);
+    file.string("general.architecture", arch)
+        .u32(arch + ".embedding_length", 64)
+        .u32(arch + ".block_count", 12)
+        .u32(arch + ".attention.head_count", 2)
+        .tensor("token_embd.weight", {64, 10}, k_f32, 2560);
     return file;
   };
   SECTION("Gemma 3: the file gives the window, llama.cpp's code the 5:1 pattern")
@@ -191,7 +209,7 @@ TEST_CASE("GGUF sliding-window layouts", "[model][gguf][sliding]")
     const auto model = load(file.write(dir.path() / "gemma3.gguf"));
     REQUIRE(model.arch.sliding_window == 512U);
     for (std::uint32_t layer = 0; layer < 12; ++layer) {
-      CHECK(model.arch.is_sliding(layer) == (layer % 6 != 5));   // llama-model.cpp: set_swa_pattern(6)
+      CHECK(model.arch.is_sliding(layer) == (layer % 6 != 5)); // llama-model.cpp: set_swa_pattern(6)
     }
   }
   SECTION("a per-layer pattern in the file wins")
@@ -202,8 +220,8 @@ TEST_CASE("GGUF sliding-window layouts", "[model][gguf][sliding]")
     for (int layer = 0; layer < 12; ++layer) {
       pattern.u8(layer < 3 ? 1 : 0);
     }
-    file.u32("gpt-oss.attention.sliding_window", 128).metadata("gpt-oss.attention.sliding_window_pattern",
-                                                               llmhw::test::k_array, pattern);
+    file.u32("gpt-oss.attention.sliding_window", 128)
+        .metadata("gpt-oss.attention.sliding_window_pattern", llmhw::test::k_array, pattern);
     const auto model = load(file.write(dir.path() / "oss.gguf"));
     CHECK(model.arch.is_sliding(2));
     CHECK_FALSE(model.arch.is_sliding(3));
@@ -216,8 +234,11 @@ TEST_CASE("split GGUF files count every part", "[model][gguf][split]")
 {
   llmhw::test::TempDir dir;
   GgufWriter first;
-  first.string("general.architecture", "llama").u32("llama.embedding_length", 256).u32("llama.block_count", 1)
-      .u32("llama.attention.head_count", 4).metadata("split.no", llmhw::test::k_uint16, first.value().u16(0))
+  first.string("general.architecture", "llama")
+      .u32("llama.embedding_length", 256)
+      .u32("llama.block_count", 1)
+      .u32("llama.attention.head_count", 4)
+      .metadata("split.no", llmhw::test::k_uint16, first.value().u16(0))
       .metadata("split.count", llmhw::test::k_uint16, first.value().u16(3))
       .tensor("token_embd.weight", {256, 1000}, k_f16, 256'000 * 2);
   GgufWriter second;
@@ -252,8 +273,11 @@ TEST_CASE("an 8 GB GGUF opens by its header alone", "[model][gguf][large]")
   // 64 layers of 16384 x 4096 F16 matrices: 8 GiB of tensor data, a hole on disk.
   llmhw::test::TempDir dir;
   GgufWriter file;
-  file.string("general.architecture", "llama").u32("general.file_type", 1).u32("llama.embedding_length", 4096)
-      .u32("llama.block_count", 64).u32("llama.attention.head_count", 32);
+  file.string("general.architecture", "llama")
+      .u32("general.file_type", 1)
+      .u32("llama.embedding_length", 4096)
+      .u32("llama.block_count", 64)
+      .u32("llama.attention.head_count", 32);
   for (int layer = 0; layer < 64; ++layer) {
     file.tensor("blk." + std::to_string(layer) + ".ffn_up.weight", {4096, 16384}, k_f16, 4096ULL * 16384 * 2);
   }
@@ -264,7 +288,7 @@ TEST_CASE("an 8 GB GGUF opens by its header alone", "[model][gguf][large]")
   const auto elapsed = std::chrono::steady_clock::now() - started;
   CHECK(*model.file_weight_bytes == 8ULL << 30);
   CHECK(model.params == 4ULL << 30);
-  CHECK(elapsed < std::chrono::seconds(1));   // a few kilobytes read, not 8 GiB
+  CHECK(elapsed < std::chrono::seconds(1)); // a few kilobytes read, not 8 GiB
 }
 
 TEST_CASE("GGUF models with missing or mistyped keys are refused with the key", "[model][gguf][malformed]")
@@ -281,8 +305,10 @@ TEST_CASE("GGUF models with missing or mistyped keys are refused with the key", 
   SECTION("a string where a count belongs")
   {
     GgufWriter file;
-    file.string("general.architecture", "llama").string("llama.block_count", "thirty-two")
-        .u32("llama.embedding_length", 64).u32("llama.attention.head_count", 2);
+    file.string("general.architecture", "llama")
+        .string("llama.block_count", "thirty-two")
+        .u32("llama.embedding_length", 64)
+        .u32("llama.attention.head_count", 2);
     auto model = llmhw::model::load(file.write(dir.path() / "typed.gguf"), catalog());
     REQUIRE_FALSE(model.ok());
     CHECK(model.error().problem == "metadata 'llama.block_count': expected a non-negative integer, got string");
@@ -290,8 +316,10 @@ TEST_CASE("GGUF models with missing or mistyped keys are refused with the key", 
   SECTION("an absurd layer count")
   {
     GgufWriter file;
-    file.string("general.architecture", "llama").u32("llama.block_count", 100000)
-        .u32("llama.embedding_length", 64).u32("llama.attention.head_count", 2);
+    file.string("general.architecture", "llama")
+        .u32("llama.block_count", 100000)
+        .u32("llama.embedding_length", 64)
+        .u32("llama.attention.head_count", 2);
     auto model = llmhw::model::load(file.write(dir.path() / "deep.gguf"), catalog());
     REQUIRE_FALSE(model.ok());
     CHECK_THAT(model.error().problem, Catch::Contains("100000 is larger than the limit 1024"));

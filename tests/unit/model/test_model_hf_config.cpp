@@ -22,10 +22,11 @@ const llmhw::catalog::Catalog& catalog()
 /// Llama 3.1 8B's config.json (huggingface.co/meta-llama/Llama-3.1-8B-Instruct), the fields that matter.
 json llama()
 {
-  return {{"model_type", "llama"},           {"hidden_size", 4096},        {"intermediate_size", 14336},
-          {"num_hidden_layers", 32},         {"num_attention_heads", 32},  {"num_key_value_heads", 8},
-          {"vocab_size", 128256},            {"max_position_embeddings", 131072},
-          {"tie_word_embeddings", false},    {"torch_dtype", "bfloat16"}};
+  return {{"model_type", "llama"},        {"hidden_size", 4096},
+          {"intermediate_size", 14336},   {"num_hidden_layers", 32},
+          {"num_attention_heads", 32},    {"num_key_value_heads", 8},
+          {"vocab_size", 128256},         {"max_position_embeddings", 131072},
+          {"tie_word_embeddings", false}, {"torch_dtype", "bfloat16"}};
 }
 
 llmhw::Result<llmhw::model::ModelSpec> load_config(const json& config)
@@ -59,7 +60,7 @@ TEST_CASE("a config.json gives the same model as its catalog entry", "[model][hf
 {
   const auto model = loaded(llama());
   CHECK(model.source == llmhw::model::ModelSource::hf_config);
-  CHECK(model.params == 8'030'261'248ULL);   // huggingface.co/meta-llama/Llama-3.1-8B-Instruct safetensors metadata
+  CHECK(model.params == 8'030'261'248ULL); // huggingface.co/meta-llama/Llama-3.1-8B-Instruct safetensors metadata
   CHECK(model.native_quant == "bf16");
   CHECK(llmhw::model::kv_bytes_per_token(model.arch, 2.0) == 131'072);
 }
@@ -69,8 +70,11 @@ TEST_CASE("multimodal configs nest the text model in text_config", "[model][hf]"
   json config = {{"model_type", "mistral3"}, {"torch_dtype", "bfloat16"}, {"text_config", llama()}};
   config["text_config"]["model_type"] = "mistral";
   config["text_config"].erase("torch_dtype");
-  config["vision_config"] = {{"model_type", "pixtral"}, {"hidden_size", 1024}, {"intermediate_size", 4096},
-                             {"num_hidden_layers", 24}, {"patch_size", 14}};
+  config["vision_config"] = {{"model_type", "pixtral"},
+                             {"hidden_size", 1024},
+                             {"intermediate_size", 4096},
+                             {"num_hidden_layers", 24},
+                             {"patch_size", 14}};
   const auto model = loaded(config);
   CHECK(model.arch.family == "mistral");
   CHECK(model.arch.hidden_size == 4096);
@@ -82,12 +86,12 @@ TEST_CASE("multimodal configs nest the text model in text_config", "[model][hf]"
 TEST_CASE("quantization_config and torch_dtype name the checkpoint's precision", "[model][hf]")
 {
   const std::vector<std::pair<json, std::string>> cases = {
-      {{{"quant_method", "fp8"}, {"weight_block_size", {128, 128}}}, "fp8"},   // DeepSeek-V3
+      {{{"quant_method", "fp8"}, {"weight_block_size", {128, 128}}}, "fp8"}, // DeepSeek-V3
       {{{"quant_method", "awq"}, {"bits", 4}, {"group_size", 128}}, "int4"},
       {{{"quant_method", "gptq"}, {"bits", 8}}, "int8"},
       {{{"quant_method", "bitsandbytes"}, {"load_in_4bit", true}}, "bnb-nf4"},
       {{{"quant_method", "bitsandbytes"}, {"load_in_8bit", true}}, "int8"},
-      {{{"quant_method", "mxfp4"}}, "mxfp4"},   // gpt-oss
+      {{{"quant_method", "mxfp4"}}, "mxfp4"}, // gpt-oss
       {{{"quant_method", "compressed-tensors"}, {"format", "nvfp4-pack-quantized"}}, "nvfp4"},
       {{{"quant_method", "compressed-tensors"},
         {"config_groups", {{"group_0", {{"weights", {{"num_bits", 8}, {"type", "float"}}}}}}}},
@@ -106,7 +110,7 @@ TEST_CASE("quantization_config and torch_dtype name the checkpoint's precision",
   json fp16 = llama();
   fp16["torch_dtype"] = "float16";
   CHECK(loaded(fp16).native_quant == "fp16");
-  json renamed = llama();   // transformers >= 4.56 writes "dtype"
+  json renamed = llama(); // transformers >= 4.56 writes "dtype"
   renamed.erase("torch_dtype");
   renamed["dtype"] = "float32";
   CHECK(loaded(renamed).native_quant == "fp32");
@@ -128,7 +132,7 @@ TEST_CASE("sliding windows however the family spells them", "[model][hf][sliding
     config["max_window_layers"] = 2;
     config["use_sliding_window"] = false;
     CHECK_FALSE(loaded(config).arch.sliding_window.has_value());
-    config["use_sliding_window"] = true;   // modeling_qwen2: layers from max_window_layers on slide
+    config["use_sliding_window"] = true; // modeling_qwen2: layers from max_window_layers on slide
     const auto model = loaded(config);
     CHECK_FALSE(model.arch.is_sliding(1));
     CHECK(model.arch.is_sliding(2));
@@ -156,7 +160,7 @@ TEST_CASE("sliding windows however the family spells them", "[model][hf][sliding
     CHECK(model.arch.is_sliding(2));
     CHECK_FALSE(model.arch.is_sliding(3));
     CHECK_FALSE(model.arch.is_sliding(7));
-    CHECK(model.arch.tied_embeddings == false);   // stated in the config, not Cohere's default
+    CHECK(model.arch.tied_embeddings == false); // stated in the config, not Cohere's default
   }
   SECTION("Gemma 2: every other layer, from the model class")
   {
@@ -166,9 +170,9 @@ TEST_CASE("sliding windows however the family spells them", "[model][hf][sliding
     config["sliding_window"] = 4096;
     config.erase("tie_word_embeddings");
     const auto model = loaded(config);
-    CHECK(model.arch.is_sliding(0));   // modeling_gemma2: is_sliding = not bool(layer_idx % 2)
+    CHECK(model.arch.is_sliding(0)); // modeling_gemma2: is_sliding = not bool(layer_idx % 2)
     CHECK_FALSE(model.arch.is_sliding(1));
-    CHECK(model.arch.tied_embeddings);   // Gemma2Config's default, noted as an assumption
+    CHECK(model.arch.tied_embeddings); // Gemma2Config's default, noted as an assumption
     CHECK_THAT(model.assumptions.front(), Catch::Contains("tie_word_embeddings = true (the Gemma2Config default"));
   }
   SECTION("Mistral 7B v0.1: a window without a pattern covers every layer")
@@ -196,7 +200,7 @@ TEST_CASE("MoE configs: experts, shared experts, and which layers route", "[mode
   // Each MoE layer: 8 experts x 3 x 4096 x 1024; the dense layer keeps its 14336-wide MLP.
   CHECK(model.parameters.routed_experts == 3ULL * 8 * 3 * 4096 * 1024);
   CHECK(model.parameters.dense_mlp == 3ULL * 4096 * 14336);
-  config["moe_layers"] = {1, 3};   // Llama 4 lists them outright
+  config["moe_layers"] = {1, 3}; // Llama 4 lists them outright
   CHECK(loaded(config).arch.moe_layer_count() == 2);
 }
 

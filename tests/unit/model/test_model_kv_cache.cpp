@@ -74,7 +74,7 @@ TEST_CASE("sliding-window layers stop growing at their window", "[model][kv][sli
   {
     // arXiv:2310.06825 §2: "a fixed attention span ... limits the cache to a size of W = 4096 tokens".
     const auto mistral = arch("mistral-7b-v0.1");
-    const std::uint64_t per_token = 32ULL * 2 * 8 * 128 * 2;   // 131,072 B
+    const std::uint64_t per_token = 32ULL * 2 * 8 * 128 * 2; // 131,072 B
     CHECK(kv_cache_bytes(mistral, 2'000, 2.0) == 2'000 * per_token);
     CHECK(kv_cache_bytes(mistral, 32'768, 2.0) == 4'096 * per_token);
     // v0.3 dropped the window: the cache grows with the context.

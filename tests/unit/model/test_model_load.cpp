@@ -20,8 +20,11 @@ const llmhw::catalog::Catalog& catalog()
 llmhw::test::GgufWriter small_gguf()
 {
   llmhw::test::GgufWriter file;
-  file.string("general.architecture", "llama").u32("llama.embedding_length", 64).u32("llama.block_count", 1)
-      .u32("llama.attention.head_count", 2).tensor("token_embd.weight", {64, 10}, 0, 2560);
+  file.string("general.architecture", "llama")
+      .u32("llama.embedding_length", 64)
+      .u32("llama.block_count", 1)
+      .u32("llama.attention.head_count", 2)
+      .tensor("token_embd.weight", {64, 10}, 0, 2560);
   return file;
 }
 

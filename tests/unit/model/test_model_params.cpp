@@ -34,7 +34,10 @@ bool near(std::uint64_t derived, double published, double tolerance)
 
 /// Active parameters without the input embedding table, as OpenAI and
 /// DeepSeek count them (a token reads one row of it).
-std::uint64_t active_without_embedding(const ModelSpec& spec) { return spec.active_params - spec.parameters.embedding; }
+std::uint64_t active_without_embedding(const ModelSpec& spec)
+{
+  return spec.active_params - spec.parameters.embedding;
+}
 
 } // namespace
 
@@ -125,12 +128,12 @@ TEST_CASE("multimodal checkpoints count their vision tower", "[model][params][vi
   const ModelSpec gemma = model("gemma-3-12b");
   CHECK(gemma.parameters.vision > 0);
   CHECK(near(gemma.params, 12'187'325'040.0, 0.005));
-  CHECK(gemma.active_params == gemma.params - gemma.parameters.vision);   // a text token skips the encoder
+  CHECK(gemma.active_params == gemma.params - gemma.parameters.vision); // a text token skips the encoder
   // google/gemma-3-4b-it's config names 5 text keys; Gemma3TextConfig's defaults supply the rest (and say so).
   const ModelSpec sparse = model("gemma-3-4b");
   CHECK(sparse.arch.num_heads == 8);
   CHECK(sparse.arch.num_kv_heads == 4);
-  CHECK(near(sparse.params, 4.3e9, 0.01));   // model card: 4.3B
+  CHECK(near(sparse.params, 4.3e9, 0.01)); // model card: 4.3B
   CHECK_FALSE(sparse.assumptions.empty());
 }
 
@@ -140,17 +143,17 @@ TEST_CASE("which layers route: first_k_dense_replace, moe_layer_freq, decoder_sp
   arch.num_layers = 8;
   arch.moe = llmhw::model::MoeShape{};
   arch.moe->num_experts = 4;
-  arch.moe->first_dense_layers = 2;   // DeepSeek: layers 0 and 1 dense
+  arch.moe->first_dense_layers = 2; // DeepSeek: layers 0 and 1 dense
   CHECK_FALSE(arch.is_moe_layer(1));
   CHECK(arch.is_moe_layer(2));
   CHECK(arch.moe_layer_count() == 6);
   arch.moe->first_dense_layers = 0;
-  arch.moe->layer_frequency = 2;      // Llama 4 interleave_moe_layer_step 2: (i + 1) % 2 == 0
+  arch.moe->layer_frequency = 2; // Llama 4 interleave_moe_layer_step 2: (i + 1) % 2 == 0
   arch.moe->layer_phase = 1;
   CHECK_FALSE(arch.is_moe_layer(0));
   CHECK(arch.is_moe_layer(1));
   CHECK(arch.moe_layer_count() == 4);
-  arch.moe->dense_layers = {3};       // Qwen mlp_only_layers
+  arch.moe->dense_layers = {3}; // Qwen mlp_only_layers
   CHECK_FALSE(arch.is_moe_layer(3));
   CHECK(arch.moe_layer_count() == 3);
 }

@@ -82,10 +82,11 @@ std::uint64_t data_bytes(const json& header)
 // Parameters of llama_header: 6,400 embedding + 4,096 q + 2 x 2,048 kv + 4,096 o + 3 x 8,192 MLP + 3 x 64 norms.
 constexpr std::uint64_t k_params = 6'400 + 4'096 + 2 * 2'048 + 4'096 + 3 * 8'192 + 3 * 64;
 
-const json k_config = {{"model_type", "llama"},        {"hidden_size", 64},           {"intermediate_size", 128},
-                       {"num_hidden_layers", 1},        {"num_attention_heads", 4},    {"num_key_value_heads", 2},
-                       {"vocab_size", 100},             {"tie_word_embeddings", false}, {"torch_dtype", "bfloat16"},
-                       {"max_position_embeddings", 2048}};
+const json k_config = {{"model_type", "llama"},     {"hidden_size", 64},
+                       {"intermediate_size", 128},  {"num_hidden_layers", 1},
+                       {"num_attention_heads", 4},  {"num_key_value_heads", 2},
+                       {"vocab_size", 100},         {"tie_word_embeddings", false},
+                       {"torch_dtype", "bfloat16"}, {"max_position_embeddings", 2048}};
 
 std::string problem_with(const std::string& bytes)
 {
@@ -112,7 +113,7 @@ TEST_CASE("a safetensors header reads back: dtypes, shapes, offsets, metadata", 
 {
   llmhw::test::TempDir dir;
   json header = {{"a", tensor("F8_E4M3", {4, 8}, 0, 32)},
-                 {"b", tensor("F4", {16}, 32, 40)},   // 16 FP4 values: 8 bytes
+                 {"b", tensor("F4", {16}, 32, 40)}, // 16 FP4 values: 8 bytes
                  {"c", tensor("I32", {2}, 40, 48)},
                  {"__metadata__", {{"format", "pt"}}}};
   const std::string path = dir.write("t.safetensors", safetensors_bytes(header.dump(), 48));
@@ -174,7 +175,7 @@ TEST_CASE("sharded checkpoints: every shard the index names is read", "[model][s
     dir.write("m/config.json", k_config.dump());
     const auto model = load(index_path);
     CHECK(*model.file_weight_bytes == 25'728);
-    CHECK(model.params == 12'864);   // what the shards hold: embedding, lm_head, final norm
+    CHECK(model.params == 12'864); // what the shards hold: embedding, lm_head, final norm
   }
   SECTION("a shard named by the index is missing")
   {
@@ -209,7 +210,7 @@ TEST_CASE("a lone safetensors file: the architecture from tensor shapes", "[mode
   const std::string path = dir.write("lone/weights.safetensors", safetensors_bytes(header.dump(), data_bytes(header)));
   const auto model = load(path);
   CHECK(model.params == k_params);
-  CHECK(model.arch.tied_embeddings);   // no lm_head.weight
+  CHECK(model.arch.tied_embeddings); // no lm_head.weight
   CHECK(model.arch.num_layers == 1);
   CHECK(model.arch.vocab_size == 100);
   // k_proj is 32 rows wide: 1 layer x 2 x 32 x 2 bytes = 128 B per token, whatever the head split.
@@ -230,7 +231,7 @@ TEST_CASE("quantized safetensors: bytes from the files, parameters from config.j
   const auto model = load((dir.path() / "awq").string());
   CHECK(model.native_quant == "int4");
   CHECK(*model.file_weight_bytes == 4'352);
-  CHECK(model.params == k_params + 6'400);   // derived from the config
+  CHECK(model.params == k_params + 6'400); // derived from the config
 }
 
 TEST_CASE("malformed safetensors headers name the tensor and the problem", "[model][safetensors][malformed]")
@@ -250,7 +251,8 @@ TEST_CASE("malformed safetensors headers name the tensor and the problem", "[mod
   CHECK_THAT(bad(tensor("Q4", {4}, 0, 2), 2), Catch::Contains("tensor 'w': unknown dtype 'Q4'"));
   CHECK_THAT(bad(tensor("F16", {4}, 0, 6), 6),
              Catch::Contains("tensor 'w': data_offsets [0, 6] hold 6 bytes, but F16 [4] needs 64 bits"));
-  CHECK_THAT(bad(tensor("F16", {4}, 0, 8), 4), Catch::Contains("data_offsets end 8 is past the end of the data (4 bytes"));
+  CHECK_THAT(bad(tensor("F16", {4}, 0, 8), 4),
+             Catch::Contains("data_offsets end 8 is past the end of the data (4 bytes"));
   CHECK_THAT(bad(tensor("F16", {4}, 8, 0), 8), Catch::Contains("end before they begin"));
   CHECK_THAT(bad(json{{"dtype", "F16"}, {"shape", {-4}}, {"data_offsets", {0, 8}}}, 8),
              Catch::Contains("shape: expected a non-negative integer, got -4"));
@@ -261,7 +263,9 @@ TEST_CASE("malformed safetensors headers name the tensor and the problem", "[mod
   CHECK_THAT(bad(json{{"dtype", "F16"}, {"shape", {1ULL << 40, 1ULL << 40}}, {"data_offsets", {0, 8}}}, 8),
              Catch::Contains("shape overflows"));
   const json overlapping = {{"a", tensor("F32", {4}, 0, 16)}, {"b", tensor("F32", {4}, 8, 24)}};
-  CHECK_THAT(problem_with(safetensors_bytes(overlapping.dump(), 24)), Catch::Contains("tensor 'b' overlaps tensor 'a'"));
+  CHECK_THAT(problem_with(safetensors_bytes(overlapping.dump(), 24)),
+             Catch::Contains("tensor 'b' overlaps tensor 'a'"));
   const json metadata = {{"__metadata__", {{"format", 1}}}};
-  CHECK_THAT(problem_with(safetensors_bytes(metadata.dump(), 0)), Catch::Contains("__metadata__.format: expected a string"));
+  CHECK_THAT(problem_with(safetensors_bytes(metadata.dump(), 0)),
+             Catch::Contains("__metadata__.format: expected a string"));
 }

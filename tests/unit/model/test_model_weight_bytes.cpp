@@ -44,11 +44,11 @@ TEST_CASE("GGUF quant mixes reproduce the file sizes llama.cpp measured on Llama
   // entry is fitted to the table (its mix depends on the importance matrix).
   const auto llama = model("llama-3.1-8b");
   const std::vector<std::pair<const char*, double>> measured = {
-      {"q8_0", 8.5008},    {"q6_k", 6.5633},   {"q5_k_m", 5.7036}, {"q5_k_s", 5.5704}, {"q4_k_m", 4.8944},
-      {"q4_k_s", 4.6672},  {"q3_k_l", 4.2979}, {"q3_k_s", 3.6429}, {"q2_k", 3.1593},   {"q2_k_s", 2.9697},
-      {"iq4_nl", 4.6818},  {"iq4_xs", 4.4597}, {"iq3_m", 3.7628},  {"iq3_s", 3.6606},  {"iq3_xs", 3.4977},
-      {"iq2_m", 2.9294},   {"iq2_s", 2.7403},  {"iq2_xs", 2.5882}, {"iq2_xxs", 2.3824}, {"iq1_m", 2.1460},
-      {"iq1_s", 2.0042},   {"fp16", 16.0005},
+      {"q8_0", 8.5008},   {"q6_k", 6.5633},   {"q5_k_m", 5.7036}, {"q5_k_s", 5.5704},  {"q4_k_m", 4.8944},
+      {"q4_k_s", 4.6672}, {"q3_k_l", 4.2979}, {"q3_k_s", 3.6429}, {"q2_k", 3.1593},    {"q2_k_s", 2.9697},
+      {"iq4_nl", 4.6818}, {"iq4_xs", 4.4597}, {"iq3_m", 3.7628},  {"iq3_s", 3.6606},   {"iq3_xs", 3.4977},
+      {"iq2_m", 2.9294},  {"iq2_s", 2.7403},  {"iq2_xs", 2.5882}, {"iq2_xxs", 2.3824}, {"iq1_m", 2.1460},
+      {"iq1_s", 2.0042},  {"fp16", 16.0005},
   };
   for (const auto& [id, bits_per_weight] : measured) {
     INFO(id);
@@ -90,8 +90,8 @@ TEST_CASE("a decode step reads the active weights, not the embedding table", "[m
   // Llama 3.2 1B ties it to the output projection, which reads it whole: every parameter.
   CHECK(llmhw::model::weight_bytes_read_per_token(model("llama-3.2-1b"), quant("bf16")) == 2 * 1'235'814'400ULL);
   // Mixtral reads 2 of 8 experts: about 12.9B - 0.13B input embedding parameters (mistral.ai, Mixtral).
-  const double mixtral = static_cast<double>(llmhw::model::weight_bytes_read_per_token(model("mixtral-8x7b"),
-                                                                                      quant("bf16")));
+  const double mixtral =
+      static_cast<double>(llmhw::model::weight_bytes_read_per_token(model("mixtral-8x7b"), quant("bf16")));
   CHECK(std::abs(mixtral / 2 - 12.77e9) < 0.1e9);
 }
 
@@ -101,7 +101,7 @@ TEST_CASE("quants.json's GGUF block layouts agree with the ggml type table", "[m
   for (const auto& format : catalog().quants) {
     INFO(format.id);
     if (format.gguf_file_type) {
-      CHECK(file_types.insert(*format.gguf_file_type).second);   // one entry per llama_ftype
+      CHECK(file_types.insert(*format.gguf_file_type).second); // one entry per llama_ftype
     }
     if (format.block_weights && format.gguf_type && format.family == "gguf") {
       const auto* type = llmhw::model::gguf::ggml_type(*format.gguf_type);
@@ -109,7 +109,7 @@ TEST_CASE("quants.json's GGUF block layouts agree with the ggml type table", "[m
       CHECK(type->block_weights == *format.block_weights);
       CHECK(type->block_bytes == *format.block_bytes);
     }
-    if (format.block_weights) {   // a pure block format: its width is its block's
+    if (format.block_weights) { // a pure block format: its width is its block's
       const double block_bits = 8.0 * *format.block_bytes / *format.block_weights;
       const bool mixed = format.embedding_bits_per_weight || format.attention_bits_per_weight;
       if (!mixed && format.family != "microscaling") {
@@ -118,8 +118,9 @@ TEST_CASE("quants.json's GGUF block layouts agree with the ggml type table", "[m
     }
   }
   // Every SPEC --quant name resolves.
-  for (const char* name : {"fp32", "bf16", "fp16", "fp8", "int8", "int4", "nvfp4", "mxfp4", "q8_0", "q6_k", "q5_k_m",
-                           "q5_k_s", "q4_k_m", "q4_k_s", "q4_0", "q3_k_m", "q2_k", "iq4_xs", "awq", "gptq"}) {
+  for (const char* name :
+       {"fp32",   "bf16",   "fp16",   "fp8",    "int8", "int4",   "nvfp4", "mxfp4",  "q8_0", "q6_k",
+        "q5_k_m", "q5_k_s", "q4_k_m", "q4_k_s", "q4_0", "q3_k_m", "q2_k",  "iq4_xs", "awq",  "gptq"}) {
     INFO(name);
     CHECK(catalog().find_quant(name) != nullptr);
   }

@@ -123,8 +123,8 @@ TEST_CASE("every preset the SPEC names exists, with targets and a source", "[wor
     CHECK(workload->context == preset->prompt_tokens + preset->output_tokens);
   }
   // Interactive presets bound latency; the offline batch preset does not (MLPerf Offline scenario).
-  CHECK(catalog().find_workload("code")->max_tpot_ms == 40);   // MLPerf v5.0 interactive: TPOT <= 40 ms
-  CHECK(catalog().find_workload("long-context")->max_ttft_ms == 6000);   // MLPerf Llama 3.1 405B server: 6 s
+  CHECK(catalog().find_workload("code")->max_tpot_ms == 40);           // MLPerf v5.0 interactive: TPOT <= 40 ms
+  CHECK(catalog().find_workload("long-context")->max_ttft_ms == 6000); // MLPerf Llama 3.1 405B server: 6 s
   CHECK_FALSE(catalog().find_workload("batch")->max_ttft_ms.has_value());
   CHECK(catalog().find_workload("rag")->prompt_tokens > 5 * catalog().find_workload("rag")->output_tokens);
 }
@@ -142,7 +142,8 @@ TEST_CASE("workload files are checked field by field", "[workload]")
   };
   CHECK(problem("typo.json", R"({"promt_tokens": 10})") == "unknown field 'promt_tokens'");
   CHECK(problem("many.json", R"({"concurrency": "lots"})") == "concurrency: expected a count or \"max\", got \"lots\"");
-  CHECK(problem("float.json", R"({"output_tokens": 2.5})") == "output_tokens: expected a non-negative integer, got 2.5");
+  CHECK(problem("float.json", R"({"output_tokens": 2.5})") ==
+        "output_tokens: expected a non-negative integer, got 2.5");
   CHECK(problem("huge.json", R"({"prompt_tokens": 20000000})") ==
         "prompt_tokens: 20000000 is larger than the limit 10000000");
   CHECK(problem("preset.json", R"({"preset": "chit-chat"})") == "preset: unknown workload preset 'chit-chat'");
@@ -159,7 +160,7 @@ TEST_CASE("a workload file starts from its preset and overrides what it names", 
   Overrides overrides;
   overrides.workload = dir.write("rag-fast.json", R"({"$schema": "x", "preset": "rag", "description": "tight RAG",
                                                        "max_ttft_ms": 800, "min_throughput": 500})");
-  overrides.output_tokens = 100;   // and flags override the file
+  overrides.output_tokens = 100; // and flags override the file
   auto workload = resolve(overrides, catalog());
   REQUIRE(workload.ok());
   const auto* rag = catalog().find_workload("rag");
