@@ -30,15 +30,16 @@ using Keys = std::initializer_list<std::string_view>;
 /// defaults (noted as assumptions) for keys the document omits.
 class Fields {
 public:
-  Fields(const util::JsonObject& config, const util::JsonObject* root, const FamilyTraits& traits,
+  Fields(const util::JsonObject& config, const util::JsonObject* root, const std::string& model_type,
          std::vector<std::string>& assumptions)
-      : m_config(config), m_root(root), m_traits(traits),
-        m_defaults(family_defaults(config.optional_string("model_type").value_or("")), "transformers defaults", ""),
-        m_assumptions(assumptions)
+      : m_config(config), m_root(root), m_model_type(model_type), m_traits(family_traits(model_type)),
+        m_defaults(family_defaults(model_type), "transformers defaults", ""), m_assumptions(assumptions)
   {
   }
 
   [[nodiscard]] const util::JsonObject& config() const { return m_config; }
+  [[nodiscard]] const std::string& model_type() const { return m_model_type; }
+  [[nodiscard]] const FamilyTraits& traits() const { return m_traits; }
 
   [[nodiscard]] std::optional<std::uint64_t> count(Keys keys, std::uint64_t max) const
   {
@@ -71,7 +72,8 @@ public:
     return static_cast<std::uint32_t>(*value);
   }
 
-  /// A flag from the text config, else the top-level config, else `fallback`.
+  /// A flag from the text config, else the top-level config, else the class
+  /// default; nullopt when none of them says.
   [[nodiscard]] std::optional<bool> flag(std::string_view key) const
   {
     if (m_config.has(key)) {
@@ -89,7 +91,8 @@ public:
 private:
   const util::JsonObject& m_config;
   const util::JsonObject* m_root;
-  const FamilyTraits& m_traits;
+  std::string m_model_type;
+  FamilyTraits m_traits;
   util::JsonObject m_defaults;
   std::vector<std::string>& m_assumptions;
 };
@@ -99,10 +102,10 @@ std::uint32_t narrow(std::uint64_t value)
   return static_cast<std::uint32_t>(value);
 }
 
-void parse_attention(const Fields& fields, const FamilyTraits& traits, Architecture& arch,
-                     std::vector<std::string>& assumptions)
+void parse_attention(const Fields& fields, Architecture& arch, std::vector<std::string>& assumptions)
 {
   const util::JsonObject& config = fields.config();
+  const FamilyTraits& traits = fields.traits();
   arch.num_heads = fields.positive({"num_attention_heads", "n_head", "num_heads"}, k_max_heads);
   std::uint64_t kv_heads = arch.num_heads;
   if (config.boolean("multi_query", false)) {
@@ -173,9 +176,10 @@ std::vector<std::uint32_t> layer_list(const util::JsonObject& config, std::strin
 }
 
 /// Which layers route, for each family's way of saying it.
-void parse_moe(const Fields& fields, const FamilyTraits& traits, Architecture& arch)
+void parse_moe(const Fields& fields, Architecture& arch)
 {
   const util::JsonObject& config = fields.config();
+  const FamilyTraits& traits = fields.traits();
   const auto experts =
       fields.count({"num_local_experts", "n_routed_experts", "num_experts", "moe_num_experts"}, k_max_experts);
   if (!experts || *experts == 0) {
@@ -260,9 +264,10 @@ void apply_period(std::uint64_t period, Architecture& arch)
 
 /// Sliding-window and chunked-attention layers, from whichever of the
 /// families' spellings the config uses.
-void parse_sliding(const Fields& fields, const FamilyTraits& traits, Architecture& arch)
+void parse_sliding(const Fields& fields, Architecture& arch)
 {
   const util::JsonObject& config = fields.config();
+  const FamilyTraits& traits = fields.traits();
   if (auto chunk = config.optional_count("attention_chunk_size", k_max_context)) { // Llama 4 local attention
     arch.sliding_window = narrow(std::min<std::uint64_t>(*chunk, UINT32_MAX));
     if (config.has("no_rope_layers")) {
@@ -299,13 +304,12 @@ void parse_sliding(const Fields& fields, const FamilyTraits& traits, Architectur
   arch.sliding_window = narrow(std::min<std::uint64_t>(*window, UINT32_MAX));
 }
 
-Architecture parse_text(const Fields& fields, const util::JsonObject* root, std::vector<std::string>& assumptions)
+Architecture parse_text(const Fields& fields, std::vector<std::string>& assumptions)
 {
   const util::JsonObject& config = fields.config();
+  const FamilyTraits& traits = fields.traits();
   Architecture arch;
-  arch.family =
-      config.optional_string("model_type").value_or(root ? root->optional_string("model_type").value_or("") : "");
-  const FamilyTraits traits = family_traits(arch.family);
+  arch.family = fields.model_type();
   arch.hidden_size = fields.positive({"hidden_size", "n_embd", "d_model"}, k_max_hidden);
   arch.num_layers = fields.positive({"num_hidden_layers", "n_layer", "num_layers"}, k_max_layers);
   arch.vocab_size = fields.positive({"vocab_size", "padded_vocab_size"}, k_max_vocab);
@@ -314,9 +318,9 @@ Architecture parse_text(const Fields& fields, const util::JsonObject* root, std:
   arch.max_context =
       fields.count({"max_position_embeddings", "n_positions", "seq_length", "max_sequence_length"}, k_max_context)
           .value_or(0);
-  parse_attention(fields, traits, arch, assumptions);
-  parse_moe(fields, traits, arch);
-  parse_sliding(fields, traits, arch);
+  parse_attention(fields, arch, assumptions);
+  parse_moe(fields, arch);
+  parse_sliding(fields, arch);
 
   if (auto tied = fields.flag("tie_word_embeddings")) {
     arch.tied_embeddings = *tied;
@@ -348,9 +352,10 @@ HfConfig parse_hf_config(const nlohmann::json& document, const std::string& inpu
   HfConfig parsed;
   const auto text = root.optional_object("text_config");
   const util::JsonObject& config = text ? *text : root;
-  const FamilyTraits traits = family_traits(config.optional_string("model_type").value_or(""));
-  const Fields fields(config, text ? &root : nullptr, traits, parsed.assumptions);
-  parsed.arch = parse_text(fields, text ? &root : nullptr, parsed.assumptions);
+  const std::string model_type =
+      config.optional_string("model_type").value_or(root.optional_string("model_type").value_or(""));
+  const Fields fields(config, text ? &root : nullptr, model_type, parsed.assumptions);
+  parsed.arch = parse_text(fields, parsed.assumptions);
   if (auto vision = root.optional_object("vision_config")) {
     parsed.vision_params = vision_parameters(*vision, parsed.arch.hidden_size);
     parsed.assumptions.emplace_back("vision tower parameters estimated from vision_config (ViT layout)");
