@@ -119,3 +119,22 @@ TEST_CASE("KV precisions from quants.json", "[model][kv]")
     CHECK(catalog().find_quant(quant)->kv_cache);
   }
 }
+
+TEST_CASE("KV bytes per token across the catalog's attention layouts", "[model][kv]")
+{
+  // Layers x 2 (K, V) x KV heads x head_dim x 2 bytes (bf16), shapes from each model card / config.json.
+  const std::vector<std::pair<const char*, std::uint64_t>> expected = {
+      {"mixtral-8x7b", 32ULL * 2 * 8 * 128 * 2},          // 131,072: Mixtral keeps Mistral 7B's GQA (8 KV heads)
+      {"qwen2.5-7b", 28ULL * 2 * 4 * 128 * 2},            // 57,344: Qwen2.5 report Table 1, 28 Q / 4 KV heads
+      {"qwen3-30b-a3b", 48ULL * 2 * 4 * 128 * 2},         // 98,304: Qwen3-30B-A3B card, 32 Q / 4 KV heads
+      {"phi-3.5-mini", 32ULL * 2 * 32 * 96 * 2},          // 393,216: MHA, 32 heads of 3072 / 32 = 96
+      {"llama-3.1-405b", 126ULL * 2 * 8 * 128 * 2},       // 516,096: Llama 3 paper Table 3, 126 layers, 8 KV heads
+      {"gemma-2-27b", 46ULL * 2 * 16 * 128 * 2},          // 376,832: Gemma 2 report Table 1, 16 KV heads of 128
+      {"deepseek-coder-v2-lite", 27ULL * (512 + 64) * 2}, // 31,104: MLA latent 512 + RoPE key 64, 27 layers
+      {"command-r", 40ULL * 2 * 64 * 128 * 2},            // 1,310,720: Command R v01 caches all 64 heads
+  };
+  for (const auto& [name, bytes] : expected) {
+    INFO(name);
+    CHECK(kv_bytes_per_token(arch(name), 2.0) == bytes);
+  }
+}
