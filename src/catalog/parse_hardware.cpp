@@ -232,7 +232,7 @@ HardwareSpec parse_hardware(const util::JsonObject& entry)
 SystemSpec parse_system(const util::JsonObject& entry)
 {
   entry.reject_unknown_keys({"id", "name", "kind", "aliases", "device", "count", "host_cpu", "nodes", "provider",
-                             "price_usd_per_hour", "price_date", "source", "notes"});
+                             "price_usd_per_hour", "price_date", "price_region", "price_source", "source", "notes"});
   SystemSpec spec;
   spec.id = entry.string("id");
   check_id(entry, spec.id);
@@ -265,6 +265,14 @@ SystemSpec parse_system(const util::JsonObject& entry)
   }
   if (spec.price_date && !iso_date(*spec.price_date)) {
     entry.fail("price_date", fmt::format("'{}' is not a date like 2026-06-17", *spec.price_date));
+  }
+  // Region and source describe a price; without one they would describe nothing.
+  spec.price_region = entry.optional_string("price_region");
+  spec.price_source = entry.optional_string("price_source");
+  for (const char* key : {"price_region", "price_source"}) {
+    if (entry.has(key) && !spec.price_usd_per_hour) {
+      entry.fail(key, "given without price_usd_per_hour");
+    }
   }
   spec.source = entry.string("source");
   return spec;

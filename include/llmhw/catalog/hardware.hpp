@@ -90,8 +90,10 @@ struct SystemSpec {
   std::optional<std::string> host_cpu;   ///< HardwareSpec id of the host CPU, where known
   std::optional<std::uint32_t> nodes;    ///< hosts in the system (1 unless a multi-host slice)
   std::optional<std::string> provider;   ///< "aws", "gcp", "azure"
-  std::optional<double> price_usd_per_hour;   ///< on-demand
-  std::optional<std::string> price_date;      ///< "2026-10-01"
+  std::optional<double> price_usd_per_hour;   ///< on-demand list price of one system, in price_region
+  std::optional<std::string> price_date;      ///< "2026-10-01": the day the price source stated it
+  std::optional<std::string> price_region;    ///< "us-east-1", "us-central1", "eastus"
+  std::optional<std::string> price_source;    ///< the page or price-list snapshot the price was read from
   std::string source;
 };
 

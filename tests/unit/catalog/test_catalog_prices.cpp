@@ -1,0 +1,124 @@
+// Cloud prices in the built-in catalog: each is an on-demand list price with
+// the day, region and page it was read from, and every cloud system without
+// one says why. The figures below are the ones the cited pages print.
+
+#include "llmhw/catalog/catalog.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+using llmhw::catalog::Catalog;
+using llmhw::catalog::SystemSpec;
+
+namespace {
+
+const Catalog& catalog()
+{
+  static const Catalog loaded = llmhw::catalog::load({}).value();
+  return loaded;
+}
+
+const SystemSpec& find(const std::string& id)
+{
+  const SystemSpec* found = catalog().find_system(id);
+  INFO(id);
+  REQUIRE(found != nullptr);
+  return *found;
+}
+
+/// data/hardware.json as written, for the "notes" a parsed SystemSpec does not keep.
+const nlohmann::json& raw_catalog()
+{
+  static const nlohmann::json parsed = [] {
+    std::ifstream file(std::string(LLM_HW_SOURCE_DIR) + "/data/hardware.json");
+    REQUIRE(file.good());
+    return nlohmann::json::parse(std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>()));
+  }();
+  return parsed;
+}
+
+std::string system_error(const nlohmann::json& extra)
+{
+  nlohmann::json gpu = {{"id", "test-gpu"}, {"name", "Test GPU"},         {"vendor", "Test"},
+                        {"kind", "gpu"},    {"memory_bytes", 1ULL << 34}, {"memory_bandwidth_bytes_s", 1e12},
+                        {"source", "test"}};
+  nlohmann::json box = {{"id", "box"},          {"name", "Box"}, {"kind", "instance"},
+                        {"device", "test-gpu"}, {"count", 8},    {"source", "test"}};
+  box.update(extra);
+  Catalog empty;
+  const nlohmann::json document = {{"hardware", {gpu}}, {"systems", {box}}};
+  const auto status = llmhw::catalog::merge(empty, nlohmann::json::parse(document.dump()), "mine.json");
+  return status ? std::string() : status.error().message();
+}
+
+} // namespace
+
+TEST_CASE("catalogued prices are the figures their sources print", "[catalog][prices]")
+{
+  // GCP Cloud Billing Catalog export, compute.instance.<type>.cost.us-central1.hour, "generated: Thu Aug 20
+  // 04:22:20 2026":
+  // https://github.com/Cyclenerd/google-cloud-pricing-cost-calculator/blob/dac31281f2a4575f0a8bff20ac04fc71a5ff2190/pricing.yml
+  const SystemSpec& a3 = find("gcp-a3-highgpu-8g");
+  CHECK(a3.price_usd_per_hour == 88.4899999025753);
+  CHECK(a3.price_date == "2026-08-20");
+  CHECK(a3.price_region == "us-central1");
+  CHECK(find("gcp-g2-standard-4").price_usd_per_hour == 0.706832255);
+  CHECK(find("gcp-a2-highgpu-1g").price_usd_per_hour == 3.673385);
+
+  // `dstack offer -b aws --instance-type p5en.48xlarge`, on-demand row "aws (us-east-1) … $63.296", 2026-08-06:
+  // https://github.com/dstackai/dstack/pull/4110
+  const SystemSpec& p5en = find("aws-p5en.48xlarge");
+  CHECK(p5en.price_usd_per_hour == 63.296);
+  CHECK(p5en.price_date == "2026-08-06");
+  CHECK(p5en.price_region == "us-east-1");
+  CHECK(p5en.device == "h200-sxm");
+  CHECK(p5en.count == 8);
+
+  // factualminds.com "Amazon EC2 On-Demand Pricing (2026)", g5.xlarge us-east-1 Linux, dated 2026-06-17.
+  CHECK(find("aws-g5.xlarge").price_usd_per_hour == 1.006);
+  CHECK(find("aws-g5.xlarge").price_region == "us-east-1");
+}
+
+TEST_CASE("every cloud system has a dated, sourced price or says why not", "[catalog][prices]")
+{
+  for (const SystemSpec& spec : catalog().systems) {
+    INFO(spec.id);
+    if (!spec.provider) {
+      CHECK_FALSE(spec.price_usd_per_hour.has_value()); // bought, not rented: no hourly list price
+      continue;
+    }
+    if (spec.price_usd_per_hour) {
+      CHECK(spec.price_date.has_value());
+      CHECK(spec.price_region.has_value());
+      REQUIRE(spec.price_source.has_value());
+      CHECK_FALSE(spec.price_source->empty());
+      continue;
+    }
+    const auto& entries = raw_catalog().at("systems");
+    const auto entry = std::find_if(entries.begin(), entries.end(),
+                                    [&](const nlohmann::json& each) { return each.at("id") == spec.id; });
+    REQUIRE(entry != entries.end());
+    REQUIRE(entry->contains("notes"));
+    CHECK_THAT(entry->at("notes").get<std::string>(), Catch::Contains("price"));
+  }
+}
+
+TEST_CASE("price region and source belong to a price", "[catalog][prices]")
+{
+  CHECK(system_error({{"price_usd_per_hour", 12.5},
+                      {"price_date", "2026-06-17"},
+                      {"price_region", "us-east-1"},
+                      {"price_source", "our contract"}}) == "");
+  CHECK_THAT(system_error({{"price_region", "us-east-1"}}),
+             Catch::Contains("mine.json: systems[0].price_region: given without price_usd_per_hour"));
+  CHECK_THAT(system_error({{"price_source", "a page"}}),
+             Catch::Contains("systems[0].price_source: given without price_usd_per_hour"));
+  CHECK_THAT(system_error({{"price_usd_per_hour", 12.5}, {"price_date", "2026-06-17"}, {"price_region", 1}}),
+             Catch::Contains("price_region"));
+}
