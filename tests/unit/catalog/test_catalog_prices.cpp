@@ -80,6 +80,19 @@ TEST_CASE("catalogued prices are the figures their sources print", "[catalog][pr
   CHECK(p5en.device == "h200-sxm");
   CHECK(p5en.count == 8);
 
+  // `sky show-gpus H100 --infra aws`, "p5.48xlarge … $ 55.040 … us-east-2", 2025-08-18 (after AWS's June 2025 cut):
+  // https://github.com/skypilot-org/skypilot/pull/6722
+  const SystemSpec& p5 = find("aws-p5.48xlarge");
+  CHECK(p5.price_usd_per_hour == 55.04);
+  CHECK(p5.price_region == "us-east-2");
+  CHECK(p5.price_date == "2025-08-18");
+
+  // Cloud TPU v6e: 2.7 USD per chip-hour in us-east1 (cloud.google.com/tpu/pricing, as copied on 2024-10-30 into
+  // https://github.com/skypilot-org/skypilot/pull/4218); a slice costs chips × that.
+  CHECK(find("tpu-v6e-1").price_usd_per_hour == 2.7);
+  CHECK(find("tpu-v6e-8").price_usd_per_hour == Approx(8 * 2.7));
+  CHECK(find("tpu-v6e-8").price_region == "us-east1");
+
   // factualminds.com "Amazon EC2 On-Demand Pricing (2026)", g5.xlarge us-east-1 Linux, dated 2026-06-17.
   CHECK(find("aws-g5.xlarge").price_usd_per_hour == 1.006);
   CHECK(find("aws-g5.xlarge").price_region == "us-east-1");
