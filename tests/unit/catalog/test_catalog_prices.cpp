@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string>
 
 using llmhw::catalog::Catalog;
@@ -87,11 +88,18 @@ TEST_CASE("catalogued prices are the figures their sources print", "[catalog][pr
   CHECK(p5.price_region == "us-east-2");
   CHECK(p5.price_date == "2025-08-18");
 
-  // Cloud TPU v6e: 2.7 USD per chip-hour in us-east1 (cloud.google.com/tpu/pricing, as copied on 2024-10-30 into
-  // https://github.com/skypilot-org/skypilot/pull/4218); a slice costs chips × that.
-  CHECK(find("tpu-v6e-1").price_usd_per_hour == 2.7);
+  // Cloud TPU: on-demand USD per chip-hour from cloud.google.com/tpu/pricing as transcribed (last revised
+  // 2024-12-23) in
+  // https://github.com/dstackai/gpuhunt/blob/b707e743b2c27d7ec9be17e87e689997cbcbbeaf/src/gpuhunt/resources/tpu_pricing.json
+  // — v5e 1.20 in us-central1, v6e 2.70 in us-east1, v5p 4.20 in us-east5. A slice costs chips × that, and
+  // v5p-8 is 4 chips (Google counts TensorCores in v5p names).
+  CHECK(find("tpu-v5e-1").price_usd_per_hour == 1.2);
+  CHECK(find("tpu-v5e-8").price_usd_per_hour == Approx(8 * 1.2));
+  CHECK(find("tpu-v5e-8").price_region == "us-central1");
   CHECK(find("tpu-v6e-8").price_usd_per_hour == Approx(8 * 2.7));
   CHECK(find("tpu-v6e-8").price_region == "us-east1");
+  CHECK(find("tpu-v5p-8").price_usd_per_hour == Approx(4 * 4.2));
+  CHECK(find("tpu-v5e-8").price_date == "2024-12-23");
 
   // factualminds.com "Amazon EC2 On-Demand Pricing (2026)", g5.xlarge us-east-1 Linux, dated 2026-06-17.
   CHECK(find("aws-g5.xlarge").price_usd_per_hour == 1.006);
@@ -120,6 +128,23 @@ TEST_CASE("every cloud system has a dated, sourced price or says why not", "[cat
     REQUIRE(entry->contains("notes"));
     CHECK_THAT(entry->at("notes").get<std::string>(), Catch::Contains("price"));
   }
+}
+
+TEST_CASE("TPU slices of one generation and region cost the same per chip", "[catalog][prices]")
+{
+  // Google prices TPUs per chip-hour, so a slice's price divided by its chips must not depend on its size; a
+  // slice whose count or price disagrees with its siblings fails here.
+  std::map<std::string, double> per_chip; // device + region -> USD per chip-hour
+  for (const SystemSpec& spec : catalog().systems) {
+    if (spec.kind != "slice" || !spec.price_usd_per_hour) {
+      continue;
+    }
+    INFO(spec.id);
+    const double price = *spec.price_usd_per_hour / spec.count;
+    const auto it = per_chip.emplace(spec.device + " " + spec.price_region.value_or(""), price).first;
+    CHECK(price == Approx(it->second));
+  }
+  CHECK(per_chip.size() >= 3);
 }
 
 TEST_CASE("price region and source belong to a price", "[catalog][prices]")
