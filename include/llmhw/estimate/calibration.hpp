@@ -1,0 +1,52 @@
+#pragma once
+// Achievable-efficiency factors: what share of a device's datasheet bandwidth
+// and compute an engine reaches, per engine × device class × weight format.
+// Fitted on published measurements (bench/data/measurements.csv) and kept in
+// data/calibration.json, each with its derivation; docs/accuracy.md reports
+// how well they predict.
+
+#include "llmhw/catalog/hardware.hpp"
+#include "llmhw/util/result.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace llmhw::estimate {
+
+/// Classes of device whose engines behave alike.
+enum class DeviceClass { datacenter_gpu, workstation_gpu, consumer_gpu, amd_gpu, apple, cpu, tpu, accelerator };
+
+std::string to_string(DeviceClass device_class);
+
+/// The class of a device, from its vendor, kind and name.
+DeviceClass classify(const catalog::HardwareSpec& hardware);
+
+/// One fitted row. "*" in a key matches anything.
+struct EfficiencyFactors {
+  std::string engine = "*";       ///< engines.json id
+  std::string device_class = "*"; ///< to_string(DeviceClass)
+  std::string quant = "*";        ///< a quants.json id, or a quant family ("float", "gguf", "int", "microscaling")
+  double decode_bandwidth = 0.75; ///< share of datasheet memory bandwidth a decode step streams at
+  double prefill_compute = 0.5;   ///< share of dense peak TFLOPS prefill reaches
+  double step_overhead_us_per_layer = 0; ///< fixed time per layer per decode step (kernel launches, sync)
+  std::string source;                    ///< how it was derived
+};
+
+struct Calibration {
+  std::vector<EfficiencyFactors> factors;
+
+  /// The most specific row for the engine, device class, quant id and family:
+  /// engine beats device class beats quant; an exact name beats "*".
+  [[nodiscard]] EfficiencyFactors find(const std::string& engine, DeviceClass device_class, const std::string& quant,
+                                       const std::string& quant_family) const;
+};
+
+/// Parses a calibration document ({"factors": [...]}); errors name the input and field.
+Result<Calibration> parse_calibration(const nlohmann::json& document, const std::string& input);
+
+/// The calibration built into the binary (data/calibration.json).
+const Calibration& builtin_calibration();
+
+} // namespace llmhw::estimate

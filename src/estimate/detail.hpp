@@ -1,0 +1,73 @@
+#pragma once
+// Internals of the estimator, shared by its files: the resolved inputs of one
+// candidate and the small formulas each file implements.
+
+#include "llmhw/catalog/catalog.hpp"
+#include "llmhw/estimate/calibration.hpp"
+#include "llmhw/estimate/estimate.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llmhw::estimate::detail {
+
+/// How the candidate's devices split the model (parallel.cpp).
+struct Layout {
+  std::uint32_t devices = 1;
+  std::uint32_t tensor_parallel = 1; ///< devices one layer is sharded over
+  std::uint32_t pipeline_stages = 1; ///< groups of layers run one after another
+  bool layer_split = false;          ///< llama.cpp's default multi-GPU mode: whole layers per device, no TP
+  std::uint32_t nodes = 1;
+  std::string link_kind = "none";    ///< what carries the all-reduce
+  double link_bandwidth_bytes_s = 0; ///< one direction, per device
+  double link_latency_s = 0;         ///< per all-reduce call
+};
+
+/// Everything one candidate's estimate is computed from.
+struct Inputs {
+  const Candidate& candidate;
+  const model::ModelSpec& model;
+  const workload::Workload& workload;
+  catalog::QuantFormat quant;
+  catalog::QuantFormat kv_quant;
+  std::optional<catalog::EngineSpec> engine;
+  DeviceClass device_class = DeviceClass::datacenter_gpu;
+  EfficiencyFactors efficiency;
+  Layout layout;
+  double peak_flops = 0;                     ///< per device at the weights' compute precision; 0 when unknown
+  std::string peak_precision;                ///< the precision whose peak was used
+  std::optional<catalog::HardwareSpec> host; ///< host CPU for llama.cpp's CPU/GPU split
+  EfficiencyFactors host_efficiency;
+  double host_peak_flops = 0;
+};
+
+// parallel.cpp
+Layout plan_layout(const Candidate& candidate, const std::optional<catalog::EngineSpec>& engine);
+/// Ring all-reduce of `bytes` over `devices` (Patarasuk & Yuan 2009): 2(n-1)/n of the message crosses each link.
+double all_reduce_seconds(double bytes, const Layout& layout);
+
+// cpu.cpp
+/// Peak FLOP/s (OP/s for int8) of a CPU at `precision`, from cores × all-core clock × operations per cycle
+/// of its widest SIMD/matrix unit; empty when the clock or core count is unknown.
+std::optional<double> cpu_peak_flops(const catalog::HardwareSpec& cpu, const std::string& precision);
+
+// cpu.cpp (also GPUs and TPUs)
+/// The device's dense peak for a precision, falling back to the widest precision it lists (a GGUF matmul on
+/// a GPU without int8 tensor cores runs in fp16). Sets `used` to the precision taken.
+double device_peak_flops(const catalog::HardwareSpec& hardware, const std::string& precision, std::string& used);
+
+// memory.cpp
+MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptions);
+/// KV bytes of one sequence of `context` tokens across all devices (heads replicated when TP exceeds them).
+double kv_bytes_per_sequence(const Inputs& inputs, std::uint64_t context);
+
+// speed.cpp
+Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t concurrency,
+                       std::vector<std::string>& assumptions);
+
+/// Weight bytes a decode step at `batch` sequences reads: MoE layers touch more experts as the batch grows.
+double weight_bytes_read_per_step(const Inputs& inputs, std::uint64_t batch);
+
+} // namespace llmhw::estimate::detail

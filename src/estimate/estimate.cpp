@@ -1,0 +1,93 @@
+// estimate::run: resolves a candidate's inputs (quant formats, engine,
+// calibration, layout, peak compute), then plans memory and speed.
+
+#include "detail.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace llmhw::estimate {
+namespace {
+
+catalog::QuantFormat find_quant(const catalog::Catalog& catalog, const std::string& id, const std::string& fallback,
+                                std::vector<std::string>& assumptions)
+{
+  for (const std::string& name : {id, fallback, std::string("bf16")}) {
+    if (const catalog::QuantFormat* quant = catalog.find_quant(name); quant != nullptr && !name.empty()) {
+      if (name != id) {
+        assumptions.push_back(fmt::format("precision '{}' unknown; estimated as {}", id, quant->id));
+      }
+      return *quant;
+    }
+  }
+  return catalog::QuantFormat{}; // 16-bit: the catalog always holds bf16, so only an empty catalog gets here
+}
+
+} // namespace
+
+Estimate run(const Candidate& candidate, const model::ModelSpec& model, const workload::Workload& workload,
+             const catalog::Catalog& catalog)
+{
+  Estimate estimate;
+  estimate.candidate = candidate;
+  std::vector<std::string>& assumptions = estimate.assumptions;
+
+  const catalog::QuantFormat quant = find_quant(catalog, candidate.quant, model.native_quant, assumptions);
+  const catalog::QuantFormat kv_quant = find_quant(catalog, candidate.kv_quant, "bf16", assumptions);
+  std::optional<catalog::EngineSpec> engine;
+  if (const catalog::EngineSpec* found = catalog.find_engine(candidate.engine); found != nullptr) {
+    engine = *found;
+  }
+
+  detail::Inputs inputs{candidate, model, workload, quant, kv_quant, engine, {}, {}, {}, 0, {}, {}, {}, 0};
+  inputs.device_class = classify(candidate.hardware);
+  const Calibration& calibration = builtin_calibration();
+  inputs.efficiency = calibration.find(candidate.engine, inputs.device_class, quant.id, quant.family);
+  inputs.layout = detail::plan_layout(candidate, engine);
+  inputs.peak_flops = detail::device_peak_flops(candidate.hardware, quant.compute_precision, inputs.peak_precision);
+
+  // llama.cpp's host for a partial offload: the system's CPU when the catalog names one.
+  if (candidate.system && candidate.system->host_cpu) {
+    if (const catalog::HardwareSpec* host = catalog.find_hardware(*candidate.system->host_cpu); host != nullptr) {
+      inputs.host = *host;
+    }
+  }
+  inputs.host_efficiency = calibration.find(candidate.engine, DeviceClass::cpu, quant.id, quant.family);
+
+  assumptions.push_back(fmt::format("{} efficiency for {} on a {} ({}): {:.0f}% of memory bandwidth in decode, "
+                                    "{:.0f}% of peak {} compute in prefill",
+                                    inputs.efficiency.engine == "*" ? "default" : "calibrated", candidate.engine,
+                                    to_string(inputs.device_class), quant.id, inputs.efficiency.decode_bandwidth * 100,
+                                    inputs.efficiency.prefill_compute * 100,
+                                    inputs.peak_precision.empty() ? quant.compute_precision : inputs.peak_precision));
+  const detail::Layout& layout = inputs.layout;
+  if (layout.layer_split) {
+    assumptions.push_back(fmt::format("{} splits whole layers over the {} devices (--split-mode layer)",
+                                      candidate.engine, layout.devices));
+  } else if (layout.tensor_parallel > 1) {
+    assumptions.push_back(fmt::format("tensor parallel over {} devices, all-reduce over {} at {:.0f} GB/s",
+                                      layout.tensor_parallel, layout.link_kind, layout.link_bandwidth_bytes_s / 1e9));
+  }
+  if (layout.pipeline_stages > 1 && !layout.layer_split) {
+    assumptions.push_back(fmt::format("pipeline parallel over {} nodes ({} multi-node: {})", layout.pipeline_stages,
+                                      candidate.engine,
+                                      engine && engine->multi_node ? *engine->multi_node : "unknown"));
+  }
+
+  estimate.memory = detail::plan_memory(inputs, assumptions);
+  const bool max_concurrency = workload.max_concurrency || workload.concurrency == 0;
+  estimate.concurrency = max_concurrency ? std::max<std::uint64_t>(1, estimate.memory.max_concurrency)
+                                         : std::max<std::uint64_t>(1, workload.concurrency);
+  if (max_concurrency) {
+    assumptions.push_back(
+        fmt::format("--concurrency max: {} sequences of {} tokens fit", estimate.concurrency, workload.context));
+  }
+  estimate.performance = detail::plan_speed(inputs, estimate.memory, estimate.concurrency, assumptions);
+  for (const std::string& figure : candidate.unknown_figures) {
+    assumptions.push_back(fmt::format("{} unknown for this device", figure));
+  }
+  return estimate;
+}
+
+} // namespace llmhw::estimate

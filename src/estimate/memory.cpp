@@ -1,0 +1,204 @@
+// The memory plan: what the engine may use, what the weights, KV cache,
+// activations and the runtime take, and how many sequences fit.
+
+#include "detail.hpp"
+
+#include "llmhw/util/units.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace llmhw::estimate::detail {
+namespace {
+
+using catalog::DeviceKind;
+
+bool is_llama_cpp(const Inputs& inputs)
+{
+  return inputs.engine && (inputs.engine->id == "llama.cpp" || inputs.engine->id == "ollama");
+}
+
+/// Memory one device lets the engine use.
+double usable_per_device(const Inputs& inputs, std::vector<std::string>& assumptions)
+{
+  const catalog::HardwareSpec& hardware = inputs.candidate.hardware;
+  double total = static_cast<double>(hardware.memory_bytes);
+  if (hardware.kind == DeviceKind::cpu) {
+    // The OS, page cache and other processes: keep 10% or 2 GiB, whichever is more.
+    const double os = std::max(0.10 * total, 2.0 * units::GiB);
+    assumptions.push_back(
+        fmt::format("{:.1f} GiB of {:.0f} GiB RAM left to the operating system", os / units::GiB, total / units::GiB));
+    total -= os;
+  } else if (hardware.unified_memory && hardware.vendor == "Apple") {
+    // macOS lets Metal wire about 2/3 of RAM up to 36 GB and 3/4 above
+    // (MTLDevice.recommendedMaxWorkingSetSize; llama.cpp prints it at start-up).
+    const double share = total > 36.0 * units::GiB ? 0.75 : 0.67;
+    assumptions.push_back(
+        fmt::format("Metal may wire {:.0f}% of unified memory (recommendedMaxWorkingSetSize)", share * 100));
+    total *= share;
+  } else if (hardware.unified_memory) {
+    const double os = std::max(0.10 * total, 4.0 * units::GiB);
+    assumptions.push_back(
+        fmt::format("{:.1f} GiB of unified memory left to the host operating system", os / units::GiB));
+    total -= os;
+  }
+  if (inputs.candidate.memory_free_bytes) {
+    total = std::min(total, static_cast<double>(*inputs.candidate.memory_free_bytes));
+    assumptions.push_back("only the memory free at probe time counts");
+  }
+  if (inputs.engine && inputs.engine->gpu_memory_utilization && hardware.kind != DeviceKind::cpu) {
+    // vLLM and SGLang take this share of the whole device memory for
+    // everything they hold (vLLM docs, EngineArgs --gpu-memory-utilization).
+    const double share = *inputs.engine->gpu_memory_utilization;
+    assumptions.push_back(
+        fmt::format("{} takes --gpu-memory-utilization {:.2f} of device memory", inputs.engine->name, share));
+    total = std::min(total, share * static_cast<double>(hardware.memory_bytes));
+  }
+  return std::max(0.0, total);
+}
+
+/// Runtime memory outside weights, KV and activations, per device.
+double overhead_per_device(const Inputs& inputs)
+{
+  const catalog::HardwareSpec& hardware = inputs.candidate.hardware;
+  const model::Architecture& arch = inputs.model.arch;
+  double bytes = 0;
+  if (hardware.kind == DeviceKind::gpu && hardware.vendor != "Apple") {
+    // CUDA/ROCm context and the kernels' modules: 0.3-0.5 GiB in nvidia-smi
+    // for an idle PyTorch or llama.cpp process.
+    bytes += 0.5 * units::GiB;
+  }
+  if (hardware.kind == DeviceKind::tpu) {
+    bytes += 1.0 * units::GiB; // XLA programs and runtime scratch (assumption; JAX reserves HBM per program)
+  }
+  if (is_llama_cpp(inputs)) {
+    // llama.cpp's compute buffer holds one micro-batch (n_ubatch 512) of
+    // logits in fp32 plus the graph's intermediates: 512 × vocab × 4 bytes for
+    // the output, ~ 260 MiB for a 128k vocabulary as its logs print.
+    bytes += 512.0 * (static_cast<double>(arch.vocab_size) + 8.0 * arch.hidden_size) * 4.0;
+  } else if (inputs.engine && inputs.engine->gpu_memory_utilization) {
+    bytes += 0.5 * units::GiB; // CUDA graphs captured for decode batch sizes (vLLM logs 0.3-1 GiB)
+  }
+  return bytes;
+}
+
+/// Peak activation memory for one prefill chunk, across all devices.
+double activation_bytes(const Inputs& inputs, std::uint64_t concurrency)
+{
+  if (is_llama_cpp(inputs)) {
+    return 0; // inside the compute buffer counted as overhead
+  }
+  const model::Architecture& arch = inputs.model.arch;
+  // vLLM V1 schedules up to max_num_batched_tokens = 8192 per step (chunked prefill, vLLM docs "Optimization and
+  // Tuning").
+  const double chunk =
+      static_cast<double>(std::min<std::uint64_t>(std::max<std::uint64_t>(inputs.workload.prompt_tokens, 1), 8192));
+  double mlp_width = arch.intermediate_size;
+  if (arch.moe && arch.moe->expert_intermediate_size > 0) {
+    mlp_width = static_cast<double>(arch.moe->expert_intermediate_size) *
+                std::max<std::uint32_t>(1, arch.moe->experts_per_token);
+  }
+  // Residual, normed input, q/k/v/o and the gated MLP's three intermediates in 16-bit.
+  const double per_token = (4.0 * arch.hidden_size + 3.0 * mlp_width) * 2.0;
+  // Sampler logits in fp32 for the sequences of one step, at most 256 (vLLM's max_num_seqs default).
+  const double logits = static_cast<double>(std::min<std::uint64_t>(concurrency, 256)) * arch.vocab_size * 4.0;
+  return chunk * per_token + logits;
+}
+
+std::uint64_t to_u64(double bytes)
+{
+  return bytes <= 0 ? 0 : static_cast<std::uint64_t>(std::ceil(bytes));
+}
+
+} // namespace
+
+double kv_bytes_per_sequence(const Inputs& inputs, std::uint64_t context)
+{
+  const model::Architecture& arch = inputs.model.arch;
+  const double bytes =
+      static_cast<double>(model::kv_cache_bytes(arch, context, model::kv_bytes_per_element(inputs.kv_quant)));
+  // Under TP each device holds kv_heads / TP heads; with more devices than KV
+  // heads vLLM replicates them, and MLA's single latent is replicated on every
+  // device (vLLM MLA backend).
+  const std::uint32_t tp = inputs.layout.tensor_parallel;
+  double replication = 1;
+  if (arch.mla) {
+    replication = tp;
+  } else if (arch.num_kv_heads > 0 && tp > arch.num_kv_heads) {
+    replication = static_cast<double>(tp) / arch.num_kv_heads;
+  }
+  return bytes * replication;
+}
+
+MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptions)
+{
+  const model::ModelSpec& model = inputs.model;
+  const model::Architecture& arch = model.arch;
+  const double devices = inputs.layout.devices;
+  MemoryPlan plan;
+  plan.total_layers = arch.num_layers;
+
+  const double usable = usable_per_device(inputs, assumptions) * devices;
+  const double weights = (model.file_weight_bytes && inputs.quant.id == model.native_quant)
+                             ? static_cast<double>(*model.file_weight_bytes)
+                             : static_cast<double>(model::weight_bytes(model, inputs.quant));
+  const std::uint64_t concurrency = std::max<std::uint64_t>(1, inputs.workload.concurrency);
+  const double overhead = overhead_per_device(inputs) * devices;
+  const double activations = activation_bytes(inputs, concurrency);
+  const std::uint64_t context = std::max<std::uint64_t>(1, inputs.workload.context);
+  const double kv_one = kv_bytes_per_sequence(inputs, context);
+
+  plan.usable_bytes = to_u64(usable);
+  plan.weights_bytes = to_u64(weights);
+  plan.overhead_bytes = to_u64(overhead);
+  plan.activation_bytes = to_u64(activations);
+
+  const double for_kv = usable - weights - overhead - activations;
+  plan.fits = for_kv >= kv_one;
+  plan.max_concurrency = (for_kv > 0 && kv_one > 0) ? static_cast<std::uint64_t>(std::floor(for_kv / kv_one)) : 0;
+  plan.max_concurrency = std::min<std::uint64_t>(plan.max_concurrency, workload::k_max_concurrency);
+
+  // The longest context one sequence can hold: KV grows monotonically with it
+  // (sliding-window layers stop growing), so bisect.
+  const std::uint64_t context_limit = arch.max_context > 0 ? arch.max_context : workload::k_max_tokens;
+  if (for_kv > 0) {
+    std::uint64_t low = 0;
+    std::uint64_t high = context_limit;
+    while (low < high) {
+      const std::uint64_t middle = low + (high - low + 1) / 2;
+      if (kv_bytes_per_sequence(inputs, middle) <= for_kv) {
+        low = middle;
+      } else {
+        high = middle - 1;
+      }
+    }
+    plan.max_context = low;
+  }
+
+  // For --concurrency max the KV cache is what the memory left holds.
+  const std::uint64_t planned = inputs.workload.max_concurrency || inputs.workload.concurrency == 0
+                                    ? std::max<std::uint64_t>(1, plan.max_concurrency)
+                                    : concurrency;
+  const double kv_total = kv_one * static_cast<double>(planned);
+  plan.kv_cache_bytes = to_u64(kv_total);
+  const double headroom = usable - weights - overhead - activations - kv_total;
+  plan.headroom_bytes = static_cast<std::int64_t>(headroom);
+
+  // llama.cpp offloads as many whole layers as fit (-ngl) and runs the rest on
+  // the host CPU; the token embedding always stays in host memory.
+  const bool offloadable = !plan.fits && inputs.layout.devices == 1 && arch.num_layers > 0 &&
+                           inputs.candidate.hardware.kind == DeviceKind::gpu && is_llama_cpp(inputs);
+  if (offloadable) {
+    const double per_layer = (weights / arch.num_layers) + kv_one / arch.num_layers;
+    const double room = usable - overhead;
+    const auto layers = room > 0 ? static_cast<std::uint32_t>(std::floor(room / per_layer)) : 0U;
+    plan.gpu_layers = std::min(layers, arch.num_layers - 1);
+    assumptions.push_back(fmt::format("llama.cpp -ngl {}: {} of {} layers on the device, the rest on the host CPU",
+                                      *plan.gpu_layers, *plan.gpu_layers, arch.num_layers));
+  }
+  return plan;
+}
+
+} // namespace llmhw::estimate::detail

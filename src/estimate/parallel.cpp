@@ -1,0 +1,81 @@
+// How several devices share a model, and what their all-reduces cost.
+//
+// Tensor parallelism (Megatron-LM, Shoeybi et al. 2019, arXiv:1909.08053 §3)
+// splits every layer over the devices and all-reduces the activations twice a
+// layer (after attention and after the MLP). Engines use it within a node and
+// pipeline parallelism across nodes (vLLM docs, "Distributed inference and
+// serving": TP = GPUs per node, PP = nodes). llama.cpp instead splits whole
+// layers across GPUs (`--split-mode layer`, its default), which adds memory but
+// no bandwidth: one token passes the devices one after another.
+
+#include "detail.hpp"
+
+#include <algorithm>
+
+namespace llmhw::estimate::detail {
+namespace {
+
+bool splits_layers(const std::optional<catalog::EngineSpec>& engine)
+{
+  return engine && (engine->id == "llama.cpp" || engine->id == "ollama");
+}
+
+/// Latency of one small all-reduce. NCCL's all_reduce_perf shows 8-byte
+/// all-reduces taking ~10 µs over NVLink and ~20-30 µs over PCIe on 8 GPUs;
+/// TPU ICI collectives take a few µs (Google, "How to scale your model", 2025).
+double all_reduce_latency_s(const std::string& kind)
+{
+  if (kind.rfind("nvlink", 0) == 0 || kind == "xgmi" || kind == "infinity-fabric" || kind == "xe-link") {
+    return 10e-6;
+  }
+  if (kind == "ici") {
+    return 5e-6;
+  }
+  if (kind == "roce") {
+    return 40e-6;
+  }
+  return 25e-6; // PCIe and unknown links
+}
+
+} // namespace
+
+Layout plan_layout(const Candidate& candidate, const std::optional<catalog::EngineSpec>& engine)
+{
+  Layout layout;
+  layout.devices = std::max<std::uint32_t>(1, candidate.count);
+  if (candidate.system && candidate.system->nodes) {
+    layout.nodes = std::clamp<std::uint32_t>(*candidate.system->nodes, 1, layout.devices);
+  }
+  if (splits_layers(engine)) {
+    layout.layer_split = layout.devices > 1;
+    layout.pipeline_stages = layout.devices;
+  } else {
+    layout.pipeline_stages = layout.nodes;
+    layout.tensor_parallel = std::max<std::uint32_t>(1, layout.devices / layout.nodes);
+  }
+  const catalog::HardwareSpec& hardware = candidate.hardware;
+  if (hardware.interconnect.kind != "none" && hardware.interconnect.bandwidth_bytes_s) {
+    layout.link_kind = hardware.interconnect.kind;
+    layout.link_bandwidth_bytes_s = *hardware.interconnect.bandwidth_bytes_s;
+  } else if (hardware.pcie_bandwidth_bytes_s) {
+    layout.link_kind = hardware.interconnect.kind.rfind("pcie", 0) == 0 ? hardware.interconnect.kind : "pcie";
+    layout.link_bandwidth_bytes_s = *hardware.pcie_bandwidth_bytes_s;
+  } else {
+    // PCIe 4.0 x16, 32 GB/s one direction: the commonest host link when none is catalogued.
+    layout.link_kind = "pcie";
+    layout.link_bandwidth_bytes_s = 32e9;
+  }
+  layout.link_latency_s = all_reduce_latency_s(layout.link_kind);
+  return layout;
+}
+
+double all_reduce_seconds(double bytes, const Layout& layout)
+{
+  const double n = layout.tensor_parallel;
+  if (n <= 1) {
+    return 0;
+  }
+  return 2.0 * (n - 1) / n * bytes / layout.link_bandwidth_bytes_s + layout.link_latency_s;
+}
+
+} // namespace llmhw::estimate::detail

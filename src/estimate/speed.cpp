@@ -1,0 +1,159 @@
+// Speed: prefill and decode as rooflines (Williams et al. 2009, "Roofline",
+// CACM 52(4)) scaled by the calibrated share of peak an engine reaches.
+//
+// Decode (one step, every sequence adds a token) reads all weights it touches
+// and every sequence's KV cache once, and does 2 FLOPs per active parameter per
+// token (Kaplan et al. 2020, arXiv:2001.08361 §2.1):
+//   t_memory  = (weights_touched + KV_read) / (devices × bandwidth × eff_bw)
+//   t_compute = (2 × active × batch + attention) / (devices × peak × eff_c)
+//   t_step    = max(t_memory, t_compute) + all-reduces + layers × per-layer overhead
+// Prefill of a P-token prompt does 2 × active × P FLOPs plus attention's
+// quadratic term, 2 × layers × P × span × heads × head_dim (QKᵀ and AV,
+// causal so half of 4·P²), and reads the weights at least once.
+
+#include "detail.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace llmhw::estimate::detail {
+namespace {
+
+/// Attention FLOPs of `queries` tokens attending over `context` tokens each
+/// (sliding layers over at most their window): QKᵀ and AV, 2 FLOPs per MAC.
+double attention_flops(const model::Architecture& arch, double queries, double context)
+{
+  double width = static_cast<double>(arch.num_heads) * arch.head_dim;
+  if (arch.mla) {
+    width = static_cast<double>(arch.num_heads) *
+            (arch.mla->qk_nope_head_dim + arch.mla->qk_rope_head_dim + arch.mla->v_head_dim) / 2.0;
+  }
+  double span_sum = 0;
+  for (std::uint32_t layer = 0; layer < arch.num_layers; ++layer) {
+    const double span = arch.is_sliding(layer) ? std::min(context, static_cast<double>(*arch.sliding_window)) : context;
+    span_sum += span;
+  }
+  return 4.0 * queries * span_sum * width;
+}
+
+double routed_bytes_total(const Inputs& inputs)
+{
+  return static_cast<double>(inputs.model.parameters.routed_experts) * inputs.quant.bits_per_weight / 8.0;
+}
+
+double active_compute_params(const model::ModelSpec& model)
+{
+  // The embedding lookup does no arithmetic; the output projection does.
+  const double embedding = model.arch.tied_embeddings ? 0.0 : static_cast<double>(model.parameters.embedding);
+  return std::max(0.0, static_cast<double>(model.active_params) - embedding);
+}
+
+} // namespace
+
+double weight_bytes_read_per_step(const Inputs& inputs, std::uint64_t batch)
+{
+  const double per_token = static_cast<double>(model::weight_bytes_read_per_token(inputs.model, inputs.quant));
+  const model::Architecture& arch = inputs.model.arch;
+  if (!arch.moe || arch.moe->num_experts == 0 || batch <= 1) {
+    return per_token;
+  }
+  // With uniform routing a layer's expert is idle for a step with probability
+  // (1 - k/E)^batch, so a batch touches 1 - (1 - k/E)^batch of the experts.
+  const double share = static_cast<double>(arch.moe->experts_per_token) / arch.moe->num_experts;
+  const double touched = 1.0 - std::pow(1.0 - share, static_cast<double>(batch));
+  const double routed = routed_bytes_total(inputs);
+  return per_token - routed * share + routed * touched;
+}
+
+Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t concurrency,
+                       std::vector<std::string>& assumptions)
+{
+  Performance performance;
+  const catalog::HardwareSpec& hardware = inputs.candidate.hardware;
+  const model::ModelSpec& model = inputs.model;
+  const model::Architecture& arch = model.arch;
+  const Layout& layout = inputs.layout;
+  const double bandwidth = hardware.memory_bandwidth_bytes_s;
+  if (bandwidth <= 0) {
+    assumptions.emplace_back("memory bandwidth unknown: no speed estimate");
+    return performance;
+  }
+  const double eff_bw = inputs.efficiency.decode_bandwidth;
+  const double eff_c = inputs.efficiency.prefill_compute;
+  const double peak = inputs.peak_flops;
+  const double tp = layout.tensor_parallel;
+  const double stages = layout.pipeline_stages;
+  const double batch = static_cast<double>(std::max<std::uint64_t>(1, concurrency));
+  const double layers = std::max<std::uint32_t>(1, arch.num_layers);
+  const double compute_params = active_compute_params(model);
+  // 16-bit activations cross the links.
+  const double activation_row_bytes = 2.0 * arch.hidden_size;
+
+  // ---- decode --------------------------------------------------------------
+  // Sequences sit on average halfway through their output.
+  const double decode_context =
+      static_cast<double>(inputs.workload.prompt_tokens) + static_cast<double>(inputs.workload.output_tokens) / 2.0;
+  const double kv_read = batch * kv_bytes_per_sequence(inputs, static_cast<std::uint64_t>(decode_context));
+  const double weights_read = weight_bytes_read_per_step(inputs, concurrency);
+  // Bytes one stage's devices read, per device: the layers are split over stages and each layer over TP.
+  const double bytes_per_device = (weights_read + kv_read) / (tp * stages);
+  double t_memory = bytes_per_device / (bandwidth * eff_bw);
+  const double flops_step = 2.0 * compute_params * batch + attention_flops(arch, batch, decode_context);
+  double t_compute = peak > 0 ? flops_step / (tp * stages * peak * eff_c) : 0.0;
+  const double t_comm = (layers / stages) * 2.0 * all_reduce_seconds(batch * activation_row_bytes, layout);
+  const double t_overhead = layers / stages * inputs.efficiency.step_overhead_us_per_layer * 1e-6;
+
+  if (memory.gpu_layers && arch.num_layers > 0) {
+    // llama.cpp partial offload: the host CPU streams the layers left to it
+    // from system RAM; both parts run one after the other.
+    const double on_device = static_cast<double>(*memory.gpu_layers) / arch.num_layers;
+    const double host_bandwidth = inputs.host ? inputs.host->memory_bandwidth_bytes_s : 89.6e9;
+    if (!inputs.host) {
+      assumptions.emplace_back("host RAM 89.6 GB/s (dual-channel DDR5-5600) for the layers left on the CPU");
+    }
+    t_memory = (weights_read + kv_read) * on_device / (bandwidth * eff_bw) +
+               (weights_read + kv_read) * (1 - on_device) / (host_bandwidth * inputs.host_efficiency.decode_bandwidth);
+  }
+
+  const double t_stage = std::max(t_memory, t_compute) + t_comm + t_overhead;
+  const double tpot = t_stage * stages;
+  performance.tpot_ms = tpot * 1e3;
+  performance.decode_tok_s_per_user = 1.0 / tpot;
+  // Pipeline stages work on different micro-batches at once when there are enough sequences (vLLM PP).
+  const double in_flight = layout.layer_split ? 1.0 : std::min(stages, batch);
+  performance.decode_tok_s_aggregate = batch / tpot * in_flight;
+  if (t_comm > std::max(t_memory, t_compute)) {
+    performance.bound = "interconnect";
+  } else if (t_compute > t_memory) {
+    performance.bound = "compute";
+  } else {
+    performance.bound = "memory-bandwidth";
+  }
+
+  // ---- prefill -------------------------------------------------------------
+  const double prompt = static_cast<double>(std::max<std::uint64_t>(1, inputs.workload.prompt_tokens));
+  const double flops_prefill = 2.0 * compute_params * prompt + attention_flops(arch, prompt, prompt) / 2.0;
+  // One prompt passes the pipeline stages one after the other, so only TP divides its work.
+  double t_prefill_compute = peak > 0 ? flops_prefill / (tp * peak * eff_c) : 0.0;
+  const double weights_all = static_cast<double>(memory.weights_bytes);
+  double t_prefill_memory = weights_all / (tp * stages * bandwidth * eff_bw) * stages;
+  if (memory.gpu_layers && arch.num_layers > 0) {
+    // llama.cpp ships the host's layers to the GPU over PCIe for large batches.
+    const double off_device = 1.0 - static_cast<double>(*memory.gpu_layers) / arch.num_layers;
+    const double pcie = hardware.pcie_bandwidth_bytes_s.value_or(32e9);
+    t_prefill_memory += weights_all * off_device / pcie;
+  }
+  if (peak <= 0) {
+    assumptions.emplace_back("peak compute unknown: prefill bounded by memory bandwidth only");
+  }
+  const double t_prefill_comm = layers * 2.0 * all_reduce_seconds(prompt * activation_row_bytes, layout);
+  const double t_prefill = std::max(t_prefill_compute, t_prefill_memory) + t_prefill_comm + t_overhead * stages;
+  performance.prefill_tok_s = prompt / t_prefill;
+  performance.ttft_ms = t_prefill * 1e3;
+  assumptions.emplace_back("TTFT for one prompt arriving alone (no queueing behind other prefills)");
+  return performance;
+}
+
+} // namespace llmhw::estimate::detail
