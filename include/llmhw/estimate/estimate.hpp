@@ -20,32 +20,34 @@ namespace llmhw::estimate {
 
 /// One way to serve the model: `count` devices of one kind, an engine, precisions.
 struct Candidate {
-  std::string device;             ///< "gpu0" for a local device; the catalog id ("h100-sxm", "tpu-v5e-8") for a target
-  std::string name;               ///< what to call it in a report
-  std::string host;               ///< host it lives on (fleets, --hardware); empty for catalog targets
-  bool local = false;             ///< found by the probe on this machine
-  catalog::HardwareSpec hardware; ///< per-device figures: probed values over catalog ones
-  std::uint32_t count = 1;        ///< devices used together (tensor/pipeline parallel)
-  std::optional<catalog::SystemSpec> system;      ///< the slice or instance shape, for catalog systems
-  std::optional<std::uint64_t> memory_free_bytes; ///< probed free memory per device, when others use some
+  std::string device;                 ///< "gpu0" for a local device; the catalog id ("h100-sxm", "tpu-v5e-8") for a target
+  std::string name;                   ///< what to call it in a report
+  std::string host;                   ///< host it lives on (fleets, --hardware); empty for catalog targets
+  bool local = false;                 ///< found by the probe on this machine
+  catalog::HardwareSpec hardware;     ///< per-device figures: probed values over catalog ones
+  std::uint32_t count = 1;            ///< devices used together (tensor/pipeline parallel)
+  std::optional<catalog::SystemSpec> system;   ///< the slice or instance shape, for catalog systems
+  std::optional<std::uint64_t> memory_free_bytes;   ///< probed free memory per device, when others use some
   std::optional<std::string> mig_profile;
-  std::vector<std::string> unknown_figures; ///< figures neither probed nor catalogued ("peak_tflops.bf16")
-  std::string engine;                       ///< engines.json id
-  std::string quant;                        ///< quants.json id of the weights
-  std::string kv_quant;                     ///< quants.json id of the KV cache
+  std::vector<std::string> unknown_figures;   ///< figures neither probed nor catalogued ("peak_tflops.bf16")
+  std::string engine;                 ///< engines.json id
+  std::string quant;                  ///< quants.json id of the weights
+  std::string kv_quant;               ///< quants.json id of the KV cache
 };
 
 struct MemoryPlan {
-  std::uint64_t usable_bytes = 0; ///< what the engine may use across all devices
+  std::uint64_t usable_bytes = 0;     ///< what the engine may use across all devices
   std::uint64_t weights_bytes = 0;
-  std::uint64_t kv_cache_bytes = 0;        ///< for the workload's context × concurrency
-  std::uint64_t activation_bytes = 0;      ///< peak for the prefill chunk
-  std::uint64_t overhead_bytes = 0;        ///< CUDA context, graphs, runtime buffers, OS share
-  std::int64_t headroom_bytes = 0;         ///< usable − everything above; negative when it does not fit
-  std::uint64_t max_concurrency = 0;       ///< sequences of the workload's context that fit
-  std::uint64_t max_context = 0;           ///< longest context one sequence can have
-  bool fits = false;                       ///< weights + KV for at least one sequence fit
-  std::optional<std::uint32_t> gpu_layers; ///< llama.cpp -ngl when only some layers fit on the device
+  std::uint64_t kv_cache_bytes = 0;   ///< for the workload's context × concurrency
+  std::uint64_t activation_bytes = 0; ///< peak for the prefill chunk
+  std::uint64_t overhead_bytes = 0;   ///< CUDA context, graphs, runtime buffers, OS share
+  std::int64_t headroom_bytes = 0;    ///< usable − everything above; negative when it does not fit
+  std::uint64_t max_concurrency = 0;  ///< sequences of the workload's context that fit
+  std::uint64_t max_context = 0;      ///< longest context one sequence can have
+  bool fits = false;                  ///< weights + KV for one sequence of the workload's context fit on the devices
+  /// llama.cpp -ngl when the model does not fit one GPU: the layers that do; the rest run on the host CPU
+  /// (fits stays false; performance is for that split).
+  std::optional<std::uint32_t> gpu_layers;
   std::uint32_t total_layers = 0;
 };
 
@@ -55,15 +57,15 @@ struct Performance {
   double tpot_ms = 0;
   double decode_tok_s_per_user = 0;
   double decode_tok_s_aggregate = 0;
-  std::string bound; ///< "memory-bandwidth", "compute" or "interconnect"
+  std::string bound;                  ///< "memory-bandwidth", "compute" or "interconnect"
 };
 
 struct Estimate {
   Candidate candidate;
-  std::uint64_t concurrency = 1; ///< the sequences estimated (resolved for --concurrency max)
+  std::uint64_t concurrency = 1;      ///< the sequences estimated (resolved for --concurrency max)
   MemoryPlan memory;
   Performance performance;
-  std::vector<std::string> assumptions; ///< what the figures rest on
+  std::vector<std::string> assumptions;   ///< what the figures rest on
 };
 
 Estimate run(const Candidate& candidate, const model::ModelSpec& model, const workload::Workload& workload,
