@@ -52,7 +52,7 @@ TEST_CASE("Memory plan: Llama 3.1 70B bf16 does not fit one RTX 4090", "[estimat
   CHECK(estimate.memory.max_context == 0);
 }
 
-TEST_CASE("--concurrency max resolves to the sequences that fit", "[estimate][memory]")
+TEST_CASE("Concurrency max resolves to the sequences that fit", "[estimate][memory]")
 {
   const auto model = catalog_model("llama-3.1-8b");
   auto workload = workload_of(1000, 1000, 1);
