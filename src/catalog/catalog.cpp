@@ -58,9 +58,17 @@ void check_references(const Catalog& catalog, const util::JsonObject& root)
     }
   }
   for (const util::JsonObject& object : root.objects("engines")) {
-    for (const std::string& quant : object.strings("quants")) {
-      if (catalog.find_quant(quant) == nullptr) {
-        object.fail("quants", fmt::format("no quant entry '{}'", quant));
+    for (const char* field : {"quants", "weight_only_quants"}) {
+      for (const std::string& quant : object.strings(field)) {
+        if (catalog.find_quant(quant) == nullptr) {
+          object.fail(field, fmt::format("no quant entry '{}'", quant));
+        }
+      }
+    }
+    for (const std::string& quant : object.strings("kv_quants")) {
+      const QuantFormat* format = catalog.find_quant(quant);
+      if (format == nullptr || !format->kv_cache) {
+        object.fail("kv_quants", fmt::format("no KV-cache quant entry '{}'", quant));
       }
     }
   }

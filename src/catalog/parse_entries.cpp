@@ -54,8 +54,8 @@ ModelEntry parse_model(const util::JsonObject& entry)
 
 EngineSpec parse_engine(const util::JsonObject& entry)
 {
-  entry.reject_unknown_keys({"id", "name", "backends", "min_compute_capability", "quants", "kv_quants",
-                             "architectures", "paged_kv", "prefix_caching", "speculative_decoding",
+  entry.reject_unknown_keys({"id", "name", "backends", "min_compute_capability", "quants", "weight_only_quants",
+                             "kv_quants", "architectures", "paged_kv", "prefix_caching", "speculative_decoding",
                              "gpu_memory_utilization", "multi_node", "source", "notes"});
   EngineSpec engine;
   engine.id = entry.string("id");
@@ -67,6 +67,7 @@ EngineSpec parse_engine(const util::JsonObject& entry)
   }
   engine.min_compute_capability = entry.optional_string("min_compute_capability");
   engine.quants = entry.strings("quants");
+  engine.weight_only_quants = entry.strings("weight_only_quants");
   engine.kv_quants = entry.strings("kv_quants");
   engine.architectures = entry.strings("architectures");
   engine.paged_kv = entry.boolean("paged_kv", false);

@@ -16,8 +16,11 @@ struct EngineSpec {
   std::vector<std::string> backends;   ///< "cuda", "rocm", "tpu", "cpu", "metal", "gaudi", "xpu"
   std::optional<std::string> min_compute_capability;   ///< CUDA: "7.0"
   std::vector<std::string> quants;      ///< weight formats it runs (quants.json ids)
+  /// Formats it runs on devices without tensor cores for their compute precision, by dequantizing the weights
+  /// to 16 bits (vLLM's Marlin FP8 kernels on Ampere): memory is saved, the matmuls run at 16-bit speed.
+  std::vector<std::string> weight_only_quants;
   std::vector<std::string> kv_quants;   ///< KV-cache precisions it supports
-  std::vector<std::string> architectures;   ///< model families it serves; empty means any
+  std::vector<std::string> architectures;   ///< HF model_type values it serves; empty means any
   bool paged_kv = false;
   bool prefix_caching = false;
   bool speculative_decoding = false;

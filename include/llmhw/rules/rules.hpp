@@ -40,6 +40,13 @@ struct Assessment {
   Verdict verdict = Verdict::not_viable;
 };
 
+/// The software stack a device needs engines to support, as engines.json names backends: "cuda" (NVIDIA GPUs),
+/// "rocm" (AMD GPUs), "metal" (Apple), "xpu" (Intel GPUs), "gaudi", "tpu" or "cpu".
+std::string backend_of(const catalog::HardwareSpec& hardware);
+
+/// Every rule over one candidate (the table and the codes are in docs/rules.md). The score starts at 100, each
+/// finding adds its delta, and the sum is clamped to 0–100. The verdict: not-viable with any blocker,
+/// recommended when every requirement is met, viable otherwise.
 Assessment assess(const estimate::Estimate& estimate, const model::ModelSpec& model,
                   const workload::Workload& workload, const catalog::Catalog& catalog);
 

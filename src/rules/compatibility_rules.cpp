@@ -1,0 +1,256 @@
+// Can this engine run this model, in this precision, on this device at all?
+#include "registry.hpp"
+
+#include "llmhw/catalog/catalog.hpp"
+#include "llmhw/util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace llmhw::rules {
+
+std::string backend_of(const catalog::HardwareSpec& hardware)
+{
+  using catalog::DeviceKind;
+  if (hardware.kind == DeviceKind::cpu) {
+    return "cpu";
+  }
+  if (hardware.kind == DeviceKind::tpu) {
+    return "tpu";
+  }
+  const std::string vendor = util::normalize_name(hardware.vendor);
+  if (vendor.find("nvidia") != std::string::npos) {
+    return "cuda";
+  }
+  if (vendor.find("amd") != std::string::npos) {
+    return "rocm";
+  }
+  if (vendor.find("apple") != std::string::npos) {
+    return "metal";
+  }
+  if (vendor.find("intel") != std::string::npos) {
+    return hardware.kind == DeviceKind::accelerator ? "gaudi" : "xpu";
+  }
+  return "unknown";
+}
+
+namespace detail {
+namespace {
+
+constexpr int k_blocker = -60;
+
+bool contains(const std::vector<std::string>& list, const std::string& value)
+{
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+/// HF model_type and GGUF general.architecture spell families differently ("qwen3_moe", "qwen3moe",
+/// "gemma3_text"): compare without separators and without a "_text" suffix.
+std::string family_key(std::string family)
+{
+  if (family.size() > 5 && family.ends_with("_text")) {
+    family.resize(family.size() - 5);
+  }
+  std::string key;
+  for (const char c : family) {
+    if (c != '_' && c != '-') {
+      key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return key;
+}
+
+bool reads_gguf(const catalog::EngineSpec& engine, const catalog::Catalog& catalog)
+{
+  return std::any_of(engine.quants.begin(), engine.quants.end(), [&](const std::string& id) {
+    const catalog::QuantFormat* quant = catalog.find_quant(id);
+    return quant != nullptr && quant->family == "gguf";
+  });
+}
+
+std::string device_label(const estimate::Candidate& candidate)
+{
+  return candidate.name.empty() ? candidate.hardware.name : candidate.name;
+}
+
+} // namespace
+
+void engine_runs_on_device(const RuleInput& input, RuleOutput& out)
+{
+  const estimate::Candidate& candidate = input.estimate.candidate;
+  if (input.engine == nullptr) {
+    out.add("ENGINE_UNKNOWN", Severity::blocker, fmt::format("engine '{}' is not in the catalog", candidate.engine),
+            k_blocker);
+    return;
+  }
+  const std::string backend = backend_of(candidate.hardware);
+  if (!contains(input.engine->backends, backend)) {
+    out.add("ENGINE_BACKEND_UNSUPPORTED", Severity::blocker,
+            fmt::format("{} has no {} backend for {} (it runs on {})", input.engine->name, backend,
+                        device_label(candidate), fmt::join(input.engine->backends, ", ")),
+            k_blocker);
+    return;
+  }
+  if (backend != "cuda" || !input.engine->min_compute_capability) {
+    return;
+  }
+  const auto needed = capability_number(*input.engine->min_compute_capability);
+  const auto has =
+      candidate.hardware.compute_capability ? capability_number(*candidate.hardware.compute_capability) : std::nullopt;
+  if (needed && has && *has < *needed) {
+    out.add("ENGINE_NEEDS_NEWER_GPU", Severity::blocker,
+            fmt::format("{} needs compute capability {} or newer; {} has {}", input.engine->name,
+                        *input.engine->min_compute_capability, device_label(candidate),
+                        *candidate.hardware.compute_capability),
+            k_blocker);
+  }
+}
+
+void engine_runs_model_format(const RuleInput& input, RuleOutput& out)
+{
+  if (input.engine == nullptr || input.model.source != model::ModelSource::gguf) {
+    return;
+  }
+  if (!reads_gguf(*input.engine, input.catalog)) {
+    out.add("GGUF_NEEDS_LLAMA_CPP", Severity::blocker,
+            fmt::format("{} is a GGUF file; {} does not serve GGUF (llama.cpp and Ollama do)",
+                        input.model.path.value_or(input.model.name), input.engine->name),
+            k_blocker);
+  }
+}
+
+void architecture_served(const RuleInput& input, RuleOutput& out)
+{
+  if (input.engine == nullptr || input.engine->architectures.empty() || input.model.arch.family.empty()) {
+    return;
+  }
+  const std::string wanted = family_key(input.model.arch.family);
+  const bool served = std::any_of(input.engine->architectures.begin(), input.engine->architectures.end(),
+                                  [&](const std::string& family) { return family_key(family) == wanted; });
+  if (!served) {
+    out.add("ARCHITECTURE_UNSUPPORTED", Severity::blocker,
+            fmt::format("{} does not serve the '{}' architecture (it serves {})", input.engine->name,
+                        input.model.arch.family, fmt::join(input.engine->architectures, ", ")),
+            k_blocker);
+  }
+}
+
+void precision_native(const RuleInput& input, RuleOutput& out)
+{
+  const estimate::Candidate& candidate = input.estimate.candidate;
+  if (input.quant == nullptr) {
+    out.add("QUANT_UNKNOWN", Severity::blocker, fmt::format("precision '{}' is not in the catalog", candidate.quant),
+            k_blocker);
+    return;
+  }
+  const catalog::QuantFormat& quant = *input.quant;
+  if (input.engine != nullptr && !contains(input.engine->quants, quant.id)) {
+    out.add("QUANT_UNSUPPORTED_BY_ENGINE", Severity::blocker,
+            fmt::format("{} does not run {} weights", input.engine->name, quant.id), k_blocker);
+    return;
+  }
+  const catalog::HardwareSpec& hardware = candidate.hardware;
+  const std::string backend = backend_of(hardware);
+  const bool weight_only = input.engine != nullptr && contains(input.engine->weight_only_quants, quant.id);
+  if (!quant.backends.empty() && !contains(quant.backends, backend)) {
+    out.add("QUANT_NO_KERNELS", Severity::blocker,
+            fmt::format("no {} kernels exist for {} (only for {})", quant.id, backend, fmt::join(quant.backends, ", ")),
+            k_blocker);
+    return;
+  }
+  // GGUF types run in llama.cpp's own kernels (int8 dot products or dequantization) on every backend it has.
+  if (quant.family == "gguf") {
+    return;
+  }
+  // Does the device have tensor cores (or vector units) for the precision the matmuls run in?
+  bool native = true;
+  std::string why;
+  if (backend == "cuda" && quant.min_compute_capability && hardware.compute_capability) {
+    const auto needed = capability_number(*quant.min_compute_capability);
+    const auto has = capability_number(*hardware.compute_capability);
+    if (needed && has && *has < *needed) {
+      native = false;
+      why = fmt::format("{} matmuls need compute capability {}; {} has {}", quant.compute_precision,
+                        *quant.min_compute_capability, device_label(candidate), *hardware.compute_capability);
+    }
+  } else if (!hardware.precisions.empty() && !contains(hardware.precisions, quant.compute_precision)) {
+    // W4A16 and W8A16 formats dequantize to 16 bits: fp16 units serve when bf16 ones are missing.
+    const bool dequantizing = quant.id != quant.compute_precision;
+    if (!(dequantizing && quant.compute_precision == "bf16" && contains(hardware.precisions, "fp16"))) {
+      native = false;
+      why = fmt::format("{} has no {} units (it runs {})", device_label(candidate), quant.compute_precision,
+                        fmt::join(hardware.precisions, ", "));
+    }
+  }
+  if (native) {
+    return;
+  }
+  if (weight_only) {
+    out.add("PRECISION_WEIGHT_ONLY", Severity::info,
+            fmt::format("{}: {} runs {} weight-only, dequantizing to 16 bits — the memory saving stays, the matmuls "
+                        "run at 16-bit speed",
+                        why, input.engine->name, quant.id),
+            -5);
+  } else if (hardware.kind == catalog::DeviceKind::cpu) {
+    out.add("PRECISION_EMULATED", Severity::warn, fmt::format("{}: converted in software, slower", why), -10);
+  } else {
+    out.add("PRECISION_NOT_NATIVE", Severity::blocker,
+            fmt::format("{}{}", why,
+                        quant.id == "bf16" && contains(hardware.precisions, "fp16")
+                            ? "; run the weights as fp16 (--quant fp16, vLLM --dtype half)"
+                            : ""),
+            k_blocker);
+  }
+}
+
+void kv_precision_supported(const RuleInput& input, RuleOutput& out)
+{
+  const estimate::Candidate& candidate = input.estimate.candidate;
+  if (input.kv_quant == nullptr) {
+    out.add("KV_QUANT_UNKNOWN", Severity::blocker,
+            fmt::format("KV-cache precision '{}' is not in the catalog", candidate.kv_quant), k_blocker);
+    return;
+  }
+  if (input.engine != nullptr && !contains(input.engine->kv_quants, input.kv_quant->id)) {
+    out.add("KV_QUANT_UNSUPPORTED_BY_ENGINE", Severity::blocker,
+            fmt::format("{} cannot keep the KV cache in {} (it supports {})", input.engine->name, input.kv_quant->id,
+                        fmt::join(input.engine->kv_quants, ", ")),
+            k_blocker);
+    return;
+  }
+  const catalog::HardwareSpec& hardware = candidate.hardware;
+  if (input.kv_quant->id == "bf16" && hardware.kind != catalog::DeviceKind::cpu && !hardware.precisions.empty() &&
+      !contains(hardware.precisions, "bf16")) {
+    out.add("PRECISION_NOT_NATIVE", Severity::blocker,
+            fmt::format("{} has no bf16 units for a bf16 KV cache; use --kv-quant fp16", device_label(candidate)),
+            k_blocker);
+  }
+}
+
+void quantized_weights(const RuleInput& input, RuleOutput& out)
+{
+  if (input.quant == nullptr) {
+    return;
+  }
+  const catalog::QuantFormat* native = input.catalog.find_quant(input.model.native_quant);
+  const double native_bits = native != nullptr ? native->bits_per_weight : 16.0;
+  const double bits = input.quant->bits_per_weight;
+  if (bits >= native_bits || bits >= 16) {
+    return;
+  }
+  // Published evaluations: 8-bit weights stay within about 1% of bf16 quality, 4-bit lose a few points and
+  // 3-bit and below lose noticeably (Kurtic et al., "Give Me BF16 or Give Me Death", arXiv:2411.02355).
+  const int delta = bits >= 7.5 ? -2 : bits >= 4 ? -8 : -20;
+  const Severity severity = bits >= 4 ? Severity::info : Severity::warn;
+  out.add("QUANTIZED_WEIGHTS", severity,
+          fmt::format("weights in {} ({:.2g} bits per weight, the model ships {}): {}", input.quant->id, bits,
+                      input.model.native_quant,
+                      bits >= 7.5 ? "quality within about 1% of 16-bit"
+                      : bits >= 4 ? "a small quality loss; check it on your own evaluations"
+                                  : "a noticeable quality loss below 4 bits"),
+          delta);
+}
+
+} // namespace detail
+} // namespace llmhw::rules

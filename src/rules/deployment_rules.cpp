@@ -1,0 +1,148 @@
+// How the devices are put together and who they serve: hosts, links, MIG, consumer cards, CPUs.
+#include "registry.hpp"
+
+#include "llmhw/util/text.hpp"
+#include "llmhw/util/units.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace llmhw::rules::detail {
+namespace {
+
+bool is_consumer_gpu(const catalog::HardwareSpec& hardware)
+{
+  const std::string name = util::normalize_name(hardware.name);
+  return hardware.kind == catalog::DeviceKind::gpu &&
+         (name.find("geforce") != std::string::npos || name.find("radeonrx") != std::string::npos ||
+          name.find("intelarc") != std::string::npos);
+}
+
+std::uint64_t users(const RuleInput& input)
+{
+  return input.workload.max_concurrency ? input.estimate.memory.max_concurrency : input.workload.concurrency;
+}
+
+} // namespace
+
+void spans_hosts(const RuleInput& input, RuleOutput& out)
+{
+  const std::uint32_t hosts = hosts_spanned(input.estimate.candidate);
+  if (hosts <= 1 || input.engine == nullptr) {
+    return;
+  }
+  if (!input.engine->multi_node) {
+    out.add("ENGINE_SINGLE_HOST", Severity::blocker,
+            fmt::format("{} devices span {} hosts and {} has no multi-node mode", input.estimate.candidate.count,
+                        hosts, input.engine->name),
+            -60);
+    return;
+  }
+  out.add("MULTI_HOST", Severity::info,
+          fmt::format("{} hosts: tensor parallel within each host, pipeline parallel across them ({})", hosts,
+                      *input.engine->multi_node),
+          -5);
+}
+
+void tensor_parallel_over_pcie(const RuleInput& input, RuleOutput& out)
+{
+  const estimate::Candidate& candidate = input.estimate.candidate;
+  const catalog::Interconnect& link = candidate.hardware.interconnect;
+  if (candidate.count < 2 || candidate.hardware.kind == catalog::DeviceKind::cpu) {
+    return;
+  }
+  if (!(link.kind.starts_with("pcie") || link.kind == "none")) {
+    return;
+  }
+  const std::optional<double> bandwidth =
+      link.kind == "none" ? candidate.hardware.pcie_bandwidth_bytes_s : link.bandwidth_bytes_s;
+  out.add("TP_OVER_PCIE", Severity::warn,
+          fmt::format("tensor parallel over {}{}: two all-reduces per layer per step cross the host bus; "
+                      "NVLink-class links are 10-20x faster",
+                      link.kind == "none" ? "PCIe" : link.kind,
+                      bandwidth ? fmt::format(" ({} per direction)", units::format_bandwidth(*bandwidth)) : ""),
+          -10);
+}
+
+void mig_slice(const RuleInput& input, RuleOutput& out)
+{
+  const auto& profile = input.estimate.candidate.mig_profile;
+  if (!profile) {
+    return;
+  }
+  out.add("MIG_SLICE", Severity::warn,
+          fmt::format("a MIG slice ({}): its share of the GPU's memory, bandwidth and SMs; the other slices belong "
+                      "to other tenants",
+                      *profile),
+          -5);
+}
+
+void consumer_gpu_many_users(const RuleInput& input, RuleOutput& out)
+{
+  const catalog::HardwareSpec& hardware = input.estimate.candidate.hardware;
+  const std::uint64_t serving = users(input);
+  // Beyond a handful of users this is a service: it needs ECC, datacenter cooling and a driver licensed for it.
+  if (!is_consumer_gpu(hardware) || serving <= 4) {
+    return;
+  }
+  out.add("CONSUMER_GPU_MANY_USERS", Severity::warn,
+          fmt::format("{} is a consumer card serving {} users: no ECC memory{}", hardware.name, serving,
+                      backend_of(hardware) == "cuda" ? ", and NVIDIA's GeForce driver licence excludes datacenter "
+                                                       "deployment"
+                                                     : ""),
+          -10);
+}
+
+void engine_for_many_users(const RuleInput& input, RuleOutput& out)
+{
+  if (input.engine == nullptr || input.engine->paged_kv) {
+    return;
+  }
+  const std::uint64_t serving = users(input);
+  if (serving <= 8) {
+    return;
+  }
+  out.add("ENGINE_FEW_SLOTS", Severity::warn,
+          fmt::format("{} splits one KV buffer into fixed slots with no paged KV cache; for {} concurrent users a "
+                      "paged, continuously batching engine (vLLM, SGLang) wastes less memory",
+                      input.engine->name, serving),
+          -10);
+}
+
+void unknown_figures(const RuleInput& input, RuleOutput& out)
+{
+  const auto& unknown = input.estimate.candidate.unknown_figures;
+  if (unknown.empty()) {
+    return;
+  }
+  out.add("UNKNOWN_FIGURES", Severity::warn,
+          fmt::format("neither probed nor catalogued: {}; the estimate assumes typical values, so confidence is "
+                      "lower",
+                      fmt::join(unknown, ", ")),
+          -10);
+}
+
+void cpu_suffices(const RuleInput& input, RuleOutput& out)
+{
+  if (input.estimate.candidate.hardware.kind != catalog::DeviceKind::cpu) {
+    return;
+  }
+  const bool blocked = std::any_of(out.findings.begin(), out.findings.end(),
+                                   [](const Finding& finding) { return finding.severity == Severity::blocker; });
+  const auto speed_requirements = std::count_if(out.requirements.begin(), out.requirements.end(),
+                                                [](const Requirement& r) { return r.name != "fits"; });
+  const bool all_met = std::all_of(out.requirements.begin(), out.requirements.end(),
+                                   [](const Requirement& requirement) { return requirement.met; });
+  if (blocked || speed_requirements == 0 || !all_met) {
+    return;
+  }
+  // The field's first advice: no accelerator to buy, share or keep busy when the CPU already does the job.
+  out.add("CPU_SUFFICES", Severity::info,
+          fmt::format("the CPU meets every requirement (time per token {:.4g} ms, first token {:.4g} ms): no "
+                      "accelerator needed",
+                      input.estimate.performance.tpot_ms, input.estimate.performance.ttft_ms),
+          10);
+}
+
+} // namespace llmhw::rules::detail

@@ -1,0 +1,108 @@
+// Does the model fit, and how much of the workload fits with it?
+#include "registry.hpp"
+
+#include "llmhw/util/units.hpp"
+
+#include <fmt/format.h>
+
+namespace llmhw::rules::detail {
+namespace {
+
+std::uint64_t needed_bytes(const estimate::MemoryPlan& memory)
+{
+  return memory.weights_bytes + memory.kv_cache_bytes + memory.activation_bytes + memory.overhead_bytes;
+}
+
+} // namespace
+
+void fits_in_memory(const RuleInput& input, RuleOutput& out)
+{
+  const estimate::MemoryPlan& memory = input.estimate.memory;
+  const std::uint64_t needed = needed_bytes(memory);
+  out.requirements.push_back(
+      {"fits", static_cast<double>(memory.usable_bytes), static_cast<double>(needed), memory.fits});
+  if (memory.fits) {
+    return;
+  }
+  const std::uint32_t count = input.estimate.candidate.count;
+  out.add("DOES_NOT_FIT", Severity::blocker,
+          fmt::format("needs {} (weights {}, KV cache {}, activations {}, overhead {}) but {} usable across {} "
+                      "device{}",
+                      units::format_bytes(needed), units::format_bytes(memory.weights_bytes),
+                      units::format_bytes(memory.kv_cache_bytes), units::format_bytes(memory.activation_bytes),
+                      units::format_bytes(memory.overhead_bytes), units::format_bytes(memory.usable_bytes), count,
+                      count == 1 ? "" : "s"),
+          -60);
+}
+
+void context_within_model(const RuleInput& input, RuleOutput& out)
+{
+  const std::uint64_t trained = input.model.arch.max_context;
+  if (trained == 0 || input.workload.context <= trained) {
+    return;
+  }
+  out.add("CONTEXT_EXCEEDS_MODEL", Severity::blocker,
+          fmt::format("a context of {} tokens exceeds the {} the model was trained for (max_position_embeddings); "
+                      "engines refuse a longer --max-model-len",
+                      input.workload.context, trained),
+          -60);
+}
+
+void concurrency_fits(const RuleInput& input, RuleOutput& out)
+{
+  const estimate::MemoryPlan& memory = input.estimate.memory;
+  const workload::Workload& workload = input.workload;
+  if (!memory.fits) {
+    return;
+  }
+  if (memory.max_context < workload.context) {
+    out.add("CONTEXT_LIMITED_BY_MEMORY", Severity::warn,
+            fmt::format("the KV cache holds at most {} tokens per sequence, less than the {} the workload needs",
+                        memory.max_context, workload.context),
+            -25);
+    return;
+  }
+  if (workload.max_concurrency) {
+    out.add("CONCURRENCY_SIZED_TO_MEMORY", Severity::info,
+            fmt::format("{} sequences of {} tokens fit in the KV cache", memory.max_concurrency, workload.context), 0);
+    return;
+  }
+  if (memory.max_concurrency < workload.concurrency) {
+    out.add("KV_CACHE_LIMITS_CONCURRENCY", Severity::warn,
+            fmt::format("the KV cache holds {} of the {} concurrent sequences of {} tokens; the rest wait in the "
+                        "queue",
+                        memory.max_concurrency, workload.concurrency, workload.context),
+            -15);
+  }
+}
+
+void headroom(const RuleInput& input, RuleOutput& out)
+{
+  const estimate::MemoryPlan& memory = input.estimate.memory;
+  if (!memory.fits || memory.usable_bytes == 0 || memory.headroom_bytes < 0) {
+    return;
+  }
+  // Under 5% spare, allocator fragmentation or a longer prompt than planned can run out of memory.
+  const double share = static_cast<double>(memory.headroom_bytes) / static_cast<double>(memory.usable_bytes);
+  if (share < 0.05) {
+    out.add("THIN_HEADROOM", Severity::warn,
+            fmt::format("only {} ({:.1f}% of usable memory) to spare after weights, KV cache and buffers",
+                        units::format_bytes(static_cast<std::uint64_t>(memory.headroom_bytes)), share * 100),
+            -5);
+  }
+}
+
+void partial_offload(const RuleInput& input, RuleOutput& out)
+{
+  const estimate::MemoryPlan& memory = input.estimate.memory;
+  if (!memory.gpu_layers || memory.total_layers == 0 || *memory.gpu_layers >= memory.total_layers) {
+    return;
+  }
+  out.add("PARTIAL_OFFLOAD", Severity::warn,
+          fmt::format("only {} of {} layers fit on the GPU (-ngl {}); the rest run on the CPU at its memory "
+                      "bandwidth",
+                      *memory.gpu_layers, memory.total_layers, *memory.gpu_layers),
+          -20);
+}
+
+} // namespace llmhw::rules::detail

@@ -1,0 +1,61 @@
+// Each service-level requirement met or missed, with its margin.
+#include "registry.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace llmhw::rules::detail {
+namespace {
+
+struct Limit {
+  const char* name;   ///< requirement name in the JSON output
+  const char* code;   ///< finding code stem
+  const char* label;
+  const char* unit;
+  bool at_most;       ///< the estimate must stay at or under the limit (latencies), else reach it (rates)
+};
+
+void judge(const Limit& limit, std::optional<double> wanted, double estimate, RuleOutput& out)
+{
+  if (!wanted) {
+    return;
+  }
+  const bool met = limit.at_most ? estimate <= *wanted : estimate >= *wanted;
+  out.requirements.push_back({limit.name, *wanted, estimate, met});
+  // Margin as a share of the limit: how much worse the estimate could get (or must improve).
+  const double margin = *wanted > 0 ? std::abs(*wanted - estimate) / *wanted : 0;
+  if (met) {
+    out.add(fmt::format("{}_MET", limit.code), Severity::info,
+            fmt::format("{} {:.4g} {} meets the {} {:.4g} {} ({:.0f}% margin)", limit.label, estimate, limit.unit,
+                        limit.at_most ? "limit of" : "minimum of", *wanted, limit.unit, margin * 100),
+            0);
+    return;
+  }
+  // A near miss costs less than a wide one: 15 points, up to 30 more as the miss reaches 100%.
+  const int delta = -15 - static_cast<int>(std::lround(30 * std::min(1.0, margin)));
+  out.add(fmt::format("{}_MISSED", limit.code), Severity::warn,
+          fmt::format("{} {:.4g} {} misses the {} {:.4g} {} by {:.0f}%", limit.label, estimate, limit.unit,
+                      limit.at_most ? "limit of" : "minimum of", *wanted, limit.unit, margin * 100),
+          delta);
+}
+
+} // namespace
+
+void service_levels(const RuleInput& input, RuleOutput& out)
+{
+  if (!input.estimate.memory.fits) {
+    return;   // speeds of a plan that does not fit mean nothing
+  }
+  const workload::ServiceLevels& slo = input.workload.slo;
+  const estimate::Performance& speed = input.estimate.performance;
+  judge({"max_ttft_ms", "TTFT", "time to first token", "ms", true}, slo.max_ttft_ms, speed.ttft_ms, out);
+  judge({"max_tpot_ms", "TPOT", "time per output token", "ms", true}, slo.max_tpot_ms, speed.tpot_ms, out);
+  judge({"min_tok_s", "TOK_S", "decode speed per user", "tok/s", false}, slo.min_tok_s,
+        speed.decode_tok_s_per_user, out);
+  judge({"min_throughput", "THROUGHPUT", "aggregate decode throughput", "tok/s", false}, slo.min_throughput_tok_s,
+        speed.decode_tok_s_aggregate, out);
+}
+
+} // namespace llmhw::rules::detail

@@ -1,0 +1,103 @@
+// Deployment rules: CPUs that suffice, consumer cards, PCIe-only tensor
+// parallelism, MIG slices, hosts, engines for many users, unknown figures.
+
+#include "rules_fixture.hpp"
+
+using llmhw::rules::assess;
+using llmhw::rules::Severity;
+using llmhw::rules::Verdict;
+using namespace rules_test;
+
+TEST_CASE("a CPU that meets every requirement says so", "[rules]")
+{
+  auto crafted = estimate("epyc-9654", "llama.cpp", "q4_k_m", "fp16");
+  crafted.performance.tpot_ms = 45;
+  const auto assessment = assess(crafted, model("qwen2.5-0.5b"), chat(), catalog());
+  const auto* finding = find(assessment, "CPU_SUFFICES");
+  REQUIRE(finding != nullptr);
+  CHECK(finding->score_delta > 0);
+  CHECK_THAT(finding->message, Catch::Contains("45"));
+  CHECK(assessment.verdict == Verdict::recommended);
+
+  crafted.performance.tpot_ms = 400;   // misses chat's 100 ms
+  const auto slow = assess(crafted, model("qwen2.5-0.5b"), chat(), catalog());
+  CHECK(find(slow, "CPU_SUFFICES") == nullptr);
+
+  // With no speed requirement at all there is nothing to suffice for.
+  auto batch = chat();
+  batch.slo = {};
+  crafted.performance.tpot_ms = 45;
+  CHECK(find(assess(crafted, model("qwen2.5-0.5b"), batch, catalog()), "CPU_SUFFICES") == nullptr);
+}
+
+TEST_CASE("a consumer GPU serving many users is warned about; a workstation card is not", "[rules]")
+{
+  auto workload = chat();
+  workload.concurrency = 16;
+  const auto geforce = assess(estimate("rtx-4090", "vllm"), model("llama-3.1-8b"), workload, catalog());
+  const auto* finding = find(geforce, "CONSUMER_GPU_MANY_USERS");
+  REQUIRE(finding != nullptr);
+  CHECK_THAT(finding->message, Catch::Contains("16 users") && Catch::Contains("licence"));
+  CHECK(find(assess(estimate("rtx-6000-ada", "vllm"), model("llama-3.1-8b"), workload, catalog()),
+             "CONSUMER_GPU_MANY_USERS") == nullptr);
+  workload.concurrency = 1;
+  CHECK(find(assess(estimate("rtx-4090", "vllm"), model("llama-3.1-8b"), workload, catalog()),
+             "CONSUMER_GPU_MANY_USERS") == nullptr);
+}
+
+TEST_CASE("tensor parallel over PCIe only is a warning; over NVLink it is not", "[rules]")
+{
+  const auto l40s = assess(estimate("2xl40s", "vllm"), model("llama-3.1-70b"), chat(), catalog());
+  const auto* finding = find(l40s, "TP_OVER_PCIE");
+  REQUIRE(finding != nullptr);
+  CHECK_THAT(finding->message, Catch::Contains("pcie4"));
+  CHECK(find(assess(estimate("2xh100-sxm", "vllm"), model("llama-3.1-70b"), chat(), catalog()), "TP_OVER_PCIE") ==
+        nullptr);
+  CHECK(find(assess(estimate("l40s", "vllm"), model("llama-3.1-8b"), chat(), catalog()), "TP_OVER_PCIE") == nullptr);
+}
+
+TEST_CASE("a MIG slice is named", "[rules]")
+{
+  auto crafted = estimate("a100-sxm4-80gb", "vllm");
+  crafted.candidate.mig_profile = "3g.40gb";
+  const auto* finding = find(assess(crafted, model("llama-3.1-8b"), chat(), catalog()), "MIG_SLICE");
+  REQUIRE(finding != nullptr);
+  CHECK_THAT(finding->message, Catch::Contains("3g.40gb"));
+}
+
+TEST_CASE("devices on several hosts need an engine with a multi-node mode", "[rules]")
+{
+  // Two DGX H100 boxes: 16 GPUs on 2 hosts. TGI shards within one host only.
+  const auto tgi = assess(estimate("2xdgx-h100", "tgi"), model("llama-3.1-405b"), chat(), catalog());
+  REQUIRE(find(tgi, "ENGINE_SINGLE_HOST") != nullptr);
+  CHECK(tgi.verdict == Verdict::not_viable);
+  const auto vllm = assess(estimate("2xdgx-h100", "vllm"), model("llama-3.1-405b"), chat(), catalog());
+  const auto* finding = find(vllm, "MULTI_HOST");
+  REQUIRE(finding != nullptr);
+  CHECK_THAT(finding->message, Catch::Contains("ray"));
+  CHECK(find(assess(estimate("dgx-h100", "tgi"), model("llama-3.1-70b"), chat(), catalog()), "ENGINE_SINGLE_HOST") ==
+        nullptr);
+}
+
+TEST_CASE("engines without paged KV are warned off many users", "[rules]")
+{
+  auto workload = chat();
+  workload.concurrency = 32;
+  const auto llama_cpp =
+      assess(estimate("h100-sxm", "llama.cpp", "q8_0", "fp16"), model("llama-3.1-8b"), workload, catalog());
+  REQUIRE(find(llama_cpp, "ENGINE_FEW_SLOTS") != nullptr);
+  CHECK(find(assess(estimate("h100-sxm", "vllm"), model("llama-3.1-8b"), workload, catalog()), "ENGINE_FEW_SLOTS") ==
+        nullptr);
+}
+
+TEST_CASE("figures neither probed nor catalogued lower the confidence", "[rules]")
+{
+  auto crafted = estimate("h100-sxm", "vllm");
+  crafted.candidate.unknown_figures = {"memory_bandwidth_bytes_s", "peak_tflops.bf16"};
+  const auto assessment = assess(crafted, model("llama-3.1-8b"), chat(), catalog());
+  const auto* finding = find(assessment, "UNKNOWN_FIGURES");
+  REQUIRE(finding != nullptr);
+  CHECK(finding->severity == Severity::warn);
+  CHECK_THAT(finding->message, Catch::Contains("memory_bandwidth_bytes_s"));
+  CHECK(assessment.score < 100);
+}
