@@ -34,8 +34,8 @@ void spans_hosts(const RuleInput& input, RuleOutput& out)
   }
   if (!input.engine->multi_node) {
     out.add("ENGINE_SINGLE_HOST", Severity::blocker,
-            fmt::format("{} devices span {} hosts and {} has no multi-node mode", input.estimate.candidate.count,
-                        hosts, input.engine->name),
+            fmt::format("{} devices span {} hosts and {} has no multi-node mode", input.estimate.candidate.count, hosts,
+                        input.engine->name),
             -60);
     return;
   }

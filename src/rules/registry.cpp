@@ -25,7 +25,7 @@ std::span<const Rule> registry()
       Rule{"consumer-gpu-many-users", consumer_gpu_many_users},
       Rule{"engine-for-many-users", engine_for_many_users},
       Rule{"unknown-figures", unknown_figures},
-      Rule{"cpu-suffices", cpu_suffices},   // last: it reads the requirements the rules above set
+      Rule{"cpu-suffices", cpu_suffices}, // last: it reads the requirements the rules above set
   };
   return rules;
 }

@@ -17,9 +17,9 @@ struct RuleInput {
   const model::ModelSpec& model;
   const workload::Workload& workload;
   const catalog::Catalog& catalog;
-  const catalog::EngineSpec* engine;       ///< null when the catalog has no such engine
-  const catalog::QuantFormat* quant;       ///< weights; null when unknown
-  const catalog::QuantFormat* kv_quant;    ///< KV cache; null when unknown
+  const catalog::EngineSpec* engine;    ///< null when the catalog has no such engine
+  const catalog::QuantFormat* quant;    ///< weights; null when unknown
+  const catalog::QuantFormat* kv_quant; ///< KV cache; null when unknown
 };
 
 /// What the rules have said so far; later rules may read earlier findings and requirements.

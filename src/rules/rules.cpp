@@ -28,8 +28,8 @@ std::string to_string(Verdict verdict)
   return "unknown";
 }
 
-Assessment assess(const estimate::Estimate& estimate, const model::ModelSpec& model,
-                  const workload::Workload& workload, const catalog::Catalog& catalog)
+Assessment assess(const estimate::Estimate& estimate, const model::ModelSpec& model, const workload::Workload& workload,
+                  const catalog::Catalog& catalog)
 {
   const estimate::Candidate& candidate = estimate.candidate;
   const detail::RuleInput input{estimate,

@@ -10,11 +10,11 @@ namespace llmhw::rules::detail {
 namespace {
 
 struct Limit {
-  const char* name;   ///< requirement name in the JSON output
-  const char* code;   ///< finding code stem
+  const char* name; ///< requirement name in the JSON output
+  const char* code; ///< finding code stem
   const char* label;
   const char* unit;
-  bool at_most;       ///< the estimate must stay at or under the limit (latencies), else reach it (rates)
+  bool at_most; ///< the estimate must stay at or under the limit (latencies), else reach it (rates)
 };
 
 void judge(const Limit& limit, std::optional<double> wanted, double estimate, RuleOutput& out)
@@ -46,14 +46,14 @@ void judge(const Limit& limit, std::optional<double> wanted, double estimate, Ru
 void service_levels(const RuleInput& input, RuleOutput& out)
 {
   if (!input.estimate.memory.fits) {
-    return;   // speeds of a plan that does not fit mean nothing
+    return; // speeds of a plan that does not fit mean nothing
   }
   const workload::ServiceLevels& slo = input.workload.slo;
   const estimate::Performance& speed = input.estimate.performance;
   judge({"max_ttft_ms", "TTFT", "time to first token", "ms", true}, slo.max_ttft_ms, speed.ttft_ms, out);
   judge({"max_tpot_ms", "TPOT", "time per output token", "ms", true}, slo.max_tpot_ms, speed.tpot_ms, out);
-  judge({"min_tok_s", "TOK_S", "decode speed per user", "tok/s", false}, slo.min_tok_s,
-        speed.decode_tok_s_per_user, out);
+  judge({"min_tok_s", "TOK_S", "decode speed per user", "tok/s", false}, slo.min_tok_s, speed.decode_tok_s_per_user,
+        out);
   judge({"min_throughput", "THROUGHPUT", "aggregate decode throughput", "tok/s", false}, slo.min_throughput_tok_s,
         speed.decode_tok_s_aggregate, out);
 }

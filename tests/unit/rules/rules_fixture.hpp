@@ -89,8 +89,7 @@ inline const llmhw::rules::Finding* find(const llmhw::rules::Assessment& assessm
   return it == assessment.findings.end() ? nullptr : &*it;
 }
 
-inline const llmhw::rules::Requirement* requirement(const llmhw::rules::Assessment& assessment,
-                                                    const std::string& name)
+inline const llmhw::rules::Requirement* requirement(const llmhw::rules::Assessment& assessment, const std::string& name)
 {
   const auto it = std::find_if(assessment.requirements.begin(), assessment.requirements.end(),
                                [&](const llmhw::rules::Requirement& r) { return r.name == name; });

@@ -82,8 +82,8 @@ TEST_CASE("engines run only on their backends and compute capabilities", "[rules
   CHECK(find(mlx_on_nvidia, "ENGINE_BACKEND_UNSUPPORTED") != nullptr);
 
   // TensorRT-LLM supports Ampere (8.0) and newer; a V100 is 7.0.
-  const auto trt = assess(estimate("v100-sxm2-32gb", "tensorrt-llm", "fp16", "fp16"), model("llama-3.1-8b"), chat(),
-                          catalog());
+  const auto trt =
+      assess(estimate("v100-sxm2-32gb", "tensorrt-llm", "fp16", "fp16"), model("llama-3.1-8b"), chat(), catalog());
   const auto* capability = find(trt, "ENGINE_NEEDS_NEWER_GPU");
   REQUIRE(capability != nullptr);
   CHECK_THAT(capability->message, Catch::Contains("7.0"));
@@ -126,9 +126,8 @@ TEST_CASE("a GGUF file is served by llama.cpp or Ollama only", "[rules]")
 
 TEST_CASE("precisions and engines the catalog does not know are blockers, not crashes", "[rules]")
 {
-  const auto assessment =
-      assess(estimate("h100-sxm", "no-such-engine", "no-such-quant", "no-such-kv"), model("llama-3.1-8b"), chat(),
-             catalog());
+  const auto assessment = assess(estimate("h100-sxm", "no-such-engine", "no-such-quant", "no-such-kv"),
+                                 model("llama-3.1-8b"), chat(), catalog());
   CHECK(assessment.verdict == Verdict::not_viable);
   CHECK(find(assessment, "ENGINE_UNKNOWN") != nullptr);
   CHECK(find(assessment, "QUANT_UNKNOWN") != nullptr);

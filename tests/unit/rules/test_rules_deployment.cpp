@@ -19,7 +19,7 @@ TEST_CASE("a CPU that meets every requirement says so", "[rules]")
   CHECK_THAT(finding->message, Catch::Contains("45"));
   CHECK(assessment.verdict == Verdict::recommended);
 
-  crafted.performance.tpot_ms = 400;   // misses chat's 100 ms
+  crafted.performance.tpot_ms = 400; // misses chat's 100 ms
   const auto slow = assess(crafted, model("qwen2.5-0.5b"), chat(), catalog());
   CHECK(find(slow, "CPU_SUFFICES") == nullptr);
 

@@ -65,7 +65,7 @@ TEST_CASE("a context longer than the KV cache holds, or than the model was train
 TEST_CASE("thin headroom and partial offload are warnings", "[rules]")
 {
   auto crafted = estimate("rtx-4090", "llama.cpp", "q4_k_m", "fp16");
-  crafted.memory.headroom_bytes = static_cast<std::int64_t>(2 * GiB);   // 2% of 100 GiB
+  crafted.memory.headroom_bytes = static_cast<std::int64_t>(2 * GiB); // 2% of 100 GiB
   crafted.memory.gpu_layers = 20;
   crafted.memory.total_layers = 80;
   auto workload = chat();
@@ -75,7 +75,7 @@ TEST_CASE("thin headroom and partial offload are warnings", "[rules]")
   const auto* offload = find(assessment, "PARTIAL_OFFLOAD");
   REQUIRE(offload != nullptr);
   CHECK_THAT(offload->message, Catch::Contains("20 of 80") && Catch::Contains("-ngl 20"));
-  CHECK(assessment.verdict == Verdict::recommended);   // warnings lower the score, not the verdict
+  CHECK(assessment.verdict == Verdict::recommended); // warnings lower the score, not the verdict
   CHECK(assessment.score <= 75);
 }
 
@@ -85,8 +85,8 @@ TEST_CASE("each requirement is met or missed with its margin", "[rules]")
   workload.slo.min_tok_s = 20;
   workload.slo.min_throughput_tok_s = 1000;
   auto crafted = estimate("l40s", "vllm");
-  crafted.performance.ttft_ms = 400;    // limit 1000: 60% margin
-  crafted.performance.tpot_ms = 150;    // limit 100: missed by 50%
+  crafted.performance.ttft_ms = 400; // limit 1000: 60% margin
+  crafted.performance.tpot_ms = 150; // limit 100: missed by 50%
   crafted.performance.decode_tok_s_per_user = 6.7;
   crafted.performance.decode_tok_s_aggregate = 53;
   const auto assessment = assess(crafted, model("llama-3.1-8b"), workload, catalog());
