@@ -60,7 +60,8 @@ TEST_CASE("a MIG slice is named", "[rules]")
 {
   auto crafted = estimate("a100-sxm4-80gb", "vllm");
   crafted.candidate.mig_profile = "3g.40gb";
-  const auto* finding = find(assess(crafted, model("llama-3.1-8b"), chat(), catalog()), "MIG_SLICE");
+  const auto assessment = assess(crafted, model("llama-3.1-8b"), chat(), catalog());
+  const auto* finding = find(assessment, "MIG_SLICE");
   REQUIRE(finding != nullptr);
   CHECK_THAT(finding->message, Catch::Contains("3g.40gb"));
 }
