@@ -29,6 +29,12 @@ catalog::QuantFormat find_quant(const catalog::Catalog& catalog, const std::stri
 Estimate run(const Candidate& candidate, const model::ModelSpec& model, const workload::Workload& workload,
              const catalog::Catalog& catalog)
 {
+  return run_calibrated(candidate, model, workload, catalog, builtin_calibration());
+}
+
+Estimate run_calibrated(const Candidate& candidate, const model::ModelSpec& model, const workload::Workload& workload,
+                        const catalog::Catalog& catalog, const Calibration& calibration)
+{
   Estimate estimate;
   estimate.candidate = candidate;
   std::vector<std::string>& assumptions = estimate.assumptions;
@@ -42,10 +48,16 @@ Estimate run(const Candidate& candidate, const model::ModelSpec& model, const wo
 
   detail::Inputs inputs{candidate, model, workload, quant, kv_quant, engine, {}, {}, {}, 0, {}, {}, {}, 0};
   inputs.device_class = classify(candidate.hardware);
-  const Calibration& calibration = builtin_calibration();
   inputs.efficiency = calibration.find(candidate.engine, inputs.device_class, quant.id, quant.family);
   inputs.layout = detail::plan_layout(candidate, engine);
-  inputs.peak_flops = detail::device_peak_flops(candidate.hardware, quant.compute_precision, inputs.peak_precision);
+  // llama.cpp's CUDA, ROCm and Metal backends dequantize GGUF blocks to fp16
+  // and multiply with cuBLAS/MPS once a batch exceeds 32 tokens
+  // (ggml-cuda.cu ggml_cuda_mul_mat, builds of 2024), so prefill runs at the
+  // fp16 tensor rate, not the int8 one the format's dot products would allow.
+  const bool dequantizes = engine && (engine->id == "llama.cpp" || engine->id == "ollama") && quant.family == "gguf" &&
+                           candidate.hardware.kind != catalog::DeviceKind::cpu;
+  inputs.peak_flops = detail::device_peak_flops(candidate.hardware, dequantizes ? "fp16" : quant.compute_precision,
+                                                inputs.peak_precision);
 
   // llama.cpp's host for a partial offload: the system's CPU when the catalog names one.
   if (candidate.system && candidate.system->host_cpu) {

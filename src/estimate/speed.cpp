@@ -50,6 +50,11 @@ double active_compute_params(const model::ModelSpec& model)
   return std::max(0.0, static_cast<double>(model.active_params) - embedding);
 }
 
+bool materializes_scores(const Inputs& inputs)
+{
+  return inputs.engine && (inputs.engine->id == "llama.cpp" || inputs.engine->id == "ollama");
+}
+
 } // namespace
 
 double weight_bytes_read_per_step(const Inputs& inputs, std::uint64_t batch)
@@ -148,9 +153,38 @@ Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint
   if (peak <= 0) {
     assumptions.emplace_back("peak compute unknown: prefill bounded by memory bandwidth only");
   }
+  if (layout.layer_split) {
+    // llama.cpp pipelines a prompt's micro-batches (n_ubatch = 512 tokens)
+    // through the devices of a layer split (ggml_backend_sched, PR #6017), so
+    // up to prompt / 512 devices work at once.
+    const double micro_batches = std::ceil(prompt / 512.0);
+    t_prefill_compute /= std::min(stages, micro_batches);
+  }
+  if (materializes_scores(inputs)) {
+    // Without flash attention llama.cpp writes and reads every layer's
+    // heads × P × P score matrix in fp32 (its default before -fa became
+    // automatic): traffic that grows with the square of the prompt.
+    const double scores = 2.0 * 4.0 * static_cast<double>(arch.num_heads) * prompt * prompt * layers;
+    t_prefill_memory += scores / (tp * stages * bandwidth * eff_bw);
+    t_prefill_compute += scores / (tp * stages * bandwidth * eff_bw);
+  }
   const double t_prefill_comm = layers * 2.0 * all_reduce_seconds(prompt * activation_row_bytes, layout);
   const double t_prefill = std::max(t_prefill_compute, t_prefill_memory) + t_prefill_comm + t_overhead * stages;
   performance.prefill_tok_s = prompt / t_prefill;
+
+  // ---- offline throughput --------------------------------------------------
+  // Continuous batching (Orca, Yu et al. OSDI 2022) runs the sequences' prefills
+  // in chunks of up to 8192 tokens beside the decode steps: per round every
+  // sequence costs its prompt's prefill and `output` decode steps.
+  const double output = static_cast<double>(inputs.workload.output_tokens);
+  if (output > 0) {
+    const double chunk = std::min(8192.0, std::max(prompt, batch * prompt));
+    const double per_token_flops = flops_prefill / prompt;
+    double t_prefill_token = peak > 0 ? per_token_flops / (tp * stages * peak * eff_c) : 0.0;
+    t_prefill_token = std::max(t_prefill_token, weights_all / (chunk * tp * stages * bandwidth * eff_bw));
+    const double t_round = batch * prompt * t_prefill_token + output * t_stage * (stages / in_flight);
+    performance.throughput_tok_s = batch * output / t_round;
+  }
   performance.ttft_ms = t_prefill * 1e3;
   assumptions.emplace_back("TTFT for one prompt arriving alone (no queueing behind other prefills)");
   return performance;

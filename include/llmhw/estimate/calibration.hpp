@@ -6,6 +6,7 @@
 // how well they predict.
 
 #include "llmhw/catalog/hardware.hpp"
+#include "llmhw/estimate/estimate.hpp"
 #include "llmhw/util/result.hpp"
 
 #include <nlohmann/json.hpp>
@@ -48,5 +49,9 @@ Result<Calibration> parse_calibration(const nlohmann::json& document, const std:
 
 /// The calibration built into the binary (data/calibration.json).
 const Calibration& builtin_calibration();
+
+/// estimate::run with another calibration (the accuracy tool fits and evaluates factors with it).
+Estimate run_calibrated(const Candidate& candidate, const model::ModelSpec& model, const workload::Workload& workload,
+                        const catalog::Catalog& catalog, const Calibration& calibration);
 
 } // namespace llmhw::estimate

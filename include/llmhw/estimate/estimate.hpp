@@ -57,6 +57,9 @@ struct Performance {
   double tpot_ms = 0;
   double decode_tok_s_per_user = 0;
   double decode_tok_s_aggregate = 0;
+  /// Output tokens/s of all sequences with each one's prefill interleaved (continuous batching): what an
+  /// offline run at this concurrency delivers, and the figure to price output tokens by.
+  double throughput_tok_s = 0;
   std::string bound;                  ///< "memory-bandwidth", "compute" or "interconnect"
 };
 

@@ -1,0 +1,118 @@
+// The estimator against the published measurements in bench/data/measurements.csv
+// (llama-bench tables, TensorRT-LLM's perf overview, JetStream's summary; each
+// row cites its source). The bounds are the project's accuracy targets
+// (issue 5: decode within 15% and prefill within 25% median error) and worst
+// cases docs/accuracy.md explains row by row.
+
+#include "accuracy.hpp"
+#include "support.hpp"
+
+#include <algorithm>
+
+using llmhw::test::builtin_catalog;
+
+namespace {
+
+const llmhw::accuracy::Evaluation& evaluation()
+{
+  static const llmhw::accuracy::Evaluation result = [] {
+    auto rows = llmhw::accuracy::read_measurements(LLM_HW_SOURCE_DIR "/bench/data/measurements.csv");
+    REQUIRE(rows.ok());
+    REQUIRE(rows->size() == 113);
+    return llmhw::accuracy::evaluate(*rows, builtin_catalog(), llmhw::estimate::builtin_calibration());
+  }();
+  return result;
+}
+
+std::vector<llmhw::accuracy::Prediction> only(const std::string& split)
+{
+  std::vector<llmhw::accuracy::Prediction> kept;
+  for (const auto& p : evaluation().predictions) {
+    if (p.measurement.split == split) {
+      kept.push_back(p);
+    }
+  }
+  return kept;
+}
+
+} // namespace
+
+TEST_CASE("Accuracy: every speed row is estimated", "[estimate][accuracy]")
+{
+  // 38 decode, 38 prefill, 16 throughput and 10 weight-size rows name catalog entries.
+  const auto& predictions = evaluation().predictions;
+  const auto count = [&](const std::string& metric) {
+    return std::count_if(predictions.begin(), predictions.end(),
+                         [&](const auto& p) { return p.measurement.metric == metric; });
+  };
+  CHECK(count("decode_tok_s_per_user") == 38);
+  CHECK(count("prefill_tok_s") == 38);
+  CHECK(count("output_throughput_tok_s") == 16);
+  CHECK(count("weights_gib") == 10);
+  for (const auto& p : predictions) {
+    INFO(p.measurement.metric << " " << p.measurement.model << " on " << p.measurement.target);
+    CHECK(p.predicted > 0);
+  }
+}
+
+TEST_CASE("Accuracy: decode within 15% median error, fit and held-out rows alike", "[estimate][accuracy]")
+{
+  using llmhw::accuracy::median_abs_error;
+  CHECK(median_abs_error(evaluation().predictions, "decode_tok_s_per_user") <= 0.15);
+  CHECK(median_abs_error(only("holdout"), "decode_tok_s_per_user") <= 0.15);
+  // Worst row: Llama 3 70B Q4_K_M on an M1 Max (held out), which decodes at 4.1 tok/s, 52% of its
+  // 400 GB/s; the M1 Max GPU is known not to reach its SoC bandwidth (docs/accuracy.md).
+  CHECK(llmhw::accuracy::worst_abs_error(evaluation().predictions, "decode_tok_s_per_user") <= 0.55);
+}
+
+TEST_CASE("Accuracy: prefill within 25% median error", "[estimate][accuracy]")
+{
+  using llmhw::accuracy::median_abs_error;
+  CHECK(median_abs_error(evaluation().predictions, "prefill_tok_s") <= 0.25);
+  // Held out: the A100 SXM rows, whose llama.cpp prefill reaches a larger share of peak than the
+  // H100 rows the datacenter factor is fitted on; docs/accuracy.md reports them.
+  CHECK(median_abs_error(only("holdout"), "prefill_tok_s") <= 0.35);
+  CHECK(llmhw::accuracy::worst_abs_error(evaluation().predictions, "prefill_tok_s") <= 1.0);
+}
+
+TEST_CASE("Accuracy: offline throughput within 15% median error", "[estimate][accuracy]")
+{
+  CHECK(llmhw::accuracy::median_abs_error(evaluation().predictions, "output_throughput_tok_s") <= 0.15);
+}
+
+TEST_CASE("Accuracy: GGUF weight sizes within 1% of the files", "[estimate][accuracy]")
+{
+  CHECK(llmhw::accuracy::median_abs_error(evaluation().predictions, "weights_gib") <= 0.01);
+  CHECK(llmhw::accuracy::worst_abs_error(evaluation().predictions, "weights_gib") <= 0.02);
+}
+
+TEST_CASE("Accuracy: fits or OOM as the benchmark reported, for every row", "[estimate][accuracy]")
+{
+  INFO((evaluation().disagreements.empty() ? std::string() : evaluation().disagreements.front()));
+  CHECK(evaluation().fits_total == 11);
+  CHECK(evaluation().fits_agree == evaluation().fits_total);
+}
+
+TEST_CASE("Calibration: built-in factors parse and never exceed the roofline", "[estimate][accuracy]")
+{
+  const auto& calibration = llmhw::estimate::builtin_calibration();
+  REQUIRE(calibration.factors.size() >= 4);
+  for (const auto& f : calibration.factors) {
+    INFO(f.engine << " " << f.device_class << " " << f.quant);
+    CHECK(f.decode_bandwidth > 0);
+    CHECK(f.decode_bandwidth <= 1);
+    CHECK(f.prefill_compute > 0);
+    CHECK(f.prefill_compute <= 1);
+    CHECK_FALSE(f.source.empty());
+  }
+}
+
+TEST_CASE("Calibration: a share above 1 is rejected with the field named", "[estimate][accuracy]")
+{
+  const auto document = nlohmann::json::parse(R"({"factors": [{"engine": "vllm", "device_class": "*",
+      "decode_bandwidth": 1.2, "prefill_compute": 0.5, "source": "x"}]})");
+  const auto parsed = llmhw::estimate::parse_calibration(document, "mine.json");
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.error().message().find("mine.json") != std::string::npos);
+  CHECK(parsed.error().message().find("decode_bandwidth") != std::string::npos);
+}
