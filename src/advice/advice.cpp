@@ -1,11 +1,216 @@
 #include "llmhw/advice/advice.hpp"
 
-namespace llmhw::advice {
+#include "pools.hpp"
 
-Result<Advice> recommend(const model::ModelSpec& /*model*/, const workload::Workload& /*workload*/,
-                         const Inputs& /*inputs*/, const catalog::Catalog& /*catalog*/)
+#include "llmhw/catalog/catalog.hpp"
+#include "llmhw/catalog/targets.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace llmhw::advice {
+namespace {
+
+int verdict_rank(rules::Verdict verdict)
 {
-  return Error{"advise", "memory and speed estimates are not implemented in this build yet"};
+  switch (verdict) {
+  case rules::Verdict::recommended: return 0;
+  case rules::Verdict::viable: return 1;
+  case rules::Verdict::not_viable: return 2;
+  }
+  return 3;
+}
+
+bool has_finding(const rules::Assessment& assessment, const std::string& code)
+{
+  return std::any_of(assessment.findings.begin(), assessment.findings.end(),
+                     [&](const rules::Finding& finding) { return finding.code == code; });
+}
+
+/// The order of the report: best first.
+bool better(const detail::Scored& a, const detail::Scored& b)
+{
+  const rules::Assessment& x = a.ranked.assessment;
+  const rules::Assessment& y = b.ranked.assessment;
+  if (verdict_rank(x.verdict) != verdict_rank(y.verdict)) {
+    return verdict_rank(x.verdict) < verdict_rank(y.verdict);
+  }
+  const bool x_cpu = has_finding(x, "CPU_SUFFICES");
+  if (x_cpu != has_finding(y, "CPU_SUFFICES")) {
+    return x_cpu;
+  }
+  // Each doubling of devices doubles what the deployment costs: it must buy more than 3 points of score.
+  const auto weighed = [](const rules::Assessment& assessment) {
+    return assessment.score - 3.0 * std::log2(std::max<double>(1, assessment.estimate.candidate.count));
+  };
+  if (weighed(x) != weighed(y)) {
+    return weighed(x) > weighed(y);
+  }
+  const auto& x_cost = a.ranked.cost.usd_per_million_output_tokens;
+  const auto& y_cost = b.ranked.cost.usd_per_million_output_tokens;
+  if (x_cost && y_cost && *x_cost != *y_cost) {
+    return *x_cost < *y_cost;
+  }
+  const estimate::Estimate& ex = x.estimate;
+  const estimate::Estimate& ey = y.estimate;
+  if (ex.candidate.count != ey.candidate.count) {
+    return ex.candidate.count < ey.candidate.count;
+  }
+  if (ex.performance.decode_tok_s_aggregate != ey.performance.decode_tok_s_aggregate) {
+    return ex.performance.decode_tok_s_aggregate > ey.performance.decode_tok_s_aggregate;
+  }
+  return ex.performance.tpot_ms < ey.performance.tpot_ms;
+}
+
+Status check_names(const Inputs& inputs, const catalog::Catalog& catalog)
+{
+  if (inputs.framework && catalog.find_engine(*inputs.framework) == nullptr) {
+    return Error{"--framework " + *inputs.framework, "unknown engine"};
+  }
+  if (inputs.quant && catalog.find_quant(*inputs.quant) == nullptr) {
+    return Error{"--quant " + *inputs.quant, "unknown precision"};
+  }
+  if (inputs.kv_quant) {
+    const catalog::QuantFormat* kv = catalog.find_quant(*inputs.kv_quant);
+    if (kv == nullptr || !kv->kv_cache) {
+      return Error{"--kv-quant " + *inputs.kv_quant, "not a KV-cache precision"};
+    }
+  }
+  return Ok{};
+}
+
+Result<std::vector<detail::Pool>> pools_of(const Inputs& inputs, const catalog::Catalog& catalog, bool& all)
+{
+  all = std::find(inputs.targets.begin(), inputs.targets.end(), "all") != inputs.targets.end();
+  if (!inputs.targets.empty()) {
+    auto targets = catalog::resolve_targets(catalog, inputs.targets);
+    if (!targets) {
+      return targets.error();
+    }
+    return detail::pools_from_targets(*targets);
+  }
+  std::vector<detail::Pool> pools;
+  const bool name_hosts = inputs.inventories.size() > 1 || !inputs.local;
+  for (const probe::Inventory& inventory : inputs.inventories) {
+    auto found = detail::pools_from_inventory(inventory, catalog, inputs.local,
+                                              name_hosts ? inventory.host.hostname : std::string());
+    pools.insert(pools.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+  }
+  if (pools.empty()) {
+    return Error{"advise", "no devices to consider: the inventory lists none"};
+  }
+  return pools;
+}
+
+} // namespace
+
+namespace detail {
+
+Cost cost_of(const Pool& pool, const estimate::Estimate& estimate)
+{
+  Cost cost;
+  if (!pool.price_usd_per_hour || estimate.candidate.count != pool.available) {
+    return cost; // a price is known only for the whole instance or slice
+  }
+  cost.usd_per_hour = pool.price_usd_per_hour;
+  const double tokens_per_hour = estimate.performance.decode_tok_s_aggregate * 3600.0;
+  if (estimate.memory.fits && tokens_per_hour > 0) {
+    cost.usd_per_million_output_tokens = *pool.price_usd_per_hour / tokens_per_hour * 1e6;
+  }
+  return cost;
+}
+
+Scored score(const Pool& pool, std::size_t pool_index, const estimate::Candidate& candidate,
+             const model::ModelSpec& model, const workload::Workload& workload, const catalog::Catalog& catalog)
+{
+  Scored scored;
+  const estimate::Estimate estimate = estimate::run(candidate, model, workload, catalog);
+  scored.ranked.assessment = rules::assess(estimate, model, workload, catalog);
+  scored.ranked.cost = cost_of(pool, estimate);
+  scored.pool = pool_index;
+  return scored;
+}
+
+} // namespace detail
+
+Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload& workload, const Inputs& inputs,
+                         const catalog::Catalog& catalog)
+{
+  if (auto names = check_names(inputs, catalog); !names) {
+    return names.error();
+  }
+  bool all = false;
+  auto pools = pools_of(inputs, catalog, all);
+  if (!pools) {
+    return pools.error();
+  }
+
+  std::vector<detail::Scored> scored;
+  for (std::size_t index = 0; index < pools->size(); ++index) {
+    const detail::Pool& pool = (*pools)[index];
+    for (const estimate::Candidate& candidate : detail::candidates_for(pool, model, inputs, catalog)) {
+      scored.push_back(detail::score(pool, index, candidate, model, workload, catalog));
+    }
+  }
+  std::stable_sort(scored.begin(), scored.end(), better);
+
+  // One line per target with --target all; otherwise the best of each device, count and engine.
+  std::vector<detail::Scored> kept;
+  std::set<std::string> seen;
+  for (detail::Scored& entry : scored) {
+    const estimate::Candidate& candidate = entry.ranked.assessment.estimate.candidate;
+    const std::string key =
+        all ? fmt::format("{}", entry.pool) : fmt::format("{}|{}|{}", entry.pool, candidate.count, candidate.engine);
+    if (seen.insert(key).second) {
+      kept.push_back(std::move(entry));
+    }
+  }
+
+  Advice advice;
+  advice.model = model;
+  advice.workload = workload;
+  for (detail::Scored& entry : kept) {
+    entry.ranked.command = detail::engine_command(entry.ranked.assessment.estimate, model, workload, catalog);
+  }
+  const rules::Verdict top = kept.empty() ? rules::Verdict::not_viable : kept.front().ranked.assessment.verdict;
+  if (top != rules::Verdict::not_viable) {
+    const RankedCandidate& best = kept.front().ranked;
+    const estimate::Candidate& candidate = best.assessment.estimate.candidate;
+    advice.recommendation = Recommendation{candidate.device, candidate.engine, candidate.quant,
+                                           detail::summary_sentence(best, model, workload, catalog)};
+  }
+  if (top != rules::Verdict::recommended) {
+    // What would meet every requirement; failing that, when nothing runs, what would at least run.
+    advice.suggestions =
+        detail::suggestions(kept, *pools, model, workload, inputs, catalog, all, rules::Verdict::recommended);
+    if (advice.suggestions.empty() && top == rules::Verdict::not_viable) {
+      advice.suggestions =
+          detail::suggestions(kept, *pools, model, workload, inputs, catalog, all, rules::Verdict::viable);
+    }
+    if (advice.suggestions.empty()) {
+      advice.suggestions.emplace_back("No narrower precision, larger device count or single catalog device would "
+                                      "do better; each candidate's reasons say what limits it");
+    }
+  }
+  advice.quant = model.native_quant;
+  advice.kv_quant = "bf16";
+  if (!kept.empty()) {
+    advice.quant = kept.front().ranked.assessment.estimate.candidate.quant;
+    advice.kv_quant = kept.front().ranked.assessment.estimate.candidate.kv_quant;
+  }
+  if (const catalog::QuantFormat* weights = catalog.find_quant(advice.quant)) {
+    advice.weight_bytes = model::weight_bytes(model, *weights);
+  }
+  if (const catalog::QuantFormat* kv = catalog.find_quant(advice.kv_quant)) {
+    advice.kv_bytes_per_token = model::kv_bytes_per_token(model.arch, model::kv_bytes_per_element(*kv));
+  }
+  for (detail::Scored& entry : kept) {
+    advice.candidates.push_back(std::move(entry.ranked));
+  }
+  return advice;
 }
 
 } // namespace llmhw::advice

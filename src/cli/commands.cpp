@@ -105,8 +105,9 @@ Result<int> run_advise(Options options)
   }
   emit(report::advice(*advice, output_format(options), terminal_style(options.verbose)));
   if (options.command == "check") {
-    const bool met = !advice->candidates.empty() && advice->recommendation &&
-                     advice->candidates.front().assessment.verdict != rules::Verdict::not_viable;
+    // The recommended candidate is the first; it passes when it fits and meets every requirement.
+    const bool met = advice->recommendation && !advice->candidates.empty() &&
+                     advice->candidates.front().assessment.verdict == rules::Verdict::recommended;
     return met ? k_exit_ok : k_exit_requirement_not_met;
   }
   return k_exit_ok;

@@ -152,7 +152,6 @@ json advice_json(const advice::Advice& advice)
                       {"quant", advice.recommendation->quant},
                       {"summary", advice.recommendation->summary}};
   }
-  const std::uint64_t kv_per_token = model::kv_bytes_per_token(model.arch, 2.0);
   return {
       {"schema", "llm-hw/advice/v1"},
       {"model",
@@ -163,10 +162,10 @@ json advice_json(const advice::Advice& advice)
         {"family", model.arch.family},
         {"params", model.params},
         {"active_params", model.active_params},
-        {"quant", advice.candidates.empty() ? model.native_quant : advice.candidates.front().assessment.estimate.candidate.quant},
-        {"weight_bytes", advice.candidates.empty() ? json(nullptr)
-                                                    : json(advice.candidates.front().assessment.estimate.memory.weights_bytes)},
-        {"kv_bytes_per_token", kv_per_token},
+        {"quant", advice.quant},
+        {"kv_quant", advice.kv_quant},
+        {"weight_bytes", advice.weight_bytes},
+        {"kv_bytes_per_token", advice.kv_bytes_per_token},
         {"max_context", model.arch.max_context},
         {"assumptions", model.assumptions}}},
       {"workload",

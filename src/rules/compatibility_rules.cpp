@@ -230,6 +230,15 @@ void kv_precision_supported(const RuleInput& input, RuleOutput& out)
 
 void quantized_weights(const RuleInput& input, RuleOutput& out)
 {
+  if (input.kv_quant != nullptr && input.kv_quant->bits_per_weight < 16) {
+    // An 8-bit KV cache is close to lossless (vLLM docs, "Quantized KV Cache"); a 4-bit one less so.
+    const bool narrow = input.kv_quant->bits_per_weight < 8;
+    out.add("QUANTIZED_KV", narrow ? Severity::warn : Severity::info,
+            fmt::format("KV cache in {} ({:.2g} bits): more sequences fit{}", input.kv_quant->id,
+                        input.kv_quant->bits_per_weight,
+                        narrow ? ", with a measurable quality loss" : ", with a small accuracy cost"),
+            narrow ? -5 : -1);
+  }
   if (input.quant == nullptr) {
     return;
   }

@@ -21,7 +21,7 @@ void fits_in_memory(const RuleInput& input, RuleOutput& out)
   const std::uint64_t needed = needed_bytes(memory);
   out.requirements.push_back(
       {"fits", static_cast<double>(memory.usable_bytes), static_cast<double>(needed), memory.fits});
-  if (memory.fits) {
+  if (runs(memory)) {
     return;
   }
   const std::uint32_t count = input.estimate.candidate.count;
@@ -53,7 +53,7 @@ void concurrency_fits(const RuleInput& input, RuleOutput& out)
   const estimate::MemoryPlan& memory = input.estimate.memory;
   const workload::Workload& workload = input.workload;
   if (!memory.fits) {
-    return;
+    return; // a llama.cpp split has its own warning
   }
   if (memory.max_context < workload.context) {
     out.add("CONTEXT_LIMITED_BY_MEMORY", Severity::warn,

@@ -22,6 +22,16 @@ void judge(const Limit& limit, std::optional<double> wanted, double estimate, Ru
   if (!wanted) {
     return;
   }
+  if (!std::isfinite(estimate) || estimate <= 0) {
+    // No speed without the figures it rests on (bandwidth, TFLOPS): never claim a limit is met.
+    out.requirements.push_back({limit.name, *wanted, 0, false});
+    out.add(fmt::format("{}_UNKNOWN", limit.code), Severity::warn,
+            fmt::format("{} cannot be estimated (the device's figures are missing), so the {} {:.4g} {} is not "
+                        "known to be met",
+                        limit.label, limit.at_most ? "limit of" : "minimum of", *wanted, limit.unit),
+            -20);
+    return;
+  }
   const bool met = limit.at_most ? estimate <= *wanted : estimate >= *wanted;
   out.requirements.push_back({limit.name, *wanted, estimate, met});
   // Margin as a share of the limit: how much worse the estimate could get (or must improve).
@@ -45,7 +55,7 @@ void judge(const Limit& limit, std::optional<double> wanted, double estimate, Ru
 
 void service_levels(const RuleInput& input, RuleOutput& out)
 {
-  if (!input.estimate.memory.fits) {
+  if (!runs(input.estimate.memory)) {
     return; // speeds of a plan that does not fit mean nothing
   }
   const workload::ServiceLevels& slo = input.workload.slo;

@@ -38,6 +38,7 @@ struct Recommendation {
 /// What hardware to consider.
 struct Inputs {
   std::vector<probe::Inventory> inventories;   ///< the local probe or --hardware files (one per host)
+  bool local = true;                           ///< the inventories are this machine's probe, not --hardware files
   std::vector<std::string> targets;            ///< --target values ("8xh100-sxm", "all"); replace the inventories
   std::optional<std::string> framework;        ///< --framework
   std::optional<std::string> quant;            ///< --quant
@@ -47,13 +48,22 @@ struct Inputs {
 struct Advice {
   model::ModelSpec model;
   workload::Workload workload;
+  /// The weights and KV cache of the best candidate (the model's native precision when there is none), priced by
+  /// model::weight_bytes and model::kv_bytes_per_token.
+  std::string quant;
+  std::string kv_quant;
+  std::uint64_t weight_bytes = 0;
+  std::uint64_t kv_bytes_per_token = 0;
   std::vector<RankedCandidate> candidates;     ///< best first
   std::optional<Recommendation> recommendation;   ///< empty when nothing fits
   std::vector<std::string> suggestions;        ///< when nothing fits: the smallest change that would
   std::vector<std::string> warnings;
 };
 
-/// Errors: an unknown target, engine or precision (exit code 2).
+/// Every candidate (device pools × counts × engines × precisions × KV precisions) estimated, judged by the rules
+/// and ranked: recommended before viable before not viable; a CPU that suffices first; then score, cost per
+/// million output tokens, fewer devices, throughput. `--target all` keeps each target's best candidate, otherwise
+/// the best per device, count and engine. Errors: an unknown target, engine or precision (exit code 2).
 Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload& workload, const Inputs& inputs,
                          const catalog::Catalog& catalog);
 

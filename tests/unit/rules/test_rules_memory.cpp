@@ -122,3 +122,15 @@ TEST_CASE("a wider miss costs more score than a near one", "[rules]")
   CHECK(near_score > wide_score);
   CHECK(near_score < 100);
 }
+
+TEST_CASE("a speed that could not be estimated never meets a requirement", "[rules]")
+{
+  auto crafted = estimate("epyc-9654", "llama.cpp", "q4_k_m", "fp16");
+  crafted.performance = {};   // no bandwidth figure: the estimator gave no speed
+  const auto assessment = assess(crafted, model("qwen2.5-0.5b"), chat(), catalog());
+  REQUIRE(find(assessment, "TPOT_UNKNOWN") != nullptr);
+  REQUIRE(requirement(assessment, "max_tpot_ms") != nullptr);
+  CHECK_FALSE(requirement(assessment, "max_tpot_ms")->met);
+  CHECK(find(assessment, "CPU_SUFFICES") == nullptr);
+  CHECK(assessment.verdict == Verdict::viable);
+}

@@ -1,0 +1,282 @@
+// Ready-to-run command lines, one per engine, with the flags its documentation names.
+#include "pools.hpp"
+
+#include "llmhw/catalog/catalog.hpp"
+#include "llmhw/rules/rules.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace llmhw::advice::detail {
+namespace {
+
+std::string upper(std::string text)
+{
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return text;
+}
+
+/// What the engine loads: the HF repository, or a placeholder that says what to fetch.
+std::string hf_model(const model::ModelSpec& model, const std::string& quant)
+{
+  if (model.path && model.source != model::ModelSource::catalog) {
+    return *model.path;
+  }
+  const std::string repo = model.hf_repo.value_or(model.catalog_id.value_or(model.name));
+  if (quant == "int4") {
+    return fmt::format("<AWQ or GPTQ 4-bit checkpoint of {}>", repo);
+  }
+  if (quant == "nvfp4") {
+    return fmt::format("<NVFP4 checkpoint of {}>", repo);
+  }
+  return repo;
+}
+
+/// A GGUF file: the one given, or the name llama.cpp's converter gives it.
+std::string gguf_file(const model::ModelSpec& model, const std::string& quant)
+{
+  if (model.source == model::ModelSource::gguf && model.path) {
+    return *model.path;
+  }
+  std::string base = model.hf_repo.value_or(model.catalog_id.value_or(model.name));
+  if (const auto slash = base.rfind('/'); slash != std::string::npos) {
+    base = base.substr(slash + 1);
+  }
+  return fmt::format("{}-{}.gguf", base, upper(quant));
+}
+
+struct Layout {
+  std::uint32_t tensor = 1;   ///< devices per host, tensor parallel
+  std::uint32_t pipeline = 1; ///< hosts, pipeline parallel
+};
+
+Layout layout_of(const estimate::Candidate& candidate)
+{
+  std::uint32_t hosts = 1;
+  if (candidate.system && candidate.system->count > 0) {
+    const std::uint32_t nodes = std::max<std::uint32_t>(1, candidate.system->nodes.value_or(1));
+    const std::uint32_t per_host = std::max<std::uint32_t>(1, candidate.system->count / nodes);
+    hosts = std::max<std::uint32_t>(1, (candidate.count + per_host - 1) / per_host);
+  }
+  return {std::max<std::uint32_t>(1, candidate.count / hosts), hosts};
+}
+
+std::uint64_t sequences(const estimate::Estimate& estimate)
+{
+  return std::max<std::uint64_t>(
+      1, std::min(estimate.concurrency, std::max<std::uint64_t>(1, estimate.memory.max_concurrency)));
+}
+
+std::string vllm(const estimate::Estimate& estimate, const model::ModelSpec& model, const workload::Workload& workload,
+                 const catalog::EngineSpec* engine)
+{
+  const estimate::Candidate& candidate = estimate.candidate;
+  const Layout layout = layout_of(candidate);
+  std::string command =
+      fmt::format("vllm serve {} --tensor-parallel-size {}", hf_model(model, candidate.quant), layout.tensor);
+  if (layout.pipeline > 1) {
+    command += fmt::format(" --pipeline-parallel-size {}", layout.pipeline);
+  }
+  command += fmt::format(" --max-model-len {}", workload.context);
+  if (candidate.hardware.kind != catalog::DeviceKind::cpu) {
+    command += fmt::format(" --gpu-memory-utilization {:.2f}",
+                           engine != nullptr ? engine->gpu_memory_utilization.value_or(0.9) : 0.9);
+  }
+  command += fmt::format(" --max-num-seqs {}", sequences(estimate));
+  if (candidate.quant == "fp16" && model.native_quant == "bf16") {
+    command += " --dtype half";
+  }
+  if (candidate.quant == "fp8" && model.native_quant != "fp8") {
+    command += " --quantization fp8"; // dynamic FP8: weights quantized on load
+  }
+  if (candidate.quant == "bnb-nf4") {
+    command += " --quantization bitsandbytes";
+  }
+  if (candidate.kv_quant == "fp8") {
+    command += " --kv-cache-dtype fp8";
+  }
+  return command;
+}
+
+std::string sglang(const estimate::Estimate& estimate, const model::ModelSpec& model,
+                   const workload::Workload& workload, const catalog::EngineSpec* engine)
+{
+  const estimate::Candidate& candidate = estimate.candidate;
+  const Layout layout = layout_of(candidate);
+  std::string command = fmt::format("python -m sglang.launch_server --model-path {} --tp {}",
+                                    hf_model(model, candidate.quant), candidate.count);
+  if (layout.pipeline > 1) {
+    command += fmt::format(" --nnodes {} --node-rank 0 --dist-init-addr <head-node>:5000", layout.pipeline);
+  }
+  command +=
+      fmt::format(" --context-length {} --mem-fraction-static {:.2f} --max-running-requests {}", workload.context,
+                  engine != nullptr ? engine->gpu_memory_utilization.value_or(0.88) : 0.88, sequences(estimate));
+  if (candidate.quant == "fp8" && model.native_quant != "fp8") {
+    command += " --quantization fp8";
+  }
+  if (candidate.kv_quant == "fp8") {
+    command += " --kv-cache-dtype fp8_e5m2";
+  }
+  return command;
+}
+
+std::string lmdeploy(const estimate::Estimate& estimate, const model::ModelSpec& model,
+                     const workload::Workload& workload)
+{
+  const estimate::Candidate& candidate = estimate.candidate;
+  std::string command =
+      fmt::format("lmdeploy serve api_server {} --tp {} --session-len {} --max-batch-size {}",
+                  hf_model(model, candidate.quant), candidate.count, workload.context, sequences(estimate));
+  if (candidate.quant == "int4") {
+    command += " --model-format awq";
+  }
+  return command;
+}
+
+std::string tensorrt_llm(const estimate::Estimate& estimate, const model::ModelSpec& model,
+                         const workload::Workload& workload)
+{
+  const estimate::Candidate& candidate = estimate.candidate;
+  const Layout layout = layout_of(candidate);
+  std::string command = fmt::format("trtllm-serve {} --tp_size {}", hf_model(model, candidate.quant), layout.tensor);
+  if (layout.pipeline > 1) {
+    command += fmt::format(" --pp_size {}", layout.pipeline);
+  }
+  command += fmt::format(" --max_seq_len {} --max_batch_size {}", workload.context, sequences(estimate));
+  return command;
+}
+
+std::string tgi(const estimate::Estimate& estimate, const model::ModelSpec& model, const workload::Workload& workload)
+{
+  const estimate::Candidate& candidate = estimate.candidate;
+  std::string command =
+      fmt::format("text-generation-launcher --model-id {} --num-shard {} --max-input-tokens {} --max-total-tokens {}",
+                  hf_model(model, candidate.quant), candidate.count, workload.prompt_tokens, workload.context);
+  if (candidate.quant == "fp8" && model.native_quant != "fp8") {
+    command += " --quantize fp8";
+  } else if (candidate.quant == "int4") {
+    command += " --quantize awq";
+  } else if (candidate.quant == "bnb-nf4") {
+    command += " --quantize bitsandbytes-nf4";
+  }
+  if (candidate.kv_quant == "fp8") {
+    command += " --kv-cache-dtype fp8_e4m3fn";
+  }
+  return command;
+}
+
+std::string llama_cpp(const estimate::Estimate& estimate, const model::ModelSpec& model,
+                      const workload::Workload& workload)
+{
+  const estimate::Candidate& candidate = estimate.candidate;
+  const bool cpu = candidate.hardware.kind == catalog::DeviceKind::cpu;
+  const std::uint32_t layers =
+      cpu ? 0 : estimate.memory.gpu_layers.value_or(std::max<std::uint32_t>(estimate.memory.total_layers, 999));
+  const std::uint64_t slots = sequences(estimate);
+  // -c is the context of all slots together; each of the -np slots gets an equal share.
+  std::string command = fmt::format("llama-server -m {} -ngl {} -c {} -np {}", gguf_file(model, candidate.quant),
+                                    layers, workload.context * slots, slots);
+  if (candidate.count > 1 && !cpu) {
+    command +=
+        fmt::format(" --split-mode layer --tensor-split {}", fmt::join(std::vector<int>(candidate.count, 1), ","));
+  }
+  if (candidate.kv_quant != "fp16") {
+    command += fmt::format(" -fa on --cache-type-k {0} --cache-type-v {0}",
+                           candidate.kv_quant == "bf16" ? "bf16" : candidate.kv_quant);
+  }
+  return command;
+}
+
+std::string ollama(const estimate::Estimate& estimate, const model::ModelSpec& model,
+                   const workload::Workload& workload)
+{
+  const estimate::Candidate& candidate = estimate.candidate;
+  std::string env =
+      fmt::format("OLLAMA_NUM_PARALLEL={} OLLAMA_CONTEXT_LENGTH={}", sequences(estimate), workload.context);
+  if (candidate.kv_quant == "q8_0" || candidate.kv_quant == "q4_0") {
+    env += fmt::format(" OLLAMA_FLASH_ATTENTION=1 OLLAMA_KV_CACHE_TYPE={}", candidate.kv_quant);
+  }
+  std::string name;
+  if (model.source == model::ModelSource::gguf && model.path) {
+    name = fmt::format("<a model created with 'ollama create' from {}>", *model.path);
+  } else if (model.ollama_tag) {
+    // Library tags default to Q4_K_M; other quantizations are tags of their own.
+    name = candidate.quant == "q4_k_m" ? *model.ollama_tag
+                                       : fmt::format("<the {} tag of {}>", candidate.quant, *model.ollama_tag);
+  } else {
+    name = fmt::format("hf.co/<GGUF repository of {}>:{}", model.hf_repo.value_or(model.name), upper(candidate.quant));
+  }
+  return fmt::format("{} ollama serve & ollama run {}", env, name);
+}
+
+std::string mlx(const estimate::Estimate& estimate, const model::ModelSpec& model)
+{
+  const estimate::Candidate& candidate = estimate.candidate;
+  const std::string repo = model.hf_repo.value_or(model.path.value_or(model.name));
+  if (candidate.quant == "int4" || candidate.quant == "int8") {
+    return fmt::format("mlx_lm.convert --hf-path {} -q --q-bits {} --mlx-path mlx_model && mlx_lm.server --model "
+                       "mlx_model",
+                       repo, candidate.quant == "int4" ? 4 : 8);
+  }
+  return fmt::format("mlx_lm.server --model {}", repo);
+}
+
+std::string jetstream(const estimate::Estimate& estimate, const model::ModelSpec& model,
+                      const workload::Workload& workload)
+{
+  const estimate::Candidate& candidate = estimate.candidate;
+  std::string command = fmt::format(
+      "python3 -m MaxText.maxengine_server MaxText/configs/base.yml model_name=<MaxText name of {}> "
+      "load_parameters_path=<checkpoint converted to MaxText> max_prefill_predict_length={} max_target_length={} "
+      "ici_tensor_parallelism={} per_device_batch_size={}",
+      model.catalog_id.value_or(model.name), workload.prompt_tokens, workload.context, candidate.count,
+      std::max<std::uint64_t>(1, sequences(estimate) / std::max<std::uint32_t>(1, candidate.count)));
+  if (candidate.quant == "int8") {
+    command += " quantization=int8";
+  } else if (candidate.quant == "int4") {
+    command += " quantization=int4w";
+  }
+  return command;
+}
+
+} // namespace
+
+std::string engine_command(const estimate::Estimate& estimate, const model::ModelSpec& model,
+                           const workload::Workload& workload, const catalog::Catalog& catalog)
+{
+  const std::string& id = estimate.candidate.engine;
+  const catalog::EngineSpec* engine = catalog.find_engine(id);
+  if (id == "vllm" || id == "vllm-tpu") {
+    return vllm(estimate, model, workload, engine);
+  }
+  if (id == "sglang") {
+    return sglang(estimate, model, workload, engine);
+  }
+  if (id == "lmdeploy") {
+    return lmdeploy(estimate, model, workload);
+  }
+  if (id == "tensorrt-llm") {
+    return tensorrt_llm(estimate, model, workload);
+  }
+  if (id == "tgi") {
+    return tgi(estimate, model, workload);
+  }
+  if (id == "llama.cpp") {
+    return llama_cpp(estimate, model, workload);
+  }
+  if (id == "ollama") {
+    return ollama(estimate, model, workload);
+  }
+  if (id == "mlx") {
+    return mlx(estimate, model);
+  }
+  if (id == "jetstream") {
+    return jetstream(estimate, model, workload);
+  }
+  return {}; // an engine from a user's catalog file: no command known
+}
+
+} // namespace llmhw::advice::detail

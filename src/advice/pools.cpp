@@ -1,0 +1,332 @@
+#include "pools.hpp"
+
+#include "llmhw/catalog/catalog.hpp"
+#include "llmhw/rules/rules.hpp"
+#include "llmhw/util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace llmhw::advice::detail {
+namespace {
+
+bool contains(const std::vector<std::string>& list, const std::string& value)
+{
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+void add_unique(std::vector<std::string>& list, const std::string& value)
+{
+  if (!contains(list, value)) {
+    list.push_back(value);
+  }
+}
+
+/// Figures the estimator needs that neither the probe nor the catalog gave.
+std::vector<std::string> missing_figures(const catalog::HardwareSpec& hardware)
+{
+  std::vector<std::string> missing;
+  if (hardware.memory_bandwidth_bytes_s <= 0) {
+    missing.emplace_back("memory_bandwidth_bytes_s");
+  }
+  // CPUs' peaks are derived from cores, clock and ISA; accelerators need a published figure.
+  if (hardware.kind != catalog::DeviceKind::cpu && !hardware.peak_tflops.bf16 && !hardware.peak_tflops.fp16) {
+    missing.emplace_back("peak_tflops.bf16");
+  }
+  return missing;
+}
+
+/// The catalog's figures for a probed device, overlaid with what the probe measured or read.
+catalog::HardwareSpec hardware_of(const probe::Device& device, const probe::Inventory& inventory,
+                                  const catalog::Catalog& catalog)
+{
+  catalog::HardwareSpec hardware;
+  if (device.catalog_id) {
+    if (const catalog::HardwareSpec* known = catalog.find_hardware(*device.catalog_id)) {
+      hardware = *known;
+    }
+  }
+  if (hardware.id.empty()) {
+    hardware.id = device.id;
+  }
+  hardware.kind = device.kind;
+  if (!device.model.empty()) {
+    hardware.name = device.model;
+  }
+  if (!device.vendor.empty()) {
+    hardware.vendor = device.vendor;
+  }
+  if (device.memory_bytes > 0) {
+    hardware.memory_bytes = device.memory_bytes;
+  }
+  if (device.kind == catalog::DeviceKind::cpu) {
+    // The CPU's memory is the host's, less what a cgroup limit withholds.
+    hardware.memory_bytes = inventory.memory.total_bytes;
+    if (inventory.memory.cgroup_limit_bytes && *inventory.memory.cgroup_limit_bytes > 0) {
+      hardware.memory_bytes = std::min(hardware.memory_bytes, *inventory.memory.cgroup_limit_bytes);
+    }
+    catalog::CpuSpec cpu = hardware.cpu.value_or(catalog::CpuSpec{});
+    if (device.cores > 0) {
+      cpu.cores = device.cores;
+    }
+    if (device.threads > 0) {
+      cpu.threads = device.threads;
+    }
+    if (device.usable_cores) {
+      cpu.cores = std::min(cpu.cores, static_cast<std::uint32_t>(std::max(1.0, *device.usable_cores)));
+    }
+    for (const std::string& flag : device.isa) {
+      add_unique(cpu.isa, flag);
+    }
+    hardware.cpu = cpu;
+  }
+  if (device.memory_bandwidth_bytes_s && *device.memory_bandwidth_bytes_s > 0) {
+    hardware.memory_bandwidth_bytes_s = *device.memory_bandwidth_bytes_s;
+  }
+  if (device.compute_capability) {
+    hardware.compute_capability = device.compute_capability;
+  }
+  if (device.architecture) {
+    hardware.architecture = *device.architecture;
+  }
+  const catalog::PeakTflops& probed = device.peak_tflops;
+  for (auto field :
+       {&catalog::PeakTflops::fp32, &catalog::PeakTflops::tf32, &catalog::PeakTflops::bf16, &catalog::PeakTflops::fp16,
+        &catalog::PeakTflops::fp8, &catalog::PeakTflops::int8, &catalog::PeakTflops::int4, &catalog::PeakTflops::fp4}) {
+    if (probed.*field) {
+      hardware.peak_tflops.*field = probed.*field;
+    }
+  }
+  hardware.unified_memory = hardware.unified_memory || device.unified_memory;
+  // No active NVLink: peers talk over the host's PCIe.
+  if (device.nvlink_links && *device.nvlink_links == 0 && hardware.interconnect.kind.starts_with("nvlink")) {
+    hardware.interconnect = {"none", std::nullopt};
+  }
+  return hardware;
+}
+
+} // namespace
+
+std::vector<Pool> pools_from_targets(const std::vector<catalog::TargetRef>& targets)
+{
+  std::vector<Pool> pools;
+  for (const catalog::TargetRef& target : targets) {
+    Pool pool;
+    pool.hardware = target.device;
+    pool.system = target.system;
+    pool.available = target.device_count;
+    if (target.system) {
+      pool.device = target.instances > 1 ? target.id : target.system->id;
+      pool.name = target.system->name;
+      // Slices and cloud instances come whole: one pays for every chip or GPU in them.
+      pool.fixed_count = target.system->kind == "slice" || target.system->kind == "instance";
+    } else {
+      pool.device = target.device.id;
+      pool.name = target.device.name;
+    }
+    pool.price_usd_per_hour = target.price_usd_per_hour;
+    pool.unknown_figures = missing_figures(target.device);
+    pools.push_back(std::move(pool));
+  }
+  return pools;
+}
+
+std::vector<Pool> pools_from_inventory(const probe::Inventory& inventory, const catalog::Catalog& catalog, bool local,
+                                       const std::string& host)
+{
+  std::vector<Pool> pools;
+  std::map<std::string, std::size_t> pool_of_key;
+  for (const probe::Device& device : inventory.devices) {
+    catalog::HardwareSpec hardware = hardware_of(device, inventory, catalog);
+    // Identical GPUs pool for tensor parallelism; CPUs and MIG slices stand alone.
+    const bool poolable = device.kind != catalog::DeviceKind::cpu && !device.mig_profile;
+    const std::string key =
+        poolable ? fmt::format("{}|{}|{}", catalog::to_string(device.kind), device.model, device.memory_bytes)
+                 : device.id;
+    if (auto found = pool_of_key.find(key); found != pool_of_key.end()) {
+      Pool& pool = pools[found->second];
+      pool.device_ids.push_back(device.id);
+      pool.available += device.kind == catalog::DeviceKind::tpu ? std::max<std::uint32_t>(1, device.chips) : 1;
+      if (device.memory_free_bytes && pool.memory_free_bytes) {
+        pool.memory_free_bytes = std::min(*pool.memory_free_bytes, *device.memory_free_bytes);
+      }
+      continue;
+    }
+    Pool pool;
+    pool.device = device.id;
+    pool.device_ids = {device.id};
+    pool.name = device.model.empty() ? hardware.name : device.model;
+    pool.host = host;
+    pool.local = local;
+    pool.available = device.kind == catalog::DeviceKind::tpu ? std::max<std::uint32_t>(1, device.chips) : 1;
+    pool.memory_free_bytes = device.kind == catalog::DeviceKind::cpu
+                                 ? std::optional<std::uint64_t>(inventory.memory.available_bytes)
+                                 : device.memory_free_bytes;
+    if (pool.memory_free_bytes && *pool.memory_free_bytes == 0) {
+      pool.memory_free_bytes.reset();
+    }
+    pool.mig_profile = device.mig_profile;
+    pool.unknown_figures = missing_figures(hardware);
+    pool.hardware = std::move(hardware);
+    pool_of_key.emplace(key, pools.size());
+    pools.push_back(std::move(pool));
+  }
+  return pools;
+}
+
+std::vector<std::uint32_t> counts_to_try(const Pool& pool)
+{
+  if (pool.fixed_count || pool.available <= 1) {
+    return {std::max<std::uint32_t>(1, pool.available)};
+  }
+  std::vector<std::uint32_t> counts;
+  for (std::uint32_t count = 1; count < pool.available; count *= 2) {
+    counts.push_back(count);
+  }
+  counts.push_back(pool.available);
+  return counts;
+}
+
+estimate::Candidate candidate_of(const Pool& pool, std::uint32_t count, const std::string& engine,
+                                 const std::string& quant, const std::string& kv_quant)
+{
+  estimate::Candidate candidate;
+  if (pool.local || !pool.host.empty()) {
+    const auto used = std::min<std::size_t>(count, pool.device_ids.size());
+    candidate.device = pool.hardware.kind == catalog::DeviceKind::tpu || used == 0
+                           ? pool.device
+                           : util::join(std::span(pool.device_ids.data(), used), ",");
+  } else {
+    candidate.device = pool.device;
+  }
+  candidate.name = pool.name;
+  candidate.host = pool.host;
+  candidate.local = pool.local;
+  candidate.hardware = pool.hardware;
+  candidate.count = count;
+  candidate.system = pool.system;
+  candidate.memory_free_bytes = pool.memory_free_bytes;
+  candidate.mig_profile = pool.mig_profile;
+  candidate.unknown_figures = pool.unknown_figures;
+  candidate.engine = engine;
+  candidate.quant = quant;
+  candidate.kv_quant = kv_quant;
+  return candidate;
+}
+
+namespace {
+
+std::vector<std::string> weight_precisions(const Pool& pool, const catalog::EngineSpec& engine,
+                                           const model::ModelSpec& model, const Inputs& inputs,
+                                           const catalog::Catalog& catalog)
+{
+  if (inputs.quant) {
+    const catalog::QuantFormat* pinned = catalog.find_quant(*inputs.quant);
+    return {pinned != nullptr ? pinned->id : *inputs.quant};
+  }
+  const catalog::QuantFormat* native = catalog.find_quant(model.native_quant);
+  if (native == nullptr || native->family == "gguf" || model.source == model::ModelSource::gguf) {
+    return {model.native_quant}; // a GGUF file is served as it is
+  }
+  const catalog::HardwareSpec& hardware = pool.hardware;
+  const bool cpu = hardware.kind == catalog::DeviceKind::cpu;
+  std::vector<std::string> wanted;
+  // The checkpoint as published; bf16 runs as fp16 on GPUs without bf16 units (V100, T4): the same bytes.
+  std::string base = native->id;
+  if (base == "bf16" && !cpu && !hardware.precisions.empty() && !contains(hardware.precisions, "bf16") &&
+      contains(hardware.precisions, "fp16")) {
+    base = "fp16";
+  }
+  wanted.push_back(base);
+  const bool reads_gguf = std::any_of(engine.quants.begin(), engine.quants.end(), [&](const std::string& id) {
+    const catalog::QuantFormat* quant = catalog.find_quant(id);
+    return quant != nullptr && quant->family == "gguf";
+  });
+  if (reads_gguf) {
+    // The GGUF conversions people download: 8-bit, and Q4_K_M, Ollama's default.
+    wanted.insert(wanted.end(), {"q8_0", "q4_k_m"});
+  } else if (!cpu) {
+    if (contains(hardware.precisions, "fp8")) {
+      wanted.emplace_back("fp8");
+    }
+    wanted.emplace_back(hardware.kind == catalog::DeviceKind::tpu ? "int8" : "int4");
+  }
+  std::vector<std::string> out;
+  for (const std::string& id : wanted) {
+    const catalog::QuantFormat* quant = catalog.find_quant(id);
+    if (quant == nullptr || !contains(engine.quants, id) || contains(out, id)) {
+      continue;
+    }
+    if (id != base && quant->bits_per_weight >= native->bits_per_weight) {
+      continue; // only smaller than the checkpoint: nobody quantizes fp8 weights up to bf16
+    }
+    out.push_back(id);
+  }
+  if (out.empty()) {
+    out.push_back(base); // the rules will say why this engine cannot run it
+  }
+  return out;
+}
+
+std::vector<std::string> kv_precisions(const Pool& pool, const catalog::EngineSpec& engine, const Inputs& inputs,
+                                       const catalog::Catalog& catalog)
+{
+  if (inputs.kv_quant) {
+    const catalog::QuantFormat* pinned = catalog.find_quant(*inputs.kv_quant);
+    return {pinned != nullptr ? pinned->id : *inputs.kv_quant};
+  }
+  const catalog::HardwareSpec& hardware = pool.hardware;
+  const bool has_bf16 = hardware.kind == catalog::DeviceKind::cpu || contains(hardware.precisions, "bf16");
+  std::vector<std::string> out;
+  if (has_bf16 && contains(engine.kv_quants, "bf16")) {
+    out.emplace_back("bf16");
+  } else if (contains(engine.kv_quants, "fp16")) {
+    out.emplace_back("fp16");
+  } else if (!engine.kv_quants.empty()) {
+    out.push_back(engine.kv_quants.front());
+  } else {
+    out.emplace_back("bf16");
+  }
+  // An 8-bit KV cache doubles the sequences that fit: fp8 where the device has fp8 units, q8_0 in llama.cpp.
+  if (contains(engine.kv_quants, "fp8") && contains(hardware.precisions, "fp8")) {
+    out.emplace_back("fp8");
+  } else if (contains(engine.kv_quants, "q8_0")) {
+    out.emplace_back("q8_0");
+  }
+  return out;
+}
+
+} // namespace
+
+std::vector<estimate::Candidate> candidates_for(const Pool& pool, const model::ModelSpec& model, const Inputs& inputs,
+                                                const catalog::Catalog& catalog)
+{
+  std::vector<const catalog::EngineSpec*> engines;
+  if (inputs.framework) {
+    if (const catalog::EngineSpec* pinned = catalog.find_engine(*inputs.framework)) {
+      engines.push_back(pinned);
+    }
+  } else {
+    const std::string backend = rules::backend_of(pool.hardware);
+    for (const catalog::EngineSpec& engine : catalog.engines) {
+      if (contains(engine.backends, backend)) {
+        engines.push_back(&engine);
+      }
+    }
+  }
+  std::vector<estimate::Candidate> candidates;
+  for (const std::uint32_t count : counts_to_try(pool)) {
+    for (const catalog::EngineSpec* engine : engines) {
+      for (const std::string& quant : weight_precisions(pool, *engine, model, inputs, catalog)) {
+        for (const std::string& kv_quant : kv_precisions(pool, *engine, inputs, catalog)) {
+          candidates.push_back(candidate_of(pool, count, engine->id, quant, kv_quant));
+        }
+      }
+    }
+  }
+  return candidates;
+}
+
+} // namespace llmhw::advice::detail

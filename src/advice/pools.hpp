@@ -1,0 +1,82 @@
+#pragma once
+// Internal to advice: the hardware to consider, as pools of identical devices
+// (the local probe's GPUs grouped by model, or a --target), and the
+// candidates each pool offers.
+
+#include "llmhw/advice/advice.hpp"
+#include "llmhw/catalog/targets.hpp"
+#include "llmhw/estimate/estimate.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llmhw::advice::detail {
+
+/// Identical devices on one host, or one catalog target.
+struct Pool {
+  std::string device;                  ///< "gpu0" (local), "h100-sxm" or "aws-p5.48xlarge" (catalog)
+  std::vector<std::string> device_ids; ///< local devices in the pool, in order ("gpu0", "gpu1")
+  std::string name;
+  std::string host;
+  bool local = false;
+  catalog::HardwareSpec hardware;
+  std::uint32_t available = 1; ///< devices in the pool
+  bool fixed_count = false;    ///< a slice or an instance: used whole, not split
+  std::optional<catalog::SystemSpec> system;
+  std::optional<double> price_usd_per_hour; ///< of all `available` devices
+  std::optional<std::uint64_t> memory_free_bytes;
+  std::optional<std::string> mig_profile;
+  std::vector<std::string> unknown_figures;
+};
+
+std::vector<Pool> pools_from_targets(const std::vector<catalog::TargetRef>& targets);
+
+/// The inventory's devices, grouped: GPUs of one model and memory size pool together; each CPU (all its sockets)
+/// and each MIG slice stands alone. `host` names the host when there are several.
+std::vector<Pool> pools_from_inventory(const probe::Inventory& inventory, const catalog::Catalog& catalog, bool local,
+                                       const std::string& host);
+
+/// The device counts worth estimating for a pool: powers of two up to what it has, and all of it.
+std::vector<std::uint32_t> counts_to_try(const Pool& pool);
+
+/// Every (count × engine × precision × KV precision) the pool can be asked to run, pinned by --framework,
+/// --quant and --kv-quant where given.
+std::vector<estimate::Candidate> candidates_for(const Pool& pool, const model::ModelSpec& model, const Inputs& inputs,
+                                                const catalog::Catalog& catalog);
+
+/// One candidate of `pool` with `count` devices.
+estimate::Candidate candidate_of(const Pool& pool, std::uint32_t count, const std::string& engine,
+                                 const std::string& quant, const std::string& kv_quant);
+
+/// The ready-to-run command line for an estimate's engine.
+std::string engine_command(const estimate::Estimate& estimate, const model::ModelSpec& model,
+                           const workload::Workload& workload, const catalog::Catalog& catalog);
+
+/// A judged candidate and the pool it came from.
+struct Scored {
+  RankedCandidate ranked;
+  std::size_t pool = 0;
+};
+
+/// Price per hour and per million output tokens, where the pool's price is known and the candidate uses all of it.
+Cost cost_of(const Pool& pool, const estimate::Estimate& estimate);
+
+/// Estimates and judges one candidate.
+Scored score(const Pool& pool, std::size_t pool_index, const estimate::Candidate& candidate,
+             const model::ModelSpec& model, const workload::Workload& workload, const catalog::Catalog& catalog);
+
+/// The smallest changes that would bring the best candidates to `goal` (running at all, or meeting every
+/// requirement), each computed by estimating the changed candidate: a narrower precision, more of the same device,
+/// the smallest catalog device that meets every requirement. Empty when none would.
+std::vector<std::string> suggestions(const std::vector<Scored>& ranked, const std::vector<Pool>& pools,
+                                     const model::ModelSpec& model, const workload::Workload& workload,
+                                     const Inputs& inputs, const catalog::Catalog& catalog, bool all_targets,
+                                     rules::Verdict goal);
+
+/// The recommendation's one sentence.
+std::string summary_sentence(const RankedCandidate& best, const model::ModelSpec& model,
+                             const workload::Workload& workload, const catalog::Catalog& catalog);
+
+} // namespace llmhw::advice::detail

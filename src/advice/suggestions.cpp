@@ -1,0 +1,182 @@
+// What would fit when nothing does: each suggestion is a changed candidate that was estimated and judged.
+#include "pools.hpp"
+
+#include "llmhw/catalog/catalog.hpp"
+#include "llmhw/catalog/targets.hpp"
+#include "llmhw/util/units.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace llmhw::advice::detail {
+namespace {
+
+constexpr std::size_t k_candidates_to_vary = 8;
+constexpr std::uint32_t k_most_devices = 64;
+
+int rank(rules::Verdict verdict)
+{
+  return verdict == rules::Verdict::recommended ? 0 : verdict == rules::Verdict::viable ? 1 : 2;
+}
+
+/// The changed candidate reaches the goal: it runs (viable), or it meets every requirement (recommended).
+bool works(const Scored& scored, rules::Verdict goal)
+{
+  return rank(scored.ranked.assessment.verdict) <= rank(goal);
+}
+
+bool has_finding(const rules::Assessment& assessment, const std::string& code)
+{
+  return std::any_of(assessment.findings.begin(), assessment.findings.end(),
+                     [&](const rules::Finding& finding) { return finding.code == code; });
+}
+
+/// Blocked by memory alone: more memory or fewer bytes would make it work.
+bool only_memory_blocks(const rules::Assessment& assessment)
+{
+  return std::all_of(assessment.findings.begin(), assessment.findings.end(), [](const rules::Finding& finding) {
+    return finding.severity != rules::Severity::blocker || finding.code == "DOES_NOT_FIT";
+  });
+}
+
+std::string spare(const Scored& scored)
+{
+  const std::int64_t headroom = scored.ranked.assessment.estimate.memory.headroom_bytes;
+  return units::format_bytes(static_cast<std::uint64_t>(std::max<std::int64_t>(0, headroom)));
+}
+
+std::optional<std::string> smaller_precision(const std::vector<Scored>& ranked, const std::vector<Pool>& pools,
+                                             const model::ModelSpec& model, const workload::Workload& workload,
+                                             const catalog::Catalog& catalog, rules::Verdict goal)
+{
+  for (std::size_t i = 0; i < std::min(ranked.size(), k_candidates_to_vary); ++i) {
+    const rules::Assessment& assessment = ranked[i].ranked.assessment;
+    if (!only_memory_blocks(assessment)) {
+      continue;
+    }
+    const estimate::Candidate& base = assessment.estimate.candidate;
+    const catalog::EngineSpec* engine = catalog.find_engine(base.engine);
+    const catalog::QuantFormat* current = catalog.find_quant(base.quant);
+    if (engine == nullptr || current == nullptr) {
+      continue;
+    }
+    // The widest format the engine runs that is narrower than the current one: the smallest loss of quality.
+    std::vector<const catalog::QuantFormat*> narrower;
+    for (const std::string& id : engine->quants) {
+      const catalog::QuantFormat* quant = catalog.find_quant(id);
+      if (quant != nullptr && quant->bits_per_weight < current->bits_per_weight) {
+        narrower.push_back(quant);
+      }
+    }
+    std::stable_sort(narrower.begin(), narrower.end(),
+                     [](const auto* a, const auto* b) { return a->bits_per_weight > b->bits_per_weight; });
+    const Pool& pool = pools[ranked[i].pool];
+    for (const catalog::QuantFormat* quant : narrower) {
+      estimate::Candidate changed = base;
+      changed.quant = quant->id;
+      const Scored scored = score(pool, ranked[i].pool, changed, model, workload, catalog);
+      if (works(scored, goal)) {
+        return fmt::format("Quantize the weights to {} ({:.3g} bits per weight): {} with {} fits with {} to spare "
+                           "(--quant {}{})",
+                           quant->id, quant->bits_per_weight,
+                           base.count == 1 ? base.name : fmt::format("{}x {}", base.count, base.name), engine->name,
+                           spare(scored), quant->id,
+                           base.count > 1 ? fmt::format(" --target {}x{}", base.count, pool.hardware.id) : "");
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> more_devices(const std::vector<Scored>& ranked, const std::vector<Pool>& pools,
+                                        const model::ModelSpec& model, const workload::Workload& workload,
+                                        const catalog::Catalog& catalog, rules::Verdict goal)
+{
+  for (std::size_t i = 0; i < std::min(ranked.size(), k_candidates_to_vary); ++i) {
+    const rules::Assessment& assessment = ranked[i].ranked.assessment;
+    const estimate::Candidate& base = assessment.estimate.candidate;
+    if (!only_memory_blocks(assessment) || base.hardware.kind == catalog::DeviceKind::cpu || base.mig_profile) {
+      continue;
+    }
+    const Pool& pool = pools[ranked[i].pool];
+    for (std::uint32_t count = base.count * 2; count <= k_most_devices; count *= 2) {
+      Pool bigger = pool;
+      bigger.available = count;
+      bigger.fixed_count = false;
+      bigger.price_usd_per_hour.reset();
+      bigger.system.reset();
+      estimate::Candidate changed = candidate_of(bigger, count, base.engine, base.quant, base.kv_quant);
+      const Scored scored = score(bigger, ranked[i].pool, changed, model, workload, catalog);
+      if (works(scored, goal)) {
+        const catalog::EngineSpec* engine = catalog.find_engine(base.engine);
+        const bool layer_split = base.engine == "llama.cpp" || base.engine == "ollama";
+        return fmt::format("Use {} {} instead of {} ({}, {}): it fits with {} to spare (--target {}x{})", count,
+                           pool.hardware.name, base.count, engine != nullptr ? engine->name : base.engine,
+                           layer_split ? "layers split across them"
+                                       : fmt::format("tensor parallel over {}", pool.hardware.interconnect.kind),
+                           spare(scored), count, pool.hardware.id);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> catalog_target(const model::ModelSpec& model, const workload::Workload& workload,
+                                          const Inputs& inputs, const catalog::Catalog& catalog)
+{
+  // The smallest single catalog device that meets every requirement; systems and counts are the user's next step.
+  std::vector<catalog::TargetRef> singles;
+  for (const catalog::TargetRef& target : catalog::all_targets(catalog)) {
+    if (!target.system && target.device.kind != catalog::DeviceKind::cpu) {
+      singles.push_back(target);
+    }
+  }
+  std::stable_sort(singles.begin(), singles.end(),
+                   [](const auto& a, const auto& b) { return a.device.memory_bytes < b.device.memory_bytes; });
+  Inputs pinned = inputs;
+  pinned.targets.clear();
+  for (const catalog::TargetRef& target : singles) {
+    const std::vector<Pool> pools = pools_from_targets({target});
+    const Pool& pool = pools.front();
+    for (const estimate::Candidate& candidate : candidates_for(pool, model, pinned, catalog)) {
+      const Scored scored = score(pool, 0, candidate, model, workload, catalog);
+      if (scored.ranked.assessment.verdict == rules::Verdict::recommended) {
+        const catalog::EngineSpec* engine = catalog.find_engine(candidate.engine);
+        return fmt::format("The smallest catalog device that would serve it: {} ({}) with {} in {} (--target {})",
+                           target.device.name, units::format_bytes(target.device.memory_bytes),
+                           engine != nullptr ? engine->name : candidate.engine, candidate.quant, target.id);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::vector<std::string> suggestions(const std::vector<Scored>& ranked, const std::vector<Pool>& pools,
+                                     const model::ModelSpec& model, const workload::Workload& workload,
+                                     const Inputs& inputs, const catalog::Catalog& catalog, bool all_targets,
+                                     rules::Verdict goal)
+{
+  std::vector<std::string> out;
+  if (!ranked.empty() && has_finding(ranked.front().ranked.assessment, "CONTEXT_EXCEEDS_MODEL")) {
+    out.push_back(fmt::format("Lower --context to {} tokens or fewer: the model was trained for no more",
+                              model.arch.max_context));
+    return out;
+  }
+  if (auto precision = smaller_precision(ranked, pools, model, workload, catalog, goal)) {
+    out.push_back(*precision);
+  }
+  if (auto devices = more_devices(ranked, pools, model, workload, catalog, goal)) {
+    out.push_back(*devices);
+  }
+  if (!all_targets) {
+    if (auto target = catalog_target(model, workload, inputs, catalog)) {
+      out.push_back(*target);
+    }
+  }
+  return out;
+}
+
+} // namespace llmhw::advice::detail

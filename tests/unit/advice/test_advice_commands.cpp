@@ -1,0 +1,88 @@
+// Engine command lines: the flags each engine's documentation names, filled
+// with the candidate's device count, context and precisions.
+
+#include "llmhw/advice/advice.hpp"
+#include "llmhw/catalog/catalog.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+using llmhw::advice::Inputs;
+
+namespace {
+
+const llmhw::catalog::Catalog& catalog()
+{
+  static const llmhw::catalog::Catalog loaded = llmhw::catalog::load({}).value();
+  return loaded;
+}
+
+/// The command of the best candidate for `model` on `target` with `engine` (and `quant` when given).
+std::string command(const std::string& model_name, const std::string& target, const std::string& engine,
+                    const std::string& quant = "")
+{
+  auto model = llmhw::model::load(model_name, catalog());
+  REQUIRE(model.ok());
+  llmhw::workload::Overrides overrides;
+  overrides.workload = "chat"; // 1000 + 300 tokens: a context of 1300
+  auto workload = llmhw::workload::resolve(overrides, catalog());
+  REQUIRE(workload.ok());
+  Inputs inputs;
+  inputs.targets = {target};
+  inputs.framework = engine;
+  if (!quant.empty()) {
+    inputs.quant = quant;
+  }
+  auto advice = llmhw::advice::recommend(*model, *workload, inputs, catalog());
+  REQUIRE(advice.ok());
+  REQUIRE_FALSE(advice->candidates.empty());
+  return advice->candidates.front().command;
+}
+
+} // namespace
+
+TEST_CASE("vLLM: tensor parallel size, context and memory share", "[advice][commands]")
+{
+  const std::string line = command("llama-3.1-70b", "2xh100-sxm", "vllm", "bf16");
+  CHECK_THAT(line, Catch::StartsWith("vllm serve meta-llama/Llama-3.1-70B-Instruct"));
+  CHECK_THAT(line, Catch::Contains("--tensor-parallel-size 2"));
+  CHECK_THAT(line, Catch::Contains("--max-model-len 1300"));
+  CHECK_THAT(line, Catch::Contains("--gpu-memory-utilization 0.90"));
+  // bf16 weights on a V100 run as fp16.
+  CHECK_THAT(command("llama-3.1-8b", "v100-sxm2-32gb", "vllm"), Catch::Contains("--dtype half"));
+}
+
+TEST_CASE("SGLang, TensorRT-LLM, LMDeploy and TGI name their own flags", "[advice][commands]")
+{
+  CHECK_THAT(command("llama-3.1-8b", "h100-sxm", "sglang"),
+             Catch::StartsWith("python -m sglang.launch_server --model-path meta-llama/Llama-3.1-8B-Instruct --tp 1") &&
+                 Catch::Contains("--context-length 1300"));
+  CHECK_THAT(command("llama-3.1-8b", "h100-sxm", "tensorrt-llm"),
+             Catch::StartsWith("trtllm-serve meta-llama/Llama-3.1-8B-Instruct --tp_size 1") &&
+                 Catch::Contains("--max_seq_len 1300"));
+  CHECK_THAT(command("llama-3.1-8b", "h100-sxm", "lmdeploy"),
+             Catch::StartsWith("lmdeploy serve api_server") && Catch::Contains("--session-len 1300"));
+  CHECK_THAT(command("llama-3.1-8b", "h100-sxm", "tgi"),
+             Catch::StartsWith("text-generation-launcher --model-id meta-llama/Llama-3.1-8B-Instruct --num-shard 1") &&
+                 Catch::Contains("--max-total-tokens 1300"));
+}
+
+TEST_CASE("llama.cpp and Ollama run GGUF files with GPU layers and slots", "[advice][commands]")
+{
+  const std::string server = command("llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m");
+  CHECK_THAT(server, Catch::StartsWith("llama-server -m Llama-3.1-8B-Instruct-Q4_K_M.gguf -ngl "));
+  CHECK_THAT(server, Catch::Contains(" -np "));
+  CHECK_THAT(command("llama-3.1-8b", "epyc-9654", "llama.cpp", "q4_k_m"), Catch::Contains("-ngl 0"));
+  CHECK_THAT(command("llama-3.1-8b", "rtx-4090", "ollama", "q4_k_m"),
+             Catch::Contains("ollama run llama3.1:8b") && Catch::Contains("OLLAMA_CONTEXT_LENGTH=1300"));
+}
+
+TEST_CASE("TPU engines: JetStream with ICI tensor parallelism, vLLM TPU", "[advice][commands]")
+{
+  CHECK_THAT(command("llama-3.1-8b", "tpu-v5e-8", "jetstream"), Catch::Contains("MaxText.maxengine_server") &&
+                                                                    Catch::Contains("ici_tensor_parallelism=8") &&
+                                                                    Catch::Contains("max_target_length=1300"));
+  CHECK_THAT(command("llama-3.1-8b", "tpu-v6e-4", "vllm-tpu"),
+             Catch::StartsWith("vllm serve meta-llama/Llama-3.1-8B-Instruct --tensor-parallel-size 4"));
+}
