@@ -80,7 +80,7 @@ TEST_CASE("nothing fits: no recommendation, and suggestions that would", "[cli][
   CHECK(run_llm_hw({"check", "--model", "command-r", "--target", "tpu-v5e-8"}).exit_code == 1);
 }
 
-TEST_CASE("--target all lists each target once", "[cli][advise]")
+TEST_CASE("advise --target all lists each target once", "[cli][advise]")
 {
   const auto document = advise_json({"--model", "llama-3.1-8b", "--target", "all"});
   std::set<std::string> devices;
@@ -90,7 +90,7 @@ TEST_CASE("--target all lists each target once", "[cli][advise]")
   CHECK(devices.size() >= 100);
 }
 
-TEST_CASE("--framework pins the engine and its command", "[cli][advise]")
+TEST_CASE("advise --framework pins the engine and its command", "[cli][advise]")
 {
   const auto document =
       advise_json({"--model", "llama-3.1-8b", "--target", "rtx-4090", "--framework", "llama.cpp", "--quant", "q4_k_m"});

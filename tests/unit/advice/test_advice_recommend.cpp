@@ -168,7 +168,7 @@ TEST_CASE("TPU engines refuse architectures they do not serve", "[advice]")
   CHECK((llama.recommendation->framework == "jetstream" || llama.recommendation->framework == "vllm-tpu"));
 }
 
-TEST_CASE("--target all ranks each catalog target once, priced ones with a cost per million tokens", "[advice]")
+TEST_CASE("target all ranks each catalog target once, priced ones with a cost per million tokens", "[advice]")
 {
   const Advice advice = advise(model("llama-3.1-8b"), {"all"});
   std::set<std::string> devices;
