@@ -36,6 +36,17 @@ probe::Environment probe_environment(const Options& options)
   return environment;
 }
 
+/// With --topology the XML file is the probe's only source of CPU facts, so a
+/// file hwloc cannot load is bad input (exit 2), not a failed probe (exit 3).
+Result<int> probe_failure(const Options& options, const Error& error)
+{
+  if (options.topology) {
+    return error;
+  }
+  std::cerr << "llm-hw: error: probe failed: " << error.message() << "\n";
+  return k_exit_probe_failed;
+}
+
 /// Prints a complete document in one write, so no partial output reaches stdout.
 void emit(const std::string& document)
 {
@@ -52,8 +63,7 @@ Result<int> run_probe(const Options& options)
   }
   auto inventory = probe::detect(probe_environment(options), *catalog);
   if (!inventory) {
-    std::cerr << "llm-hw: error: probe failed: " << inventory.error().message() << "\n";
-    return k_exit_probe_failed;
+    return probe_failure(options, inventory.error());
   }
   emit(report::probe(*inventory, output_format(options), terminal_style(options.verbose)));
   return k_exit_ok;
@@ -94,8 +104,7 @@ Result<int> run_advise(Options options)
   if (inputs.targets.empty()) {
     auto inventory = probe::detect(probe_environment(options), *catalog);
     if (!inventory) {
-      std::cerr << "llm-hw: error: probe failed: " << inventory.error().message() << "\n";
-      return k_exit_probe_failed;
+      return probe_failure(options, inventory.error());
     }
     inputs.inventories.push_back(std::move(inventory.value()));
   }

@@ -1,4 +1,5 @@
 #include "backends.hpp"
+#include "hwloc_xml_check.hpp"
 #include "sysfs.hpp"
 
 #include <hwloc.h>
@@ -29,6 +30,9 @@ Result<Device> detect_cpu(const Environment& environment)
   }
   Topology topology(raw);
   if (environment.topology_xml) {
+    if (auto checked = check_hwloc_xml(*environment.topology_xml); !checked) {
+      return checked.error();
+    }
     if (hwloc_topology_set_xml(raw, environment.topology_xml->c_str()) != 0) {
       return Error{*environment.topology_xml, "hwloc cannot read this XML topology"};
     }
