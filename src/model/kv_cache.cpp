@@ -10,6 +10,7 @@
 #include "llmhw/model/model.hpp"
 
 #include "llmhw/catalog/engines.hpp"
+#include "llmhw/util/checked.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -27,7 +28,7 @@ std::uint64_t elements_per_layer(const Architecture& arch)
 
 std::uint64_t to_bytes(double elements, double bytes_per_element)
 {
-  return static_cast<std::uint64_t>(std::ceil(elements * bytes_per_element));
+  return util::saturating_ceil(elements * bytes_per_element);
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 
 #include "llmhw/util/checked.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace llmhw::model {
@@ -149,7 +150,10 @@ std::uint64_t active_parameters(const ParameterCounts& counts, const Architectur
     return text;
   }
   const double share = static_cast<double>(arch.moe->experts_per_token) / arch.moe->num_experts;
-  const auto routed_used = static_cast<std::uint64_t>(std::llround(static_cast<double>(counts.routed_experts) * share));
+  // Counts pass 2^53 only for absurd files, where the double rounds; the
+  // experts used can never be more than the experts there are.
+  const std::uint64_t routed_used = std::min(
+      counts.routed_experts, util::saturating_ceil(std::round(static_cast<double>(counts.routed_experts) * share)));
   return text - counts.routed_experts + routed_used;
 }
 

@@ -112,6 +112,10 @@ Header parse(detail::FileReader& file)
     file.fail_at(
         0, fmt::format("header length {} exceeds the limit of {} bytes", header.header_bytes, k_max_header_bytes));
   }
+  if (header.header_bytes > file.remaining()) { // before allocating what a 16-byte file may claim
+    file.fail_at(file.offset(), fmt::format("JSON header ({} bytes) runs past the end of the file ({} bytes)",
+                                            header.header_bytes, file.size()));
+  }
   std::string text(header.header_bytes, '\0');
   file.read(text.data(), header.header_bytes, "JSON header");
   auto json = util::parse_json(text, header.path + ": header");

@@ -8,6 +8,7 @@
 #include "llmhw/model/model.hpp"
 
 #include "llmhw/catalog/engines.hpp"
+#include "llmhw/util/checked.hpp"
 
 #include <cmath>
 
@@ -59,7 +60,7 @@ double bits_of(const ParameterCounts& counts, bool tied, const catalog::QuantFor
 
 std::uint64_t to_bytes(double bits)
 {
-  return static_cast<std::uint64_t>(std::ceil(bits / 8.0));
+  return util::saturating_ceil(bits / 8.0);
 }
 
 } // namespace

@@ -11,8 +11,7 @@ using llmhw::util::parse_json;
 namespace {
 
 /// The message a JsonObject accessor fails with.
-template <typename Access>
-std::string failure_of(Access access)
+template <typename Access> std::string failure_of(Access access)
 {
   try {
     access();
@@ -49,6 +48,33 @@ TEST_CASE("parse_json refuses numbers that overflow to infinity", "[util][json]"
   CHECK_THAT(parsed.error().problem, Catch::Contains("not finite"));
 }
 
+TEST_CASE("parse_json refuses NaN and Infinity in every spelling", "[util][json]")
+{
+  // RFC 8259 has no NaN or Infinity; nlohmann rejects the literals, and
+  // numbers too large for a double overflow to infinity, which is refused too.
+  for (const char* text : {R"({"x": NaN})", R"({"x": nan})", R"({"x": Infinity})", R"({"x": -Infinity})",
+                           R"({"x": inf})", R"({"x": -1e400})", R"({"x": [1, 2, 1e309]})"}) {
+    INFO(text);
+    CHECK_FALSE(parse_json(text, "odd.json").ok());
+  }
+}
+
+TEST_CASE("counts take the whole 64-bit range and nothing past it", "[util][json]")
+{
+  auto parsed = parse_json(R"({"max": 18446744073709551615, "over": 18446744073709551616, "minus_zero": -0,
+                               "negative": -1, "big_negative": -9223372036854775809, "exp": 1.7e19})",
+                           "edges.json");
+  REQUIRE(parsed.ok());
+  const JsonObject root(*parsed, "edges.json", "");
+  CHECK(root.count("max") == UINT64_MAX);
+  CHECK(root.count("minus_zero") == 0U);
+  CHECK(root.count("exp") == 17'000'000'000'000'000'000ULL);
+  // 2^64 no longer fits an integer: nlohmann keeps it as a double, which is refused.
+  CHECK_THAT(failure_of([&] { (void)root.count("over"); }), Catch::Contains("expected a non-negative integer"));
+  CHECK_THAT(failure_of([&] { (void)root.count("negative"); }), Catch::Contains("expected a non-negative integer"));
+  CHECK_THAT(failure_of([&] { (void)root.count("big_negative"); }), Catch::Contains("expected a non-negative integer"));
+}
+
 TEST_CASE("JsonObject accessors name the file and the field path", "[util][json]")
 {
   const nlohmann::json document = nlohmann::json::parse(R"({"gpu": {"memory_bytes": "80GB", "count": -2,
@@ -59,7 +85,7 @@ TEST_CASE("JsonObject accessors name the file and the field path", "[util][json]
   CHECK(failure_of([&] { (void)gpu.count("memory_bytes"); }) ==
         "hw.json: gpu.memory_bytes: expected a non-negative integer, got \"80GB\"");
   CHECK_THAT(failure_of([&] { (void)gpu.count("count"); }), Catch::Contains("gpu.count: expected a non-negative"));
-  CHECK(gpu.count("big") == 85'000'000'000ULL);   // exponent form of an integer is an integer
+  CHECK(gpu.count("big") == 85'000'000'000ULL); // exponent form of an integer is an integer
   CHECK_THAT(failure_of([&] { (void)gpu.count("half"); }), Catch::Contains("got 1.5"));
   CHECK_THAT(failure_of([&] { (void)gpu.count("big", 1000); }), Catch::Contains("larger than the limit 1000"));
   CHECK_THAT(failure_of([&] { (void)gpu.boolean("flag", false); }), Catch::Contains("expected true or false"));
@@ -71,8 +97,9 @@ TEST_CASE("JsonObject rejects unknown keys, naming the first", "[util][json]")
 {
   const nlohmann::json document = nlohmann::json::parse(R"({"id": "x", "memroy_bytes": 1})");
   const JsonObject root(document, "typo.json", "hardware[0]");
-  CHECK(failure_of([&] { root.reject_unknown_keys({"id", "memory_bytes"}); }) ==
-        "typo.json: hardware[0]: unknown field 'memroy_bytes'");
+  CHECK(failure_of([&] {
+          root.reject_unknown_keys({"id", "memory_bytes"});
+        }) == "typo.json: hardware[0]: unknown field 'memroy_bytes'");
 }
 
 TEST_CASE("objects() names the index of a bad array element", "[util][json]")
