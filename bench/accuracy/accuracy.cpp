@@ -216,12 +216,33 @@ double worst_abs_error(const std::vector<Prediction>& predictions, const std::st
 estimate::Calibration fit(const std::vector<Measurement>& rows, const catalog::Catalog& catalog,
                           const estimate::Calibration& base)
 {
-  // Rows to fit on, by the calibration key they fall under.
+  // Rows to fit on, by the calibration key they fall under: first per device
+  // class, then per architecture where a class mixes architectures and one of
+  // them has at least four rows (llama.cpp's kernels of 2024 reach a smaller
+  // share of Hopper's peak than of Ampere's).
   using Key = std::tuple<std::string, std::string, std::string>;
-  std::map<Key, std::vector<Measurement>> groups;
+  std::map<Key, std::vector<Measurement>> by_class;
+  std::map<Key, std::vector<Measurement>> by_architecture;
+  std::map<Key, std::vector<std::string>> architectures;
   for (const Measurement& row : rows) {
-    if (row.split == "fit" && is_speed(row.metric)) {
-      groups[{row.engine, class_of(catalog, row.target), family_of(catalog, row.quant)}].push_back(row);
+    const catalog::HardwareSpec* hardware = catalog.find_hardware(row.target);
+    if (row.split == "fit" && is_speed(row.metric) && hardware != nullptr) {
+      const Key key{row.engine, class_of(catalog, row.target), family_of(catalog, row.quant)};
+      by_class[key].push_back(row);
+      by_architecture[{row.engine, std::get<1>(key) + "/" + hardware->architecture, std::get<2>(key)}].push_back(row);
+      auto& seen = architectures[key];
+      if (std::find(seen.begin(), seen.end(), hardware->architecture) == seen.end()) {
+        seen.push_back(hardware->architecture);
+      }
+    }
+  }
+  std::vector<std::pair<Key, std::vector<Measurement>>> groups(by_class.begin(), by_class.end());
+  for (const auto& [key, seen] : architectures) {
+    for (const std::string& architecture : seen) {
+      const Key sub{std::get<0>(key), std::get<1>(key) + "/" + architecture, std::get<2>(key)};
+      if (seen.size() > 1 && by_architecture[sub].size() >= 4) {
+        groups.emplace_back(sub, by_architecture[sub]);
+      }
     }
   }
   estimate::Calibration calibration = base;
@@ -233,7 +254,7 @@ estimate::Calibration fit(const std::vector<Measurement>& rows, const catalog::C
     for (const Measurement& row : group_rows) {
       const catalog::HardwareSpec* hardware = catalog.find_hardware(row.target);
       if (hardware != nullptr) {
-        start = calibration.find(engine, estimate::classify(*hardware), row.quant, family);
+        start = calibration.find(engine, estimate::classify(*hardware), hardware->architecture, row.quant, family);
         break;
       }
     }

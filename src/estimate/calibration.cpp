@@ -19,9 +19,9 @@ bool contains(const std::string& text, std::string_view word)
 }
 
 /// Score of a row for a lookup: -1 when a key does not match; otherwise
-/// higher for more specific rows (engine 4, device class 2, quant 1).
+/// higher for more specific rows (engine 8, architecture 5, device class 4, quant id 2, quant family 1).
 int match_score(const EfficiencyFactors& row, const std::string& engine, const std::string& device_class,
-                const std::string& quant, const std::string& quant_family)
+                const std::string& architecture, const std::string& quant, const std::string& quant_family)
 {
   int score = 0;
   if (row.engine == engine) {
@@ -29,7 +29,9 @@ int match_score(const EfficiencyFactors& row, const std::string& engine, const s
   } else if (row.engine != "*") {
     return -1;
   }
-  if (row.device_class == device_class) {
+  if (!architecture.empty() && row.device_class == device_class + "/" + architecture) {
+    score += 5;
+  } else if (row.device_class == device_class) {
     score += 4;
   } else if (row.device_class != "*") {
     return -1;
@@ -95,14 +97,15 @@ DeviceClass classify(const catalog::HardwareSpec& hardware)
   return DeviceClass::accelerator; // Intel GPUs and anything else: no measurements of their own
 }
 
-EfficiencyFactors Calibration::find(const std::string& engine, DeviceClass device_class, const std::string& quant,
+EfficiencyFactors Calibration::find(const std::string& engine, DeviceClass device_class,
+                                    const std::string& architecture, const std::string& quant,
                                     const std::string& quant_family) const
 {
   const std::string klass = to_string(device_class);
   const EfficiencyFactors* best = nullptr;
   int best_score = -1;
   for (const EfficiencyFactors& row : factors) {
-    const int score = match_score(row, engine, klass, quant, quant_family);
+    const int score = match_score(row, engine, klass, architecture, quant, quant_family);
     if (score > best_score) {
       best = &row;
       best_score = score;

@@ -27,7 +27,7 @@ DeviceClass classify(const catalog::HardwareSpec& hardware);
 /// One fitted row. "*" in a key matches anything.
 struct EfficiencyFactors {
   std::string engine = "*";       ///< engines.json id
-  std::string device_class = "*"; ///< to_string(DeviceClass)
+  std::string device_class = "*"; ///< to_string(DeviceClass), or class/architecture ("datacenter-gpu/hopper")
   std::string quant = "*";        ///< a quants.json id, or a quant family ("float", "gguf", "int", "microscaling")
   double decode_bandwidth = 0.75; ///< share of datasheet memory bandwidth a decode step streams at
   double prefill_compute = 0.5;   ///< share of dense peak TFLOPS prefill reaches
@@ -38,9 +38,12 @@ struct EfficiencyFactors {
 struct Calibration {
   std::vector<EfficiencyFactors> factors;
 
-  /// The most specific row for the engine, device class, quant id and family:
-  /// engine beats device class beats quant; an exact name beats "*".
-  [[nodiscard]] EfficiencyFactors find(const std::string& engine, DeviceClass device_class, const std::string& quant,
+  /// The most specific row for the engine, device and quant: engine beats
+  /// device beats quant; for the device class/architecture ("datacenter-gpu/hopper")
+  /// beats the class alone, for the quant its id beats its family; an exact
+  /// name beats "*".
+  [[nodiscard]] EfficiencyFactors find(const std::string& engine, DeviceClass device_class,
+                                       const std::string& architecture, const std::string& quant,
                                        const std::string& quant_family) const;
 };
 
