@@ -227,9 +227,11 @@ estimate::Calibration fit(const std::vector<Measurement>& rows, const catalog::C
   for (const Measurement& row : rows) {
     const catalog::HardwareSpec* hardware = catalog.find_hardware(row.target);
     if (row.split == "fit" && is_speed(row.metric) && hardware != nullptr) {
-      const Key key{row.engine, class_of(catalog, row.target), family_of(catalog, row.quant)};
+      // Ollama's rows calibrate llama.cpp, whose kernels it runs.
+      const std::string engine = row.engine == "ollama" ? "llama.cpp" : row.engine;
+      const Key key{engine, class_of(catalog, row.target), family_of(catalog, row.quant)};
       by_class[key].push_back(row);
-      by_architecture[{row.engine, std::get<1>(key) + "/" + hardware->architecture, std::get<2>(key)}].push_back(row);
+      by_architecture[{engine, std::get<1>(key) + "/" + hardware->architecture, std::get<2>(key)}].push_back(row);
       auto& seen = architectures[key];
       if (std::find(seen.begin(), seen.end(), hardware->architecture) == seen.end()) {
         seen.push_back(hardware->architecture);
@@ -335,8 +337,14 @@ estimate::Calibration fit(const std::vector<Measurement>& rows, const catalog::C
         devices.push_back(row.hardware);
       }
     }
-    factors[index].source = fmt::format("Fitted on {} rows of bench/data/measurements.csv ({})", group_rows.size(),
-                                        fmt::join(devices, ", "));
+    std::string kept;
+    if (!has_prefill) {
+      kept = "; prefill_compute kept from the prior (no prefill rows)";
+    } else if (!has_decode) {
+      kept = "; decode_bandwidth kept from the prior (throughput rows only)";
+    }
+    factors[index].source = fmt::format("Fitted on {} rows of bench/data/measurements.csv ({}){}", group_rows.size(),
+                                        fmt::join(devices, ", "), kept);
   }
   return calibration;
 }

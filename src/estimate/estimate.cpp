@@ -48,8 +48,10 @@ Estimate run_calibrated(const Candidate& candidate, const model::ModelSpec& mode
 
   detail::Inputs inputs{candidate, model, workload, quant, kv_quant, engine, {}, {}, {}, 0, {}, {}, {}, 0};
   inputs.device_class = classify(candidate.hardware);
-  inputs.efficiency = calibration.find(candidate.engine, inputs.device_class, candidate.hardware.architecture, quant.id,
-                                     quant.family);
+  // Ollama runs llama.cpp's ggml kernels, so it shares llama.cpp's factors.
+  const std::string calibrated_engine = candidate.engine == "ollama" ? "llama.cpp" : candidate.engine;
+  inputs.efficiency =
+      calibration.find(calibrated_engine, inputs.device_class, candidate.hardware.architecture, quant.id, quant.family);
   inputs.layout = detail::plan_layout(candidate, engine);
   // llama.cpp's CUDA, ROCm and Metal backends dequantize GGUF blocks to fp16
   // and multiply with cuBLAS/MPS once a batch exceeds 32 tokens
@@ -66,9 +68,9 @@ Estimate run_calibrated(const Candidate& candidate, const model::ModelSpec& mode
       inputs.host = *host;
     }
   }
-  inputs.host_efficiency = calibration.find(candidate.engine, DeviceClass::cpu,
-                                          inputs.host ? inputs.host->architecture : std::string(), quant.id,
-                                          quant.family);
+  inputs.host_efficiency =
+      calibration.find(calibrated_engine, DeviceClass::cpu, inputs.host ? inputs.host->architecture : std::string(),
+                       quant.id, quant.family);
 
   assumptions.push_back(fmt::format("{} efficiency for {} on a {} ({}): {:.0f}% of memory bandwidth in decode, "
                                     "{:.0f}% of peak {} compute in prefill",

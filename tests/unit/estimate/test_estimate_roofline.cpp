@@ -73,7 +73,8 @@ TEST_CASE("Roofline: no estimate over the catalog exceeds its devices' bandwidth
                 CHECK(speed.throughput_tok_s <= peak / flops_per_token * 1.0000001);
                 CHECK(speed.prefill_tok_s <= peak / flops_per_token * 1.0000001);
               }
-              CHECK(speed.decode_tok_s_aggregate <= static_cast<double>(concurrency) * bandwidth / bytes_per_token * 1.0000001);
+              CHECK(speed.decode_tok_s_aggregate <=
+                    static_cast<double>(concurrency) * bandwidth / bytes_per_token * 1.0000001);
               CHECK(speed.tpot_ms > 0);
               CHECK(speed.ttft_ms > 0);
               ++checked;
