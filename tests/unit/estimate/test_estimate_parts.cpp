@@ -1,0 +1,116 @@
+// The estimator's parts against figures worked out by hand: CPU peaks from
+// cores × clock × ops per cycle, unified and host memory shares, MoE expert
+// coverage, all-reduces over different links, pipeline stages across nodes.
+
+#include "support.hpp"
+
+#include "estimate/detail.hpp"
+
+#include <algorithm>
+
+using llmhw::estimate::run;
+using llmhw::test::builtin_catalog;
+using llmhw::test::candidate;
+using llmhw::test::catalog_model;
+using llmhw::test::d;
+using llmhw::test::workload_of;
+
+namespace {
+
+bool mentions(const std::vector<std::string>& assumptions, const std::string& text)
+{
+  return std::any_of(assumptions.begin(), assumptions.end(),
+                     [&](const std::string& line) { return line.find(text) != std::string::npos; });
+}
+
+} // namespace
+
+TEST_CASE("CPU peaks: cores x base clock x operations per cycle of the widest unit", "[estimate][cpu]")
+{
+  using llmhw::estimate::detail::cpu_peak_flops;
+  const auto& catalog = builtin_catalog();
+  // Xeon Platinum 8480+ (Intel ark): 56 cores at 2.0 GHz; AMX: 1024 bf16 FLOP and 2048 int8 OP per cycle per core.
+  const auto* xeon = catalog.find_hardware("xeon-platinum-8480");
+  REQUIRE(xeon != nullptr);
+  CHECK(cpu_peak_flops(*xeon, "bf16").value() == Approx(56 * 2.0e9 * 1024));
+  CHECK(cpu_peak_flops(*xeon, "int8").value() == Approx(56 * 2.0e9 * 2048));
+  // AVX-512 on two FMA ports: 16 fp32 lanes x 2 x 2 = 64 FLOP per cycle.
+  CHECK(cpu_peak_flops(*xeon, "fp32").value() == Approx(56 * 2.0e9 * 64));
+  // EPYC 9654 (Zen 4 runs AVX-512 as two 256-bit halves): 96 cores x 2.4 GHz x 32; VNNI int8 4x that.
+  const auto* epyc = catalog.find_hardware("epyc-9654");
+  REQUIRE(epyc != nullptr);
+  CHECK(cpu_peak_flops(*epyc, "fp32").value() == Approx(96 * 2.4e9 * 32));
+  CHECK(cpu_peak_flops(*epyc, "int8").value() == Approx(96 * 2.4e9 * 128));
+  // Raspberry Pi 5: 4 Cortex-A76 at 2.4 GHz (no base clock listed), two 128-bit NEON pipes: 16 fp32 FLOP per
+  // cycle, dotprod int8 4x.
+  const auto* pi = catalog.find_hardware("raspberry-pi-5");
+  REQUIRE(pi != nullptr);
+  CHECK(cpu_peak_flops(*pi, "fp32").value() == Approx(4 * 2.4e9 * 16));
+  CHECK(cpu_peak_flops(*pi, "int8").value() == Approx(4 * 2.4e9 * 64));
+}
+
+TEST_CASE("Memory: Apple lets Metal wire 3/4 of a large unified memory; CPUs leave the OS its share",
+          "[estimate][memory]")
+{
+  const auto model = catalog_model("llama-3.1-8b");
+  const auto apple = run(candidate("apple-m2-ultra-76c", "llama.cpp", "q4_k_m", 1, "fp16"), model,
+                         workload_of(512, 128, 1), builtin_catalog());
+  // 192 GiB x 0.75 (recommendedMaxWorkingSetSize above 36 GB).
+  CHECK(d(apple.memory.usable_bytes) == Approx(206'158'430'208.0 * 0.75));
+  CHECK(mentions(apple.assumptions, "Metal"));
+  const auto cpu =
+      run(candidate("epyc-9654", "llama.cpp", "q4_k_m", 1, "fp16"), model, workload_of(512, 128, 1), builtin_catalog());
+  // 768 GiB less 10% for the OS.
+  CHECK(d(cpu.memory.usable_bytes) == Approx(824'633'720'832.0 * 0.9));
+  CHECK(cpu.performance.bound == "memory-bandwidth");
+  // DRAM roofline: 460.8 GB/s over the ~4.6 GB a Q4_K_M 8B token reads.
+  CHECK(cpu.performance.decode_tok_s_per_user < 460.8e9 / 4.6e9);
+}
+
+TEST_CASE("MoE: a batch touches more experts than one token, never more than all", "[estimate][speed]")
+{
+  // Qwen3-30B-A3B: 128 experts, 8 per token. One token reads 8/128 of the routed experts; 64 sequences read
+  // 1 - (1 - 1/16)^64 = 98.4% of them.
+  const auto model = catalog_model("qwen3-30b-a3b");
+  const auto* quant = builtin_catalog().find_quant("bf16");
+  REQUIRE(quant != nullptr);
+  const auto one = run(candidate("h100-sxm", "vllm", "bf16"), model, workload_of(128, 128, 1), builtin_catalog());
+  const auto many = run(candidate("h100-sxm", "vllm", "bf16"), model, workload_of(128, 128, 64), builtin_catalog());
+  const double per_token = d(llmhw::model::weight_bytes_read_per_token(model, *quant));
+  const double all = d(llmhw::model::weight_bytes(model, *quant));
+  // Batch 1 reads ~3.3 B active parameters; batch 64 nearly all 30.5 B, so its step takes much longer.
+  CHECK(per_token < 0.15 * all);
+  CHECK(many.performance.tpot_ms > 5 * one.performance.tpot_ms);
+  CHECK(many.performance.tpot_ms < 1.1 * all / 3.35e12 * 1e3 / 0.5);
+}
+
+TEST_CASE("Tensor parallel: all-reduces over PCIe cost more than over NVLink", "[estimate][speed]")
+{
+  const auto model = catalog_model("llama-3.1-70b");
+  auto nvlink = candidate("h100-sxm", "vllm", "bf16", 4);
+  auto pcie = nvlink;
+  pcie.hardware.interconnect.kind = "none";
+  pcie.hardware.interconnect.bandwidth_bytes_s.reset();
+  const auto over_nvlink = run(nvlink, model, workload_of(2000, 200, 32), builtin_catalog());
+  const auto over_pcie = run(pcie, model, workload_of(2000, 200, 32), builtin_catalog());
+  CHECK(over_pcie.performance.tpot_ms > over_nvlink.performance.tpot_ms);
+  CHECK(over_pcie.performance.ttft_ms > over_nvlink.performance.ttft_ms);
+  CHECK(mentions(over_nvlink.assumptions, "nvlink4"));
+  CHECK(mentions(over_pcie.assumptions, "pcie"));
+}
+
+TEST_CASE("Multi-node: tensor parallel within a host, pipeline parallel across hosts", "[estimate][speed]")
+{
+  const auto model = catalog_model("llama-3.1-70b");
+  const auto* slice = builtin_catalog().find_system("tpu-v5e-16");
+  REQUIRE(slice != nullptr);
+  REQUIRE(slice->nodes.value_or(1) == 2);
+  auto sixteen = candidate("tpu-v5e", "jetstream", "bf16", 16);
+  sixteen.system = *slice;
+  const auto estimate = run(sixteen, model, workload_of(1000, 200, 16), builtin_catalog());
+  CHECK(mentions(estimate.assumptions, "tensor parallel over 8 devices"));
+  CHECK(mentions(estimate.assumptions, "pipeline parallel over 2 nodes"));
+  CHECK(estimate.memory.fits);
+  // Two stages in turn: one token's step is no faster than 8 chips reading all 141 GB at 819 GB/s each.
+  CHECK(estimate.performance.tpot_ms > 141e9 / (8 * 819e9) * 1e3);
+}
