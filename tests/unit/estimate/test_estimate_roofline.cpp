@@ -7,6 +7,7 @@
 #include "support.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 using llmhw::test::builtin_catalog;
 using llmhw::test::catalog_model;
@@ -86,4 +87,30 @@ TEST_CASE("Roofline: no estimate over the catalog exceeds its devices' bandwidth
   }
   // 111 devices × 2 models × 5 precisions × 2 engines × 2 counts × 2 concurrencies, less any without bandwidth.
   CHECK(checked > 4000);
+}
+
+TEST_CASE("Every catalog model gets finite, non-negative figures on every kind of device", "[estimate][roofline]")
+{
+  const auto& catalog = builtin_catalog();
+  for (const auto& entry : catalog.models) {
+    const auto model = catalog_model(entry.id);
+    for (const std::string device : {"h100-sxm", "rtx-4090", "apple-m2-ultra-76c", "tpu-v5e", "epyc-9654"}) {
+      for (const std::string engine : {"vllm", "llama.cpp", "jetstream"}) {
+        auto workload = llmhw::test::workload_of(2048, 512, 4);
+        workload.max_concurrency = engine == "vllm";
+        const auto estimate =
+            llmhw::estimate::run(llmhw::test::candidate(device, engine, "q4_k_m", 2), model, workload, catalog);
+        const auto& speed = estimate.performance;
+        INFO(entry.id << " on " << device << " with " << engine);
+        for (const double figure : {speed.prefill_tok_s, speed.ttft_ms, speed.tpot_ms, speed.decode_tok_s_per_user,
+                                    speed.decode_tok_s_aggregate, speed.throughput_tok_s}) {
+          CHECK(std::isfinite(figure));
+          CHECK(figure > 0);
+        }
+        CHECK(estimate.memory.weights_bytes > 0);
+        CHECK(estimate.concurrency >= 1);
+        CHECK_FALSE(speed.bound.empty());
+      }
+    }
+  }
 }
