@@ -4,9 +4,11 @@
 
 #include "support.hpp"
 
+#include "accuracy.hpp"
 #include "estimate/detail.hpp"
 
 #include <algorithm>
+#include <fstream>
 
 using llmhw::estimate::run;
 using llmhw::test::builtin_catalog;
@@ -113,4 +115,35 @@ TEST_CASE("Multi-node: tensor parallel within a host, pipeline parallel across h
   CHECK(estimate.memory.fits);
   // Two stages in turn: one token's step is no faster than 8 chips reading all 141 GB at 819 GB/s each.
   CHECK(estimate.performance.tpot_ms > 141e9 / (8 * 819e9) * 1e3);
+}
+
+TEST_CASE("KV cache under tensor parallelism: heads replicate past the KV-head count, MLA on every rank",
+          "[estimate][memory]")
+{
+  // Llama 3.1 70B has 8 KV heads: TP 8 splits them one per device, TP 16 holds each on two devices.
+  const auto llama = catalog_model("llama-3.1-70b");
+  const auto workload = workload_of(1000, 1000, 4);
+  const auto eight = run(candidate("h100-sxm", "vllm", "bf16", 8), llama, workload, builtin_catalog());
+  const auto sixteen = run(candidate("h100-sxm", "vllm", "bf16", 16), llama, workload, builtin_catalog());
+  // 80 layers x 2 x 8 heads x 128 x 2 bytes = 320 KiB per token; 2000 tokens x 4 sequences.
+  CHECK(eight.memory.kv_cache_bytes == 327'680ULL * 2000 * 4);
+  CHECK(sixteen.memory.kv_cache_bytes == 2 * eight.memory.kv_cache_bytes);
+  // DeepSeek-V3's MLA latent (512 + 64 per token and layer) is one per token, replicated on all 8 ranks.
+  const auto deepseek = catalog_model("deepseek-v3");
+  const auto mla = run(candidate("h200-sxm", "vllm", "fp8", 8, "bf16"), deepseek, workload, builtin_catalog());
+  CHECK(mla.memory.kv_cache_bytes == 8ULL * 61 * 576 * 2 * 2000 * 4);
+}
+
+TEST_CASE("Accuracy tool: a measurement file without the llm-hw columns is an error naming it", "[estimate][accuracy]")
+{
+  const std::string path = LLM_HW_TEST_BINARY_DIR "/measurements-without-columns.csv";
+  {
+    std::ofstream file(path);
+    file << "source_url_or_repo_path,metric,value\nexample.org,decode_tok_s_per_user,10\n";
+  }
+  const auto rows = llmhw::accuracy::read_measurements(path);
+  REQUIRE_FALSE(rows.ok());
+  CHECK(rows.error().input == path);
+  CHECK(rows.error().problem.find("missing column") != std::string::npos);
+  CHECK_FALSE(llmhw::accuracy::read_measurements(path + ".absent").ok());
 }
