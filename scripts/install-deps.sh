@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config libcli11-dev nlohmann-json3-dev libfmt-dev libhwloc-dev catch2 hwloc
-          libbenchmark-dev zsh fish bsdextrautils)
+          libbenchmark-dev zsh fish bsdextrautils python3 python3-jsonschema)
 [ "${LLM_HW_WITH_FUZZERS:-0}" = 1 ] && packages+=(clang libclang-rt-14-dev)
 
 missing=()

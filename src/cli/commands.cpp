@@ -112,12 +112,12 @@ Result<int> run_advise(Options options)
   if (!advice) {
     return advice.error();
   }
-  emit(report::advice(*advice, output_format(options), terminal_style(options.verbose)));
+  const report::Style style = terminal_style(options.verbose);
+  emit(options.command == "check" ? report::check(*advice, output_format(options), style)
+                                  : report::advice(*advice, output_format(options), style));
   if (options.command == "check") {
     // The recommended candidate is the first; it passes when it fits and meets every requirement.
-    const bool met = advice->recommendation && !advice->candidates.empty() &&
-                     advice->candidates.front().assessment.verdict == rules::Verdict::recommended;
-    return met ? k_exit_ok : k_exit_requirement_not_met;
+    return report::check_passed(*advice) ? k_exit_ok : k_exit_requirement_not_met;
   }
   return k_exit_ok;
 }

@@ -1,49 +1,254 @@
-// `llm-hw advise` and `llm-hw check` as text, markdown or JSON.
+// `llm-hw advise` and `llm-hw check` as text for a terminal, laid out top-down
+// in the order people ask: what should I run, how do the options compare,
+// where does the memory go, and why.
 #include "llmhw/report/report.hpp"
 
+#include "advice_parts.hpp"
 #include "json_util.hpp"
+#include "layout.hpp"
+#include "memory_bar.hpp"
 #include "style.hpp"
-#include "table.hpp"
-
-#include "llmhw/util/units.hpp"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace llmhw::report {
 namespace {
 
-detail::Table candidate_table(const advice::Advice& advice)
+using detail::Palette;
+
+/// Candidates whose memory and reasons are shown; -v shows every one.
+constexpr std::size_t k_detailed_candidates = 3;
+constexpr std::size_t k_indent = 4;
+
+std::size_t detailed_count(const advice::Advice& advice, const Style& style)
 {
-  detail::Table table({{"#", true}, {"DEVICE", false, true}, {"N", true}, {"ENGINE"}, {"QUANT"}, {"FITS"},
-                       {"TTFT ms", true}, {"TOK/S USER", true}, {"TOK/S ALL", true}, {"SCORE", true}});
-  int rank = 0;
-  for (const advice::RankedCandidate& ranked : advice.candidates) {
-    const estimate::Estimate& estimate = ranked.assessment.estimate;
-    const estimate::Performance& performance = estimate.performance;
-    table.add_row({std::to_string(++rank), estimate.candidate.name, std::to_string(estimate.candidate.count),
-                   estimate.candidate.engine, estimate.candidate.quant, estimate.memory.fits ? "yes" : "no",
-                   fmt::format("{:.0f}", performance.ttft_ms), fmt::format("{:.1f}", performance.decode_tok_s_per_user),
-                   fmt::format("{:.0f}", performance.decode_tok_s_aggregate), std::to_string(ranked.assessment.score)});
+  return style.verbose ? advice.candidates.size() : std::min(advice.candidates.size(), k_detailed_candidates);
+}
+
+std::size_t text_width(const Style& style)
+{
+  return static_cast<std::size_t>(std::max(style.width, 40));
+}
+
+/// `text` wrapped to the width, every line after the first indented by `indent`.
+std::string wrapped(const std::string& first_prefix, const std::string& text, std::size_t indent, const Style& style)
+{
+  const std::size_t prefix_width = detail::display_width(first_prefix);
+  const std::size_t room = text_width(style) > indent + 20 ? text_width(style) - std::max(indent, prefix_width) : 20;
+  std::string out;
+  const std::vector<std::string> lines = detail::wrap(text, room);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    out += (i == 0 ? first_prefix : std::string(indent, ' ')) + lines[i] + "\n";
   }
-  return table;
+  return out;
+}
+
+std::string header(const advice::Advice& advice, const Palette& colors, const Style& style)
+{
+  std::string out = wrapped(colors.bold, detail::model_line(advice) + colors.reset, 2, style) +
+                    wrapped("", detail::workload_line(advice.workload), 2, style);
+  if (const std::string levels = detail::service_levels_line(advice.workload.slo); !levels.empty()) {
+    out += wrapped("", levels, 2, style);
+  }
+  return out;
+}
+
+std::string recommendation(const advice::Advice& advice, const Palette& colors, const Style& style)
+{
+  if (!advice.recommendation || advice.candidates.empty()) {
+    std::string out = wrapped(colors.red + colors.bold + "Nothing fits." + colors.reset + " ",
+                              "No candidate holds this model and workload in memory.", 2, style);
+    for (const std::string& suggestion : advice.suggestions) {
+      out += wrapped("  try: ", suggestion, 7, style);
+    }
+    return out;
+  }
+  std::string out = wrapped(colors.green + colors.bold + "Recommended:" + colors.reset + " ",
+                            advice.recommendation->summary, 2, style);
+  const std::string& command = advice.candidates.front().command;
+  if (!command.empty()) {
+    // The command stays on one line, so it can be copied whole.
+    out += fmt::format("  {}${} {}\n", colors.dim, colors.reset, command);
+  }
+  return out;
+}
+
+std::string memory_section(const advice::Advice& advice, const Palette& colors, const Style& style)
+{
+  const std::size_t shown = detailed_count(advice, style);
+  if (shown == 0) {
+    return "";
+  }
+  std::vector<std::string> labels;
+  std::vector<std::string> captions;
+  std::size_t label_width = 0;
+  std::size_t caption_width = 0;
+  for (std::size_t i = 0; i < shown; ++i) {
+    const estimate::Estimate& estimate = advice.candidates[i].assessment.estimate;
+    labels.push_back(fmt::format("{:>2}  {}", i + 1, detail::candidate_label(estimate.candidate)));
+    captions.push_back(detail::memory_caption(estimate.memory));
+    label_width = std::max(label_width, detail::display_width(labels.back()));
+    caption_width = std::max(caption_width, detail::display_width(captions.back()));
+  }
+  // Labels up to a third of the line, captions after the bar, the bar takes the rest (10 to 50 cells).
+  const std::size_t width = text_width(style);
+  label_width = std::min(label_width, width / 3);
+  const std::size_t fixed = label_width + 2 + 2 + 1 + caption_width;
+  const std::size_t bar_width = std::clamp<std::size_t>(width > fixed ? width - fixed : 0, 10, 50);
+
+  std::string out = fmt::format("{}Memory{}\n", colors.bold, colors.reset);
+  for (std::size_t i = 0; i < shown; ++i) {
+    const std::string label = detail::truncate(labels[i], label_width);
+    out += fmt::format("{}{}  {}  {}\n", label, std::string(label_width - detail::display_width(label), ' '),
+                       detail::memory_bar(advice.candidates[i].assessment.estimate.memory, bar_width, colors),
+                       captions[i]);
+  }
+  // The legend under the bars, wrapped between its entries.
+  const std::size_t indent = label_width + 2 + 40 <= width ? label_width + 2 : 2;
+  std::string line;
+  for (const std::string& entry : detail::memory_legend(colors)) {
+    if (!line.empty() && indent + detail::display_width(line) + 2 + detail::display_width(entry) > width) {
+      out += std::string(indent, ' ') + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : "  ") + entry;
+  }
+  out += std::string(indent, ' ') + line + "\n";
+  return out;
+}
+
+std::string severity_mark(rules::Severity severity, const Palette& colors)
+{
+  switch (severity) {
+  case rules::Severity::blocker: return colors.red + "✗ blocker" + colors.reset;
+  case rules::Severity::warn: return colors.yellow + "! warning" + colors.reset;
+  case rules::Severity::info: return colors.dim + "· info   " + colors.reset;
+  }
+  return "";
+}
+
+/// Each requirement, aligned: mark, name, estimate, limit.
+std::string requirement_lines(const rules::Assessment& assessment, const Palette& colors, const Style& style)
+{
+  detail::Table table({{""}, {"requirement"}, {"estimate", true}, {"limit", true}});
+  for (const rules::Requirement& requirement : assessment.requirements) {
+    const detail::RequirementText text = detail::requirement_text(requirement, assessment.estimate);
+    table.add_row(
+        {(text.met ? colors.green + "✓" : colors.red + "✗") + colors.reset, text.name, text.estimate, text.limit});
+  }
+  if (table.empty()) {
+    return "";
+  }
+  std::string out;
+  const std::string rows = table.text(style.width - static_cast<int>(k_indent), colors.dim, colors.reset);
+  for (std::size_t start = 0; start < rows.size();) {
+    const std::size_t end = rows.find('\n', start);
+    out += std::string(k_indent, ' ') + rows.substr(start, end - start + 1);
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string reasons_section(const advice::Advice& advice, const Palette& colors, const Style& style)
+{
+  const std::size_t shown = detailed_count(advice, style);
+  std::string out;
+  for (std::size_t i = 0; i < shown; ++i) {
+    const advice::RankedCandidate& ranked = advice.candidates[i];
+    const rules::Assessment& assessment = ranked.assessment;
+    std::vector<rules::Finding> findings = detail::by_severity(assessment.findings);
+    if (findings.empty() && !style.verbose) {
+      continue;
+    }
+    out += wrapped(fmt::format("{:>2}  ", i + 1),
+                   fmt::format("{}{}{} — {}, score {}", colors.bold,
+                               detail::candidate_title(assessment.estimate.candidate), colors.reset,
+                               rules::to_string(assessment.verdict), assessment.score),
+                   k_indent, style);
+    for (const rules::Finding& finding : findings) {
+      // "✗ blocker " is 10 columns; the message wraps under itself.
+      out +=
+          wrapped(std::string(k_indent, ' ') + severity_mark(finding.severity, colors) + "  ",
+                  finding.message + " " + colors.dim + "[" + finding.code + "]" + colors.reset, k_indent + 11, style);
+    }
+    if (style.verbose) {
+      out += requirement_lines(assessment, colors, style);
+      for (const std::string& assumption : assessment.estimate.assumptions) {
+        out += wrapped(std::string(k_indent, ' ') + "assumes ", assumption, k_indent + 8, style);
+      }
+      if (!ranked.command.empty()) {
+        out += fmt::format("{}$ {}\n", std::string(k_indent, ' '), ranked.command);
+      }
+    }
+  }
+  return out.empty() ? out : fmt::format("{}Why{}\n", colors.bold, colors.reset) + out;
+}
+
+std::string model_assumptions(const advice::Advice& advice, const Style& style)
+{
+  std::string out;
+  for (const std::string& assumption : advice.model.assumptions) {
+    out += wrapped("  model: ", assumption, 9, style);
+  }
+  return out;
+}
+
+std::string warnings(const advice::Advice& advice, const Palette& colors, const Style& style)
+{
+  std::string out;
+  for (const std::string& warning : advice.warnings) {
+    out += wrapped(colors.yellow + "warning:" + colors.reset + " ", warning, 9, style);
+  }
+  return out;
+}
+
+/// Sections joined by one blank line, empty ones left out.
+std::string join_sections(const std::vector<std::string>& sections)
+{
+  std::string out;
+  for (const std::string& section : sections) {
+    if (!section.empty()) {
+      out += (out.empty() ? "" : "\n") + section;
+    }
+  }
+  return out;
+}
+
+std::string advice_text(const advice::Advice& advice, const Style& style)
+{
+  const Palette colors = detail::palette(style);
+  const detail::Table table = detail::candidate_table(advice, true);
+  const std::string ranking = table.empty()
+                                  ? ""
+                                  : table.text(style.width, colors.bold, colors.reset) +
+                                        wrapped(colors.dim, detail::candidate_table_caption() + colors.reset, 0, style);
+  return join_sections({header(advice, colors, style), recommendation(advice, colors, style), ranking,
+                        memory_section(advice, colors, style), reasons_section(advice, colors, style),
+                        style.verbose ? model_assumptions(advice, style) : "", warnings(advice, colors, style)});
 }
 
 } // namespace
 
 std::string advice(const advice::Advice& advice, Format format, const Style& style)
 {
-  if (format == Format::json) {
-    return dump(advice_json(advice));
+  switch (format) {
+  case Format::json: return dump(advice_json(advice));
+  case Format::markdown: return detail::advice_markdown(advice, style);
+  case Format::text: break;
   }
-  const detail::Table table = candidate_table(advice);
-  const std::string summary =
-      advice.recommendation ? advice.recommendation->summary : "Nothing fits this model and workload.";
-  if (format == Format::markdown) {
-    return fmt::format("### llm-hw: {}\n\n**{}**\n\n{}", advice.model.name, summary, table.markdown());
+  return advice_text(advice, style);
+}
+
+std::string check(const advice::Advice& advice, Format format, const Style& style)
+{
+  switch (format) {
+  case Format::json: return dump(advice_json(advice));
+  case Format::markdown: return detail::check_markdown(advice) + "\n" + detail::advice_markdown(advice, style);
+  case Format::text: break;
   }
-  const detail::Palette colors = detail::palette(style);
-  return fmt::format("{}{}{}\n\n{}", colors.bold, summary, colors.reset,
-                     table.text(style.width, colors.bold, colors.reset));
+  return detail::check_text(advice, style) + "\n" + advice_text(advice, style);
 }
 
 } // namespace llmhw::report

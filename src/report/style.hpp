@@ -8,7 +8,7 @@
 namespace llmhw::report::detail {
 
 struct Palette {
-  std::string bold, dim, red, yellow, green, cyan, reset;
+  std::string bold, dim, red, yellow, green, cyan, blue, magenta, reset;
 };
 
 inline Palette palette(const Style& style)
@@ -16,7 +16,7 @@ inline Palette palette(const Style& style)
   if (!style.color) {
     return {};
   }
-  return {"\x1b[1m", "\x1b[2m", "\x1b[31m", "\x1b[33m", "\x1b[32m", "\x1b[36m", "\x1b[0m"};
+  return {"\x1b[1m", "\x1b[2m", "\x1b[31m", "\x1b[33m", "\x1b[32m", "\x1b[36m", "\x1b[34m", "\x1b[35m", "\x1b[0m"};
 }
 
 } // namespace llmhw::report::detail

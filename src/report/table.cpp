@@ -7,8 +7,16 @@ namespace llmhw::report::detail {
 
 std::size_t display_width(const std::string& text)
 {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  std::size_t columns = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\x1b' && i + 1 < text.size() && text[i + 1] == '[') {
+      // An ANSI colour sequence (ESC [ … m) takes no columns.
+      i = std::min(text.find('m', i), text.size() - 1);
+      continue;
+    }
+    columns += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 ? 1 : 0;
+  }
+  return columns;
 }
 
 std::string truncate(const std::string& text, std::size_t width)
@@ -62,20 +70,23 @@ std::string Table::text(int width, const std::string& header_style, const std::s
       widths[c] = std::max(widths[c], display_width(row[c]));
     }
   }
-  // Shrink the widest shrinkable column until the table fits (or it reaches its header's width).
+  // Shrink the widest shrinkable column until the table fits: first down to 8
+  // columns (or its header's width), then, on very narrow terminals, to 4.
   const auto total = [&] { return std::accumulate(widths.begin(), widths.end(), std::size_t{0}) + 2 * (n - 1); };
-  while (width > 0 && total() > static_cast<std::size_t>(width)) {
-    std::size_t widest = n;
-    for (std::size_t c = 0; c < n; ++c) {
-      if (m_columns[c].shrinkable && widths[c] > std::max<std::size_t>(8, display_width(m_columns[c].header)) &&
-          (widest == n || widths[c] > widths[widest])) {
-        widest = c;
+  for (const std::size_t floor : {std::size_t{8}, std::size_t{4}}) {
+    while (width > 0 && total() > static_cast<std::size_t>(width)) {
+      std::size_t widest = n;
+      for (std::size_t c = 0; c < n; ++c) {
+        const std::size_t least = floor == 8 ? std::max(floor, display_width(m_columns[c].header)) : floor;
+        if (m_columns[c].shrinkable && widths[c] > least && (widest == n || widths[c] > widths[widest])) {
+          widest = c;
+        }
       }
+      if (widest == n) {
+        break;
+      }
+      --widths[widest];
     }
-    if (widest == n) {
-      break;
-    }
-    --widths[widest];
   }
 
   const auto render = [&](const std::vector<std::string>& cells) {

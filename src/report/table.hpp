@@ -10,7 +10,7 @@ namespace llmhw::report::detail {
 struct Column {
   std::string header;
   bool right_aligned = false;
-  bool shrinkable = false;   ///< may be cut (with an ellipsis) to fit the terminal
+  bool shrinkable = false; ///< may be cut (with an ellipsis) to fit the terminal
 };
 
 class Table {
@@ -29,7 +29,7 @@ private:
   std::vector<std::vector<std::string>> m_rows;
 };
 
-/// Columns a UTF-8 string takes (code points; no wide-character handling).
+/// Columns a UTF-8 string takes (code points, ANSI colour sequences take none; no wide-character handling).
 std::size_t display_width(const std::string& text);
 
 /// Cut to `width` columns with a trailing "…".

@@ -15,9 +15,9 @@ namespace llmhw::report {
 enum class Format { text, json, markdown };
 
 struct Style {
-  bool color = false;    ///< ANSI colour: only on a terminal, never with NO_COLOR
-  int width = 100;       ///< terminal columns
-  bool verbose = false;  ///< every finding, assumption and source
+  bool color = false;   ///< ANSI colour: only on a terminal, never with NO_COLOR
+  int width = 100;      ///< terminal columns
+  bool verbose = false; ///< every finding, assumption and source
 };
 
 nlohmann::json probe_json(const probe::Inventory& inventory);
@@ -27,6 +27,12 @@ nlohmann::json targets_json(const catalog::Catalog& catalog);
 
 std::string probe(const probe::Inventory& inventory, Format format, const Style& style);
 std::string advice(const advice::Advice& advice, Format format, const Style& style);
+/// `check`: the verdict and a line per requirement (estimate, limit, met or missed), then the advice.
+std::string check(const advice::Advice& advice, Format format, const Style& style);
+
+/// What `check` reports as PASS and exits 0 for: there is a recommendation, and
+/// the first-ranked candidate is viable and meets every requirement.
+bool check_passed(const advice::Advice& advice);
 std::string models(const catalog::Catalog& catalog, Format format, const Style& style);
 std::string targets(const catalog::Catalog& catalog, Format format, const Style& style);
 

@@ -1,0 +1,176 @@
+#include "advice_parts.hpp"
+
+#include "layout.hpp"
+
+#include "llmhw/util/text.hpp"
+#include "llmhw/util/units.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace llmhw::report::detail {
+namespace {
+
+bool any_host(const advice::Advice& advice)
+{
+  return std::any_of(advice.candidates.begin(), advice.candidates.end(), [](const advice::RankedCandidate& ranked) {
+    return !ranked.assessment.estimate.candidate.host.empty();
+  });
+}
+
+/// Whole numbers from 100 up, one decimal below ("62.5", "50", "230").
+std::string format_figure(double value)
+{
+  std::string text = value >= 100 ? fmt::format("{:.0f}", value) : fmt::format("{:.1f}", value);
+  if (text.size() > 2 && text.ends_with(".0")) {
+    text.resize(text.size() - 2);
+  }
+  return text;
+}
+
+std::string format_ms(double ms)
+{
+  return format_figure(ms) + " ms";
+}
+
+std::string format_tok_s(double tok_s)
+{
+  return format_figure(tok_s) + " tok/s";
+}
+
+} // namespace
+
+std::string candidate_label(const estimate::Candidate& candidate)
+{
+  return fmt::format("{}× {}", candidate.count, candidate.name.empty() ? candidate.device : candidate.name);
+}
+
+std::string candidate_title(const estimate::Candidate& candidate)
+{
+  return fmt::format("{} · {} · {}", candidate_label(candidate), candidate.engine, candidate.quant);
+}
+
+Table candidate_table(const advice::Advice& advice, bool terminal)
+{
+  const bool hosts = any_host(advice);
+  std::vector<Column> columns{{"#", true}, {"DEVICE", false, true}};
+  if (hosts) {
+    columns.push_back({"HOST", false, true});
+  }
+  // Short headers on a terminal leave the device name room at 80 columns; the caption spells them out.
+  columns.insert(columns.end(), {{"ENGINE"},
+                                 {"QUANT"},
+                                 {"FITS"},
+                                 {terminal ? "TTFT" : "TTFT ms", true},
+                                 {terminal ? "TOK/S" : "tok/s per user", true},
+                                 {terminal ? "TOTAL" : "tok/s all users", true},
+                                 {"SCORE", true}});
+  Table table(std::move(columns));
+  int rank = 0;
+  for (const advice::RankedCandidate& ranked : advice.candidates) {
+    const estimate::Estimate& estimate = ranked.assessment.estimate;
+    const estimate::Performance& performance = estimate.performance;
+    const bool fits = estimate.memory.fits;
+    // Speeds of a plan that does not fit would be figures of something that cannot run.
+    std::vector<std::string> row{std::to_string(++rank), candidate_label(estimate.candidate)};
+    if (hosts) {
+      row.push_back(estimate.candidate.host.empty() ? "–" : estimate.candidate.host);
+    }
+    row.insert(row.end(), {estimate.candidate.engine, estimate.candidate.quant, fits ? "yes" : "no",
+                           fits ? fmt::format("{:.0f}", performance.ttft_ms) : "–",
+                           fits ? fmt::format("{:.1f}", performance.decode_tok_s_per_user) : "–",
+                           fits ? fmt::format("{:.0f}", performance.decode_tok_s_aggregate) : "–",
+                           std::to_string(ranked.assessment.score)});
+    table.add_row(std::move(row));
+  }
+  return table;
+}
+
+std::string candidate_table_caption()
+{
+  return "TTFT ms to first token · TOK/S output tokens/s per user · TOTAL all users";
+}
+
+std::string model_line(const advice::Advice& advice)
+{
+  const model::ModelSpec& model = advice.model;
+  std::string line = fmt::format("{} · {} parameters", model.name, format_params(model.params));
+  if (model.active_params != 0 && model.active_params < model.params) {
+    line += fmt::format(" ({} active)", format_params(model.active_params));
+  }
+  if (!model.native_quant.empty()) {
+    line += fmt::format(" · published in {}", model.native_quant);
+  }
+  return line;
+}
+
+std::string workload_line(const workload::Workload& workload)
+{
+  std::string line = fmt::format(
+      "{} workload · {} prompt + {} output tokens · context {} · {}", workload.name.empty() ? "custom" : workload.name,
+      group_thousands(workload.prompt_tokens), group_thousands(workload.output_tokens),
+      group_thousands(workload.context),
+      workload.max_concurrency ? std::string("as many users as fit") : fmt::format("{} users", workload.concurrency));
+  return line;
+}
+
+std::string service_levels_line(const workload::ServiceLevels& slo)
+{
+  std::vector<std::string> levels;
+  if (slo.max_ttft_ms)
+    levels.push_back(fmt::format("TTFT ≤ {}", format_ms(*slo.max_ttft_ms)));
+  if (slo.max_tpot_ms)
+    levels.push_back(fmt::format("TPOT ≤ {}", format_ms(*slo.max_tpot_ms)));
+  if (slo.min_tok_s)
+    levels.push_back(fmt::format("≥ {} per user", format_tok_s(*slo.min_tok_s)));
+  if (slo.min_throughput_tok_s)
+    levels.push_back(fmt::format("≥ {} in all", format_tok_s(*slo.min_throughput_tok_s)));
+  return levels.empty() ? "" : "service levels: " + util::join(levels, " · ");
+}
+
+RequirementText requirement_text(const rules::Requirement& requirement, const estimate::Estimate& estimate)
+{
+  RequirementText text{requirement.name, "", "", requirement.met};
+  const estimate::MemoryPlan& memory = estimate.memory;
+  if (requirement.name == "fits") {
+    const std::uint64_t needed =
+        memory.weights_bytes + memory.kv_cache_bytes + memory.activation_bytes + memory.overhead_bytes;
+    text.estimate = units::format_bytes(needed);
+    text.limit = "≤ " + units::format_bytes(memory.usable_bytes);
+  } else if (requirement.name == "max_ttft_ms" || requirement.name == "max_tpot_ms") {
+    text.estimate = format_ms(requirement.estimate);
+    text.limit = "≤ " + format_ms(requirement.limit);
+  } else if (requirement.name == "min_tok_s" || requirement.name == "min_throughput") {
+    text.estimate = format_tok_s(requirement.estimate);
+    text.limit = "≥ " + format_tok_s(requirement.limit);
+  } else {
+    text.estimate = fmt::format("{:g}", requirement.estimate);
+    text.limit = fmt::format("{:g}", requirement.limit);
+  }
+  return text;
+}
+
+const advice::RankedCandidate* checked_candidate(const advice::Advice& advice)
+{
+  return advice.candidates.empty() ? nullptr : &advice.candidates.front();
+}
+
+std::vector<rules::Finding> by_severity(std::vector<rules::Finding> findings)
+{
+  std::stable_sort(findings.begin(), findings.end(),
+                   [](const rules::Finding& a, const rules::Finding& b) { return a.severity > b.severity; });
+  return findings;
+}
+
+std::string severity_label(rules::Severity severity)
+{
+  switch (severity) {
+  case rules::Severity::blocker: return "blocker";
+  case rules::Severity::warn: return "warning";
+  case rules::Severity::info: return "info";
+  }
+  return "info";
+}
+
+} // namespace llmhw::report::detail

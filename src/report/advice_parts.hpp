@@ -1,0 +1,60 @@
+#pragma once
+// Internal: the pieces the advice and check reports share across formats.
+
+#include "table.hpp"
+
+#include "llmhw/report/report.hpp"
+
+#include "llmhw/advice/advice.hpp"
+
+#include <string>
+#include <vector>
+
+namespace llmhw::report::detail {
+
+/// "2× NVIDIA L4": how many devices of which kind.
+std::string candidate_label(const estimate::Candidate& candidate);
+
+/// "2× NVIDIA L4 · vllm · bf16": the label with engine and precision.
+std::string candidate_title(const estimate::Candidate& candidate);
+
+/// The ranked candidates, best first; a HOST column when any has a host (fleets).
+/// `terminal`: short speed headers, explained by candidate_table_caption().
+Table candidate_table(const advice::Advice& advice, bool terminal);
+std::string candidate_table_caption();
+
+/// The model and the workload it is sized for, in one line each.
+std::string model_line(const advice::Advice& advice);
+std::string workload_line(const workload::Workload& workload);
+
+/// "service levels: TTFT ≤ 800 ms · TPOT ≤ 50 ms"; empty when the workload sets none.
+std::string service_levels_line(const workload::ServiceLevels& slo);
+
+/// One requirement as people read it: "230 ms" against "≤ 800 ms".
+struct RequirementText {
+  std::string name, estimate, limit;
+  bool met = false;
+};
+RequirementText requirement_text(const rules::Requirement& requirement, const estimate::Estimate& estimate);
+
+/// The candidate `check` judges: the first ranked (the recommendation, when there is one); null when none.
+const advice::RankedCandidate* checked_candidate(const advice::Advice& advice);
+
+/// Findings, blockers first, then warnings, then information; stable within a severity.
+std::vector<rules::Finding> by_severity(std::vector<rules::Finding> findings);
+
+/// "blocker", "warning", "info".
+std::string severity_label(rules::Severity severity);
+
+} // namespace llmhw::report::detail
+
+namespace llmhw::report::detail {
+
+/// --format markdown for a CI job summary (advice_markdown.cpp).
+std::string advice_markdown(const advice::Advice& advice, const Style& style);
+
+/// `check`'s verdict and a line per requirement: estimate, limit, met or missed (check_report.cpp).
+std::string check_text(const advice::Advice& advice, const Style& style);
+std::string check_markdown(const advice::Advice& advice);
+
+} // namespace llmhw::report::detail

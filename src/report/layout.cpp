@@ -1,0 +1,71 @@
+#include "layout.hpp"
+
+#include "table.hpp"
+
+#include <fmt/format.h>
+
+#include <string_view>
+
+namespace llmhw::report::detail {
+
+std::vector<std::string> wrap(const std::string& text, std::size_t width)
+{
+  std::vector<std::string> lines;
+  std::string line;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) {
+      end = text.size();
+    }
+    const std::string word = text.substr(start, end - start);
+    if (!word.empty()) {
+      if (!line.empty() && display_width(line) + 1 + display_width(word) > width) {
+        lines.push_back(line);
+        line.clear();
+      }
+      line += line.empty() ? word : " " + word;
+    }
+    start = end + 1;
+  }
+  if (!line.empty() || lines.empty()) {
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+std::string markdown_text(const std::string& text)
+{
+  constexpr std::string_view special = "\\`*_[]<>|#";
+  std::string out;
+  for (const char c : text) {
+    if (special.find(c) != std::string_view::npos) {
+      out += '\\';
+    }
+    out += (c == '\n' || c == '\r') ? ' ' : c;
+  }
+  return out;
+}
+
+std::string group_thousands(std::uint64_t value)
+{
+  std::string digits = std::to_string(value);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) {
+    digits.insert(static_cast<std::size_t>(i), ",");
+  }
+  return digits;
+}
+
+std::string format_params(std::uint64_t params)
+{
+  const double value = static_cast<double>(params);
+  if (params >= 100'000'000'000ULL) {
+    return fmt::format("{:.0f}B", value / 1e9);
+  }
+  if (params >= 1'000'000'000ULL) {
+    return fmt::format("{:.1f}B", value / 1e9);
+  }
+  return fmt::format("{:.0f}M", value / 1e6);
+}
+
+} // namespace llmhw::report::detail

@@ -1,0 +1,24 @@
+#pragma once
+// Internal: small text layout helpers for the reports.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace llmhw::report::detail {
+
+/// Breaks `text` at spaces into lines of at most `width` columns (a word
+/// longer than that gets a line of its own); the first line is `width` wide
+/// too, so callers prefix each line with their own indent.
+std::vector<std::string> wrap(const std::string& text, std::size_t width);
+
+/// Escapes what markdown would read as markup in running text (not a table cell).
+std::string markdown_text(const std::string& text);
+
+/// "1,234,567": thousands grouped, for token counts.
+std::string group_thousands(std::uint64_t value);
+
+/// Parameters as people say them: "8.0B", "671B", "125M".
+std::string format_params(std::uint64_t params);
+
+} // namespace llmhw::report::detail

@@ -1,0 +1,167 @@
+// advise as text: recommendation first with its command, the ranked table, a
+// memory bar and reasons per candidate, fitted to the terminal's width.
+#include "sample_advice.hpp"
+
+#include "llmhw/report/report.hpp"
+
+#include <catch2/catch.hpp>
+
+using llmhw::report::Format;
+using llmhw::report::Style;
+
+namespace {
+
+std::string render(const llmhw::advice::Advice& advice, Style style = {})
+{
+  return llmhw::report::advice(advice, Format::text, style);
+}
+
+/// Columns on screen: code points (the test does not trust the reporter's own counting).
+std::size_t columns(const std::string& line)
+{
+  std::size_t count = 0;
+  for (const char c : line) {
+    count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  }
+  return count;
+}
+
+std::vector<std::string> lines_of(const std::string& text)
+{
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    lines.push_back(text.substr(start, end - start));
+    start = end == std::string::npos ? text.size() : end + 1;
+  }
+  return lines;
+}
+
+std::size_t position(const std::string& text, const std::string& part)
+{
+  const std::size_t at = text.find(part);
+  INFO(part);
+  REQUIRE(at != std::string::npos);
+  return at;
+}
+
+} // namespace
+
+TEST_CASE("text advice opens with the recommendation and its command on one line", "[report][text]")
+{
+  const std::string text = render(llmhw::test::sample_advice());
+  CHECK_THAT(text, Catch::Contains("Recommended: Serve Llama 3.1 8B Instruct on 1× NVIDIA L4 with vLLM in bf16"));
+  CHECK_THAT(text, Catch::Contains(
+                       "\n  $ vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 4096 --max-num-seqs 8\n"));
+  CHECK(position(text, "Recommended:") < position(text, "DEVICE"));
+  CHECK_THAT(text, Catch::Contains("TTFT ms to first token · TOK/S output tokens/s per user · TOTAL all users"));
+}
+
+TEST_CASE("text advice ranks candidates in a table with speeds only where the model fits", "[report][text]")
+{
+  const std::string text = render(llmhw::test::sample_advice(), Style{.width = 120});
+  const auto lines = lines_of(text);
+  const auto header = std::find_if(lines.begin(), lines.end(),
+                                   [](const std::string& line) { return line.find("DEVICE") != std::string::npos; });
+  REQUIRE(header != lines.end());
+  for (const char* column : {"#", "HOST", "ENGINE", "QUANT", "FITS", "TTFT", "TOK/S", "TOTAL", "SCORE"}) {
+    CHECK_THAT(*header, Catch::Contains(column));
+  }
+  REQUIRE(header + 3 < lines.end());
+  // Rank 1: one L4, 230 ms to the first token, 16.0 tok/s per user, 128 in all, score 72.
+  CHECK_THAT(header[1], Catch::Matches(R"(\s*1  1× NVIDIA L4\s+–\s+vllm\s+bf16\s+yes\s+230\s+16\.0\s+128\s+72)"));
+  CHECK_THAT(header[2], Catch::Matches(R"(\s*2  2× NVIDIA L4\s+–\s+vllm\s+bf16\s+yes\s+140\s+29\.4\s+235\s+64)"));
+  // The RTX 4060 cannot hold the weights: no speeds are printed for it.
+  CHECK_THAT(header[3],
+             Catch::Matches(R"(\s*3  1× NVIDIA GeForce RTX 4060\s+desk-07\s+vllm\s+bf16\s+no\s+–\s+–\s+–\s+0)"));
+}
+
+TEST_CASE("text advice draws a memory bar per candidate with a legend", "[report][text]")
+{
+  const std::string text = render(llmhw::test::sample_advice());
+  CHECK_THAT(text, Catch::Contains("Memory"));
+  CHECK_THAT(text, Catch::Contains("█ weights"));
+  // The L4 fits: used of usable; the RTX 4060 does not: needed against usable, the limit marked.
+  CHECK_THAT(text, Catch::Contains("20.2 GiB of 20.2 GiB\n"));
+  CHECK_THAT(text, Catch::Contains("20.2 GiB needed, 7.0 GiB usable"));
+  CHECK_THAT(text, Catch::Contains("┃"));
+}
+
+TEST_CASE("text advice groups reasons by severity, blockers first", "[report][text]")
+{
+  const std::string text = render(llmhw::test::sample_advice());
+  const std::size_t why = position(text, "Why");
+  // Listed info-first in the sample; printed warning-first, then blocker before info for the RTX 4060.
+  CHECK(position(text, "! warning  the KV cache holds 9") < position(text, "· info     decode reads 16.1 GB"));
+  CHECK(position(text, "✗ blocker  16.1 GB of bf16 weights") < position(text, "· info     q4_k_m weights"));
+  CHECK(why < position(text, "! warning"));
+  CHECK_THAT(text, Catch::Contains("[WEIGHTS_EXCEED_MEMORY]"));
+  CHECK_THAT(text, Catch::Contains("1× NVIDIA L4 · vllm · bf16 — recommended, score 72"));
+}
+
+TEST_CASE("-v adds every assumption, requirement and command", "[report][text]")
+{
+  const auto advice = llmhw::test::sample_advice();
+  const std::string brief = render(advice);
+  const std::string verbose = render(advice, Style{.verbose = true});
+  const char* assumption = "vLLM reserves gpu_memory_utilization = 0.9 of device memory";
+  CHECK_THAT(brief, !Catch::Contains(assumption));
+  CHECK_THAT(verbose, Catch::Contains("assumes " + std::string(assumption)));
+  CHECK_THAT(verbose, Catch::Matches(R"([\s\S]*\n    ✗  max_tpot_ms\s+62\.5 ms\s+≤ 50 ms\n[\s\S]*)"));
+  CHECK_THAT(verbose, Catch::Contains("$ vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 4096 "
+                                      "--max-num-seqs 8 --tensor-parallel-size 2"));
+}
+
+TEST_CASE("text advice shows only the top three candidates in detail unless -v", "[report][text]")
+{
+  auto advice = llmhw::test::sample_advice();
+  auto fourth = advice.candidates[1];
+  fourth.assessment.findings = {{"FOURTH_CANDIDATE_FINDING", llmhw::rules::Severity::warn, "only with -v", 0}};
+  advice.candidates.push_back(fourth);
+  CHECK_THAT(render(advice), !Catch::Contains("FOURTH_CANDIDATE_FINDING"));
+  CHECK_THAT(render(advice, Style{.verbose = true}), Catch::Contains("FOURTH_CANDIDATE_FINDING"));
+}
+
+TEST_CASE("text advice fits 80, 100 and 160 columns", "[report][text]")
+{
+  auto advice = llmhw::test::sample_advice();
+  // A long driver-reported name must be cut, not wrap the table.
+  advice.candidates[0].assessment.estimate.candidate.name = "NVIDIA RTX PRO 6000 Blackwell Server Edition 96GB";
+  for (const int width : {80, 100, 160}) {
+    for (const bool verbose : {false, true}) {
+      for (const std::string& line : lines_of(render(advice, Style{.width = width, .verbose = verbose}))) {
+        INFO(width << ": " << line);
+        // The command line is the one thing kept whole, so it can be copied.
+        if (line.find("$ vllm") == std::string::npos) {
+          CHECK(columns(line) <= static_cast<std::size_t>(width));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("text advice uses colour only when asked", "[report][text]")
+{
+  const auto advice = llmhw::test::sample_advice();
+  CHECK_THAT(render(advice), !Catch::Contains("\x1b["));
+  CHECK_THAT(render(advice, Style{.color = true}), Catch::Contains("\x1b[1m"));
+}
+
+TEST_CASE("text advice with nothing fitting says so and what would help", "[report][text]")
+{
+  const std::string text = render(llmhw::test::sample_advice_nothing_fits());
+  CHECK_THAT(text, Catch::Contains("Nothing fits."));
+  CHECK_THAT(text, Catch::Contains("try: q4_k_m weights with llama.cpp fit in 8 GiB"));
+  CHECK_THAT(text, Catch::Contains("try: 2× RTX 4060 hold the bf16 weights: --target 2xrtx-4060"));
+  CHECK_THAT(text, !Catch::Contains("Recommended:"));
+}
+
+TEST_CASE("text advice prints the model, workload, service levels and warnings", "[report][text]")
+{
+  const std::string text = render(llmhw::test::sample_advice());
+  CHECK_THAT(text, Catch::Contains("Llama 3.1 8B Instruct · 8.0B parameters"));
+  CHECK_THAT(text, Catch::Contains("\nchat workload · 3,072 prompt + 1,024 output tokens · context 4,096 · 8 users\n"));
+  CHECK_THAT(text, Catch::Contains("\nservice levels: TTFT ≤ 800 ms · TPOT ≤ 50 ms\n"));
+  CHECK_THAT(text, Catch::Contains("warning: no GPU found by the probe; ranking catalog targets"));
+}
