@@ -100,7 +100,7 @@ TEST_CASE("text advice groups reasons by severity, blockers first", "[report][te
   CHECK_THAT(text, Catch::Contains("1× NVIDIA L4 · vllm · bf16 — recommended, score 72"));
 }
 
-TEST_CASE("-v adds every assumption, requirement and command", "[report][text]")
+TEST_CASE("verbose text (-v) adds every assumption, requirement and command", "[report][text]")
 {
   const auto advice = llmhw::test::sample_advice();
   const std::string brief = render(advice);
