@@ -28,7 +28,9 @@ std::string severity_badge(rules::Severity severity)
 std::string recommendation(const advice::Advice& advice)
 {
   if (!advice.recommendation || advice.candidates.empty()) {
-    std::string out = "**Nothing fits.** No candidate holds this model and workload in memory.\n";
+    std::string out = advice.candidates.empty()
+                          ? "**No candidate:** no engine in the catalog runs this model on these devices.\n"
+                          : "**Nothing fits.** No candidate holds this model and workload in memory.\n";
     if (!advice.suggestions.empty()) {
       out += "\nWhat would:\n\n";
       for (const std::string& suggestion : advice.suggestions) {

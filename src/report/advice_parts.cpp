@@ -43,6 +43,13 @@ std::string format_tok_s(double tok_s)
 
 std::string candidate_label(const estimate::Candidate& candidate)
 {
+  if (candidate.system) {
+    // "AWS p5.48xlarge (8× h100-sxm)": the instance, and how many of its devices serve.
+    const catalog::SystemSpec& system = *candidate.system;
+    return candidate.count == system.count
+               ? fmt::format("{} ({}× {})", system.name, candidate.count, system.device)
+               : fmt::format("{} ({} of {}× {})", system.name, candidate.count, system.count, system.device);
+  }
   return fmt::format("{}× {}", candidate.count, candidate.name.empty() ? candidate.device : candidate.name);
 }
 
@@ -77,11 +84,13 @@ Table candidate_table(const advice::Advice& advice, bool terminal)
     if (hosts) {
       row.push_back(estimate.candidate.host.empty() ? "–" : estimate.candidate.host);
     }
+    // "?" where the estimator had no figures to go on (no bandwidth or peak for the device).
+    const auto speed = [fits](double value) {
+      return !fits ? std::string("–") : value > 0 ? format_figure(value) : std::string("?");
+    };
     row.insert(row.end(), {estimate.candidate.engine, estimate.candidate.quant, fits ? "yes" : "no",
-                           fits ? fmt::format("{:.0f}", performance.ttft_ms) : "–",
-                           fits ? fmt::format("{:.1f}", performance.decode_tok_s_per_user) : "–",
-                           fits ? fmt::format("{:.0f}", performance.decode_tok_s_aggregate) : "–",
-                           std::to_string(ranked.assessment.score)});
+                           speed(performance.ttft_ms), speed(performance.decode_tok_s_per_user),
+                           speed(performance.decode_tok_s_aggregate), std::to_string(ranked.assessment.score)});
     table.add_row(std::move(row));
   }
   return table;

@@ -101,7 +101,8 @@ json candidate_json(const advice::RankedCandidate& ranked)
         {"tpot_ms", performance.tpot_ms},
         {"decode_tok_s_per_user", performance.decode_tok_s_per_user},
         {"decode_tok_s_aggregate", performance.decode_tok_s_aggregate},
-        {"bound", performance.bound}}},
+        // null when the device's figures are missing and no speed could be estimated
+        {"bound", performance.bound.empty() ? json(nullptr) : json(performance.bound)}}},
       {"requirements", requirements},
       {"reasons", reasons},
       {"assumptions", estimate.assumptions},

@@ -60,7 +60,8 @@ TEST_CASE("a user catalog file adds a model that answers to its alias", "[cli][c
 {
   const auto result = run_llm_hw({"models", "--json", "--catalog", k_example});
   REQUIRE(result.exit_code == 0);
-  const auto* model = find_id(nlohmann::json::parse(result.out)["models"], "team-support-8b");
+  const auto document = nlohmann::json::parse(result.out);
+  const auto* model = find_id(document["models"], "team-support-8b");
   REQUIRE(model != nullptr);
   CHECK((*model)["aliases"] == nlohmann::json::array({"support-8b"}));
   // The config is Llama 3.1 8B's; the model card's count is 8,030,261,248.

@@ -148,6 +148,10 @@ advice::Advice sample_advice()
   advice.workload.concurrency = 8;
   advice.workload.slo.max_ttft_ms = 800;
   advice.workload.slo.max_tpot_ms = 50;
+  advice.quant = "bf16";
+  advice.kv_quant = "bf16";
+  advice.weight_bytes = k_weights_bytes;
+  advice.kv_bytes_per_token = 128 * units::KiB;
   advice.candidates = {l4_candidate(), two_l4_candidate(), rtx_4060_candidate()};
   advice.recommendation = advice::Recommendation{
       "l4", "vllm", "bf16", "Serve Llama 3.1 8B Instruct on 1× NVIDIA L4 with vLLM in bf16: about 16 tok/s per user."};

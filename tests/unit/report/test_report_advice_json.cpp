@@ -82,3 +82,14 @@ TEST_CASE("advice JSON carries the memory plan and speeds as given", "[report][s
   CHECK(document["candidates"][2]["host"] == "desk-07");
   CHECK(document["candidates"][0]["host"].is_null());
 }
+
+TEST_CASE("advice JSON gives a null bound when no speed could be estimated", "[report][schema]")
+{
+  auto advice = llmhw::test::sample_advice();
+  advice.candidates[0].assessment.estimate.performance = {};
+  const std::string text = render_json(advice);
+  const auto check = check_against_schema(text, "advice");
+  INFO(check.problems);
+  CHECK(check.valid);
+  CHECK(nlohmann::json::parse(text)["candidates"][0]["performance"]["bound"].is_null());
+}

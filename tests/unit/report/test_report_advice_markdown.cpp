@@ -29,7 +29,7 @@ TEST_CASE("markdown advice has the recommendation, its command and the ranked ta
   CHECK_THAT(text, Catch::Contains(
                        "| # | DEVICE | HOST | ENGINE | QUANT | FITS | TTFT ms | tok/s per user | "
                        "tok/s all users | SCORE |\n| ---: | --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: |\n"
-                       "| 1 | 1× NVIDIA L4 | – | vllm | bf16 | yes | 230 | 16.0 | 128 | 72 |\n"));
+                       "| 1 | 1× NVIDIA L4 | – | vllm | bf16 | yes | 230 | 16 | 128 | 72 |\n"));
 }
 
 TEST_CASE("markdown advice tabulates each candidate's memory", "[report][markdown]")

@@ -69,8 +69,8 @@ TEST_CASE("text advice ranks candidates in a table with speeds only where the mo
     CHECK_THAT(*header, Catch::Contains(column));
   }
   REQUIRE(header + 3 < lines.end());
-  // Rank 1: one L4, 230 ms to the first token, 16.0 tok/s per user, 128 in all, score 72.
-  CHECK_THAT(header[1], Catch::Matches(R"(\s*1  1× NVIDIA L4\s+–\s+vllm\s+bf16\s+yes\s+230\s+16\.0\s+128\s+72)"));
+  // Rank 1: one L4, 230 ms to the first token, 16 tok/s per user, 128 in all, score 72.
+  CHECK_THAT(header[1], Catch::Matches(R"(\s*1  1× NVIDIA L4\s+–\s+vllm\s+bf16\s+yes\s+230\s+16\s+128\s+72)"));
   CHECK_THAT(header[2], Catch::Matches(R"(\s*2  2× NVIDIA L4\s+–\s+vllm\s+bf16\s+yes\s+140\s+29\.4\s+235\s+64)"));
   // The RTX 4060 cannot hold the weights: no speeds are printed for it.
   CHECK_THAT(header[3],
@@ -164,4 +164,36 @@ TEST_CASE("text advice prints the model, workload, service levels and warnings",
   CHECK_THAT(text, Catch::Contains("\nchat workload · 3,072 prompt + 1,024 output tokens · context 4,096 · 8 users\n"));
   CHECK_THAT(text, Catch::Contains("\nservice levels: TTFT ≤ 800 ms · TPOT ≤ 50 ms\n"));
   CHECK_THAT(text, Catch::Contains("warning: no GPU found by the probe; ranking catalog targets"));
+}
+
+TEST_CASE("text advice prints ? for speeds the estimator could not give", "[report][text]")
+{
+  // A CPU the catalog does not know: no bandwidth, so no speed (the estimator leaves zeros and no bound).
+  auto advice = llmhw::test::sample_advice();
+  advice.candidates[0].assessment.estimate.performance = {};
+  const std::string text = render(advice, Style{.width = 120});
+  CHECK_THAT(text, Catch::Matches(R"([\s\S]*\n1  1× NVIDIA L4\s+–\s+vllm\s+bf16\s+yes\s+\?\s+\?\s+\?\s+72\n[\s\S]*)"));
+}
+
+TEST_CASE("a candidate in a system is named by the system and the devices it uses", "[report][text]")
+{
+  auto advice = llmhw::test::sample_advice();
+  llmhw::catalog::SystemSpec box;
+  box.id = "lab-4xl4";
+  box.name = "Lab box";
+  box.device = "l4";
+  box.count = 4;
+  advice.candidates[1].assessment.estimate.candidate.system = box;
+  CHECK_THAT(render(advice, Style{.width = 120}), Catch::Contains("\n2  Lab box (2 of 4× l4) "));
+  advice.candidates[1].assessment.estimate.candidate.count = 4;
+  CHECK_THAT(render(advice, Style{.width = 120}), Catch::Contains("\n2  Lab box (4× l4) "));
+}
+
+TEST_CASE("text advice with no candidate at all says that no engine runs the model there", "[report][text]")
+{
+  auto advice = llmhw::test::sample_advice_nothing_fits();
+  advice.candidates.clear();
+  const std::string text = render(advice);
+  CHECK_THAT(text, Catch::Contains("No candidate: no engine in the catalog runs this model on these devices."));
+  CHECK_THAT(text, !Catch::Contains("DEVICE"));
 }
