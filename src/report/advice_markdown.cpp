@@ -13,8 +13,6 @@
 namespace llmhw::report::detail {
 namespace {
 
-constexpr std::size_t k_detailed_candidates = 3;
-
 std::string severity_badge(rules::Severity severity)
 {
   switch (severity) {
@@ -46,7 +44,7 @@ std::string recommendation(const advice::Advice& advice)
   return out;
 }
 
-std::string memory_table(const advice::Advice& advice, std::size_t shown)
+std::string memory_table(const advice::Advice& advice, const std::vector<std::size_t>& shown)
 {
   Table table({{"#", true},
                {"Device"},
@@ -56,7 +54,7 @@ std::string memory_table(const advice::Advice& advice, std::size_t shown)
                {"Overhead", true},
                {"Usable", true},
                {"Headroom", true}});
-  for (std::size_t i = 0; i < shown; ++i) {
+  for (const std::size_t i : shown) {
     const estimate::Estimate& estimate = advice.candidates[i].assessment.estimate;
     const estimate::MemoryPlan& memory = estimate.memory;
     const std::string headroom = memory.headroom_bytes >= 0
@@ -70,10 +68,10 @@ std::string memory_table(const advice::Advice& advice, std::size_t shown)
   return "#### Memory\n\n" + table.markdown();
 }
 
-std::string reasons(const advice::Advice& advice, std::size_t shown, bool verbose)
+std::string reasons(const advice::Advice& advice, const std::vector<std::size_t>& shown, bool verbose)
 {
   std::string out;
-  for (std::size_t i = 0; i < shown; ++i) {
+  for (const std::size_t i : shown) {
     const advice::RankedCandidate& ranked = advice.candidates[i];
     const rules::Assessment& assessment = ranked.assessment;
     if (assessment.findings.empty() && !verbose) {
@@ -101,8 +99,8 @@ std::string reasons(const advice::Advice& advice, std::size_t shown, bool verbos
 
 std::string advice_markdown(const advice::Advice& advice, const Style& style)
 {
-  const std::size_t shown =
-      style.verbose ? advice.candidates.size() : std::min(advice.candidates.size(), k_detailed_candidates);
+  const std::vector<std::size_t> shown = detailed_candidates(advice, style.verbose);
+  const std::size_t rows = style.verbose ? advice.candidates.size() : k_table_rows;
   std::string out = fmt::format("### llm-hw: {}\n\n{}  \n{}", markdown_text(advice.model.name),
                                 markdown_text(model_line(advice)), markdown_text(workload_line(advice.workload)));
   if (const std::string levels = service_levels_line(advice.workload.slo); !levels.empty()) {
@@ -110,7 +108,11 @@ std::string advice_markdown(const advice::Advice& advice, const Style& style)
   }
   out += "\n\n" + recommendation(advice);
   if (!advice.candidates.empty()) {
-    out += "\n" + candidate_table(advice, false).markdown();
+    out += "\n" + candidate_table(advice, false, rows).markdown();
+    if (advice.candidates.size() > rows) {
+      out += fmt::format("\n… {} more candidates (`-v` lists every one; `--json` has them all)\n",
+                         advice.candidates.size() - rows);
+    }
     out += "\n" + memory_table(advice, shown);
   }
   if (const std::string why = reasons(advice, shown, style.verbose); !why.empty()) {

@@ -58,7 +58,28 @@ std::string candidate_title(const estimate::Candidate& candidate)
   return fmt::format("{} · {} · {}", candidate_label(candidate), candidate.engine, candidate.quant);
 }
 
-Table candidate_table(const advice::Advice& advice, bool terminal)
+std::vector<std::size_t> detailed_candidates(const advice::Advice& advice, bool verbose)
+{
+  constexpr std::size_t k_devices = 3;
+  std::vector<std::size_t> shown;
+  std::vector<std::string> devices;
+  for (std::size_t i = 0; i < advice.candidates.size(); ++i) {
+    const estimate::Candidate& candidate = advice.candidates[i].assessment.estimate.candidate;
+    const std::string device = candidate.host + "/" + candidate_label(candidate);
+    if (verbose) {
+      shown.push_back(i);
+    } else if (std::find(devices.begin(), devices.end(), device) == devices.end()) {
+      devices.push_back(device);
+      shown.push_back(i);
+      if (shown.size() == k_devices) {
+        break;
+      }
+    }
+  }
+  return shown;
+}
+
+Table candidate_table(const advice::Advice& advice, bool terminal, std::size_t rows)
 {
   const bool hosts = any_host(advice);
   std::vector<Column> columns{{"#", true}, {"DEVICE", false, true}};
@@ -76,6 +97,9 @@ Table candidate_table(const advice::Advice& advice, bool terminal)
   Table table(std::move(columns));
   int rank = 0;
   for (const advice::RankedCandidate& ranked : advice.candidates) {
+    if (static_cast<std::size_t>(rank) == rows) {
+      break;
+    }
     const estimate::Estimate& estimate = ranked.assessment.estimate;
     const estimate::Performance& performance = estimate.performance;
     const bool fits = estimate.memory.fits;

@@ -18,9 +18,18 @@ std::string candidate_label(const estimate::Candidate& candidate);
 /// "2× NVIDIA L4 · vllm · bf16": the label with engine and precision.
 std::string candidate_title(const estimate::Candidate& candidate);
 
-/// The ranked candidates, best first; a HOST column when any has a host (fleets).
-/// `terminal`: short speed headers, explained by candidate_table_caption().
-Table candidate_table(const advice::Advice& advice, bool terminal);
+/// Candidates whose memory and reasons are shown: with -v every one; else the
+/// best-ranked candidate of each of the first three devices, so the details
+/// compare devices rather than repeat one device under several engines.
+std::vector<std::size_t> detailed_candidates(const advice::Advice& advice, bool verbose);
+
+/// Rows of the ranked table without -v; the rest are counted below it.
+inline constexpr std::size_t k_table_rows = 12;
+
+/// The ranked candidates, best first (the first `rows` of them); a HOST column
+/// when any has a host (fleets). `terminal`: short speed headers, explained by
+/// candidate_table_caption().
+Table candidate_table(const advice::Advice& advice, bool terminal, std::size_t rows);
 std::string candidate_table_caption();
 
 /// The model and the workload it is sized for, in one line each.

@@ -18,14 +18,7 @@ namespace {
 
 using detail::Palette;
 
-/// Candidates whose memory and reasons are shown; -v shows every one.
-constexpr std::size_t k_detailed_candidates = 3;
 constexpr std::size_t k_indent = 4;
-
-std::size_t detailed_count(const advice::Advice& advice, const Style& style)
-{
-  return style.verbose ? advice.candidates.size() : std::min(advice.candidates.size(), k_detailed_candidates);
-}
 
 std::size_t text_width(const Style& style)
 {
@@ -80,16 +73,21 @@ std::string recommendation(const advice::Advice& advice, const Palette& colors, 
 
 std::string memory_section(const advice::Advice& advice, const Palette& colors, const Style& style)
 {
-  const std::size_t shown = detailed_count(advice, style);
-  if (shown == 0) {
+  const std::vector<std::size_t> shown = detail::detailed_candidates(advice, style.verbose);
+  if (shown.empty()) {
     return "";
   }
   std::vector<std::string> labels;
   std::vector<std::string> captions;
   std::size_t label_width = 0;
   std::size_t caption_width = 0;
-  for (std::size_t i = 0; i < shown; ++i) {
+  bool overflows = false;
+  for (const std::size_t i : shown) {
     const estimate::Estimate& estimate = advice.candidates[i].assessment.estimate;
+    const estimate::MemoryPlan& memory = estimate.memory;
+    overflows =
+        overflows || memory.weights_bytes + memory.kv_cache_bytes + memory.activation_bytes + memory.overhead_bytes >
+                         memory.usable_bytes;
     labels.push_back(fmt::format("{:>2}  {}", i + 1, detail::candidate_label(estimate.candidate)));
     captions.push_back(detail::memory_caption(estimate.memory));
     label_width = std::max(label_width, detail::display_width(labels.back()));
@@ -102,16 +100,20 @@ std::string memory_section(const advice::Advice& advice, const Palette& colors, 
   const std::size_t bar_width = std::clamp<std::size_t>(width > fixed ? width - fixed : 0, 10, 50);
 
   std::string out = fmt::format("{}Memory{}\n", colors.bold, colors.reset);
-  for (std::size_t i = 0; i < shown; ++i) {
-    const std::string label = detail::truncate(labels[i], label_width);
+  for (std::size_t row = 0; row < shown.size(); ++row) {
+    const std::string label = detail::truncate(labels[row], label_width);
     out += fmt::format("{}{}  {}  {}\n", label, std::string(label_width - detail::display_width(label), ' '),
-                       detail::memory_bar(advice.candidates[i].assessment.estimate.memory, bar_width, colors),
-                       captions[i]);
+                       detail::memory_bar(advice.candidates[shown[row]].assessment.estimate.memory, bar_width, colors),
+                       captions[row]);
   }
-  // The legend under the bars, wrapped between its entries.
+  // The legend under the bars, wrapped between its entries; the limit marker only when a bar has one.
   const std::size_t indent = label_width + 2 + 40 <= width ? label_width + 2 : 2;
+  std::vector<std::string> legend = detail::memory_legend(colors);
+  if (!overflows) {
+    legend.pop_back();
+  }
   std::string line;
-  for (const std::string& entry : detail::memory_legend(colors)) {
+  for (const std::string& entry : legend) {
     if (!line.empty() && indent + detail::display_width(line) + 2 + detail::display_width(entry) > width) {
       out += std::string(indent, ' ') + line + "\n";
       line.clear();
@@ -156,9 +158,8 @@ std::string requirement_lines(const rules::Assessment& assessment, const Palette
 
 std::string reasons_section(const advice::Advice& advice, const Palette& colors, const Style& style)
 {
-  const std::size_t shown = detailed_count(advice, style);
   std::string out;
-  for (std::size_t i = 0; i < shown; ++i) {
+  for (const std::size_t i : detail::detailed_candidates(advice, style.verbose)) {
     const advice::RankedCandidate& ranked = advice.candidates[i];
     const rules::Assessment& assessment = ranked.assessment;
     std::vector<rules::Finding> findings = detail::by_severity(assessment.findings);
@@ -222,11 +223,16 @@ std::string join_sections(const std::vector<std::string>& sections)
 std::string advice_text(const advice::Advice& advice, const Style& style)
 {
   const Palette colors = detail::palette(style);
-  const detail::Table table = detail::candidate_table(advice, true);
-  const std::string ranking = table.empty()
-                                  ? ""
-                                  : table.text(style.width, colors.bold, colors.reset) +
-                                        wrapped(colors.dim, detail::candidate_table_caption() + colors.reset, 0, style);
+  const std::size_t rows = style.verbose ? advice.candidates.size() : detail::k_table_rows;
+  const detail::Table table = detail::candidate_table(advice, true, rows);
+  std::string ranking;
+  if (!table.empty()) {
+    ranking = table.text(style.width, colors.bold, colors.reset);
+    if (advice.candidates.size() > rows) {
+      ranking += fmt::format("   … {} more (-v lists every candidate)\n", advice.candidates.size() - rows);
+    }
+    ranking += wrapped(colors.dim, detail::candidate_table_caption() + colors.reset, 0, style);
+  }
   return join_sections({header(advice, colors, style), recommendation(advice, colors, style), ranking,
                         memory_section(advice, colors, style), reasons_section(advice, colors, style),
                         style.verbose ? model_assumptions(advice, style) : "", warnings(advice, colors, style)});

@@ -197,3 +197,41 @@ TEST_CASE("text advice with no candidate at all says that no engine runs the mod
   CHECK_THAT(text, Catch::Contains("No candidate: no engine in the catalog runs this model on these devices."));
   CHECK_THAT(text, !Catch::Contains("DEVICE"));
 }
+
+TEST_CASE("text advice details the best candidate of each of the first three devices", "[report][text]")
+{
+  // Five engines on the L4 ahead of the others: details still cover the L4, 2× L4 and the RTX 4060.
+  auto advice = llmhw::test::sample_advice();
+  std::vector<llmhw::advice::RankedCandidate> candidates(4, advice.candidates[0]);
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    candidates[i].assessment.findings = {
+        {"ENGINE_" + std::to_string(i), llmhw::rules::Severity::info, "engine " + std::to_string(i), 0}};
+  }
+  candidates.insert(candidates.end(), advice.candidates.begin() + 1, advice.candidates.end());
+  advice.candidates = candidates;
+  const std::string text = render(advice);
+  CHECK_THAT(text, Catch::Contains("[ENGINE_0]"));
+  CHECK_THAT(text, !Catch::Contains("[ENGINE_1]"));
+  CHECK_THAT(text, Catch::Contains(" 5  2× NVIDIA L4 · vllm · bf16 — viable"));
+  CHECK_THAT(text, Catch::Contains(" 6  1× NVIDIA GeForce RTX 4060 · vllm · bf16 — not-viable"));
+  CHECK_THAT(render(advice, Style{.verbose = true}), Catch::Contains("[ENGINE_3]"));
+}
+
+TEST_CASE("text advice lists twelve candidates and counts the rest unless -v", "[report][text]")
+{
+  auto advice = llmhw::test::sample_advice();
+  advice.candidates.resize(20, advice.candidates[1]);
+  const std::string text = render(advice, Style{.width = 120});
+  CHECK_THAT(text, Catch::Contains("\n12  2× NVIDIA L4"));
+  CHECK_THAT(text, !Catch::Contains("\n13  2× NVIDIA L4"));
+  CHECK_THAT(text, Catch::Contains("… 8 more (-v lists every candidate)"));
+  CHECK_THAT(render(advice, Style{.width = 120, .verbose = true}), Catch::Contains("\n20  2× NVIDIA L4"));
+}
+
+TEST_CASE("the memory legend shows the limit marker only when a bar has one", "[report][text]")
+{
+  auto advice = llmhw::test::sample_advice();
+  CHECK_THAT(render(advice), Catch::Contains("┃ usable limit"));
+  advice.candidates.pop_back(); // the RTX 4060, the one that does not fit
+  CHECK_THAT(render(advice), !Catch::Contains("┃"));
+}
