@@ -48,7 +48,7 @@ workload::Workload workload_of(const Measurement& row)
   workload.name = "measurement";
   workload.prompt_tokens = row.prompt_tokens;
   workload.output_tokens = row.output_tokens;
-  workload.context = std::max<std::uint64_t>(1, row.prompt_tokens + row.output_tokens);
+  workload.context = std::max<std::uint64_t>(1, row.context > 0 ? row.context : row.prompt_tokens + row.output_tokens);
   workload.concurrency = row.concurrency == 0 ? 1 : row.concurrency;
   workload.max_concurrency = row.concurrency == 0;
   return workload;

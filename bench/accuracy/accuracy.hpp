@@ -26,6 +26,7 @@ struct Measurement {
   std::uint32_t devices = 1;
   std::uint64_t prompt_tokens = 0;
   std::uint64_t output_tokens = 0;
+  std::uint64_t context = 0;     ///< provisioned context per sequence; 0: prompt + output
   std::uint64_t concurrency = 1; ///< 0: as many as fit ("max (offline)")
   std::string split;             ///< fit, holdout, report (shown, not bounded), check (memory facts)
 };

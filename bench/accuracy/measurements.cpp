@@ -94,6 +94,7 @@ Result<std::vector<Measurement>> read_measurements(const std::string& path)
     row.devices = static_cast<std::uint32_t>(to_count(get("num_devices"), 1));
     row.prompt_tokens = to_count(get("llmhw_prompt_tokens"), 0);
     row.output_tokens = to_count(get("llmhw_output_tokens"), 0);
+    row.context = column.contains("llmhw_context") ? to_count(fields[column.at("llmhw_context")], 0) : 0;
     const std::string concurrency = get("llmhw_concurrency");
     row.concurrency = concurrency == "max" ? 0 : to_count(concurrency, 1);
     row.split = get("llmhw_split");

@@ -97,9 +97,14 @@ Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint
   const double activation_row_bytes = 2.0 * arch.hidden_size;
 
   // ---- decode --------------------------------------------------------------
-  // Sequences sit on average halfway through their output.
-  const double decode_context =
-      static_cast<double>(inputs.workload.prompt_tokens) + static_cast<double>(inputs.workload.output_tokens) / 2.0;
+  // Sequences sit on average halfway through their output. JetStream keeps a
+  // preallocated cache of the provisioned context per slot and attends over
+  // all of it (XLA's static shapes; jetstream-pytorch's cache_length), so it
+  // reads the whole context every step.
+  const bool static_cache = inputs.engine && inputs.engine->id == "jetstream";
+  const double decode_context = static_cache ? static_cast<double>(inputs.workload.context)
+                                             : static_cast<double>(inputs.workload.prompt_tokens) +
+                                                   static_cast<double>(inputs.workload.output_tokens) / 2.0;
   const double kv_read = batch * kv_bytes_per_sequence(inputs, static_cast<std::uint64_t>(decode_context));
   const double weights_read = weight_bytes_read_per_step(inputs, concurrency);
   // Bytes one stage's devices read, per device: the layers are split over stages and each layer over TP.
