@@ -1,17 +1,65 @@
 #pragma once
 // Internal: the probe's backends, each one file, called in order by detect().
 
+#include "llmhw/catalog/catalog.hpp"
 #include "llmhw/probe/probe.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace llmhw::probe::detail {
 
+/// MemTotal and MemAvailable from /proc/meminfo (values in kB).
 std::optional<SystemMemory> read_meminfo(const std::string& root);
 
-/// The CPU (all sockets as one device) from hwloc, or an error when hwloc
-/// cannot build a topology.
-Result<Device> detect_cpu(const Environment& environment);
+/// What hwloc knows: the CPU device (counts, caches, model) and the machine.
+struct HwlocCpu {
+  Device cpu;
+  std::optional<std::uint64_t> numa_total_bytes; ///< sum of the NUMA nodes' local memory
+  std::optional<std::string> arm_implementer;
+  std::optional<std::string> arm_part;
+  std::optional<std::string> architecture; ///< "x86_64", "aarch64", "ppc64le"
+  std::optional<std::string> hostname;     ///< from an XML topology
+  std::optional<std::string> os_release;   ///< from an XML topology
+};
+
+/// The CPU from hwloc, or an error when hwloc cannot build a topology.
+Result<HwlocCpu> detect_cpu_hwloc(const Environment& environment);
+
+/// What /proc/cpuinfo says beyond hwloc.
+struct CpuInfo {
+  bool x86 = false;
+  std::string vendor; ///< "GenuineIntel", "AuthenticAMD"
+  std::string model;  ///< "model name"
+  std::vector<std::string> isa;
+  bool hypervisor_flag = false;
+  std::optional<std::uint32_t> family;
+  std::optional<std::uint32_t> arm_implementer;
+  std::optional<std::uint32_t> arm_part;
+  std::optional<double> mhz;
+  std::optional<double> bogomips;
+};
+std::optional<CpuInfo> read_cpuinfo(const std::string& root);
+std::optional<double> read_max_clock_ghz(const std::string& root);
+/// "ARM Neoverse-V2" for implementer 0x41 part 0xd4f; empty when unknown.
+std::string arm_core_name(std::uint32_t implementer, std::uint32_t part);
+
+struct CgroupLimits {
+  std::optional<std::uint64_t> memory_bytes;
+  std::optional<double> cpu_quota_cores;     ///< cpu.max quota / period
+  std::optional<std::uint32_t> allowed_cpus; ///< CPUs in Cpus_allowed_list
+};
+CgroupLimits read_cgroup_limits(const std::string& root);
+/// "0-3,8" → 5; nothing when malformed.
+std::optional<std::uint32_t> count_cpu_list(const std::string& list);
+
+/// Hostname, kernel, os-release, and the hypervisor (flag from cpuinfo, name from DMI or cpuid).
+Host read_host(const Environment& environment, bool hypervisor_flag);
+
+/// Fills the CPU's bandwidth and peak FLOPs from its catalog entry (`spec`, may be null) or an estimate.
+void complete_cpu(Device& cpu, const CpuInfo& info, const catalog::HardwareSpec* spec,
+                  std::optional<double> cpufreq_ghz, bool virtualized, std::vector<std::string>& warnings);
 
 } // namespace llmhw::probe::detail

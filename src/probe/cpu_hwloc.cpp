@@ -1,10 +1,14 @@
+// CPU topology from hwloc: the live machine, an hwloc XML (--topology), or a
+// fixture root (HWLOC_FSROOT = $LLM_HW_ROOT, so hwloc reads the same files we do).
 #include "backends.hpp"
 #include "hwloc_xml_check.hpp"
 #include "sysfs.hpp"
 
 #include <hwloc.h>
 
+#include <cstdlib>
 #include <memory>
+#include <mutex>
 
 namespace llmhw::probe::detail {
 namespace {
@@ -20,15 +24,44 @@ std::uint32_t count(hwloc_topology_t topology, hwloc_obj_type_t type)
   return n > 0 ? static_cast<std::uint32_t>(n) : 0;
 }
 
+std::optional<std::uint64_t> cache_total(hwloc_topology_t topology, hwloc_obj_type_t type)
+{
+  std::uint64_t total = 0;
+  for (hwloc_obj_t cache = hwloc_get_next_obj_by_type(topology, type, nullptr); cache != nullptr;
+       cache = hwloc_get_next_obj_by_type(topology, type, cache)) {
+    total += cache->attr->cache.size;
+  }
+  return total > 0 ? std::optional(total) : std::nullopt;
+}
+
+std::optional<std::string> info(hwloc_obj_t object, const char* name)
+{
+  if (object == nullptr) {
+    return std::nullopt;
+  }
+  const char* value = hwloc_obj_get_info_by_name(object, name);
+  return value != nullptr && *value != '\0' ? std::optional<std::string>(value) : std::nullopt;
+}
+
+/// hwloc reads HWLOC_FSROOT when its Linux backend starts; the variable is
+/// process-wide, so loads under a root are serialised.
+std::mutex g_fsroot_mutex;
+
 } // namespace
 
-Result<Device> detect_cpu(const Environment& environment)
+Result<HwlocCpu> detect_cpu_hwloc(const Environment& environment)
 {
   hwloc_topology_t raw = nullptr;
   if (hwloc_topology_init(&raw) != 0) {
     return Error{"hwloc", "cannot initialise a topology"};
   }
   Topology topology(raw);
+  // No I/O discovery: the probe reads PCI itself, and hwloc's GPU plugins (NVML, RSMI, OpenCL)
+  // would load vendor libraries that may block.
+  hwloc_topology_set_io_types_filter(raw, HWLOC_TYPE_FILTER_KEEP_NONE);
+  hwloc_topology_set_components(raw, HWLOC_TOPOLOGY_COMPONENTS_FLAG_BLACKLIST,
+                                "nvml,cuda,opencl,rsmi,levelzero,gl,pci");
+  const bool under_root = !environment.topology_xml && !environment.live();
   if (environment.topology_xml) {
     if (auto checked = check_hwloc_xml(*environment.topology_xml); !checked) {
       return checked.error();
@@ -36,11 +69,25 @@ Result<Device> detect_cpu(const Environment& environment)
     if (hwloc_topology_set_xml(raw, environment.topology_xml->c_str()) != 0) {
       return Error{*environment.topology_xml, "hwloc cannot read this XML topology"};
     }
+  } else if (under_root) {
+    // cpuid would describe the machine running the tests, not the fixture.
+    hwloc_topology_set_components(raw, HWLOC_TOPOLOGY_COMPONENTS_FLAG_BLACKLIST, "x86");
   }
-  if (hwloc_topology_load(raw) != 0) {
-    return Error{"hwloc", "cannot load the topology"};
+  int loaded = 0;
+  if (under_root) {
+    const std::lock_guard lock(g_fsroot_mutex);
+    ::setenv("HWLOC_FSROOT", environment.root.c_str(), 1);
+    loaded = hwloc_topology_load(raw);
+    ::unsetenv("HWLOC_FSROOT");
+  } else {
+    loaded = hwloc_topology_load(raw);
   }
-  Device cpu;
+  if (loaded != 0) {
+    return Error{environment.topology_xml.value_or("hwloc"), "hwloc cannot load the topology"};
+  }
+
+  HwlocCpu found;
+  Device& cpu = found.cpu;
   cpu.id = "cpu0";
   cpu.kind = catalog::DeviceKind::cpu;
   cpu.sockets = std::max<std::uint32_t>(1, count(raw, HWLOC_OBJ_PACKAGE));
@@ -48,18 +95,47 @@ Result<Device> detect_cpu(const Environment& environment)
   cpu.threads = count(raw, HWLOC_OBJ_PU);
   cpu.numa_nodes = std::max<std::uint32_t>(1, count(raw, HWLOC_OBJ_NUMANODE));
   if (cpu.threads == 0) {
-    return Error{"hwloc", "the topology has no processing units"};
+    return Error{environment.topology_xml.value_or("hwloc"), "the topology has no processing units"};
   }
-  if (hwloc_obj_t package = hwloc_get_obj_by_type(raw, HWLOC_OBJ_PACKAGE, 0)) {
-    if (const char* model = hwloc_obj_get_info_by_name(package, "CPUModel")) {
-      cpu.model = model;
+  if (cpu.cores == 0) {
+    cpu.cores = cpu.threads; // hwloc 1.x exports without Core objects
+  }
+  cpu.l2_cache_bytes = cache_total(raw, HWLOC_OBJ_L2CACHE);
+  cpu.l3_cache_bytes = cache_total(raw, HWLOC_OBJ_L3CACHE);
+  hwloc_obj_t package = hwloc_get_obj_by_type(raw, HWLOC_OBJ_PACKAGE, 0);
+  hwloc_obj_t root = hwloc_get_root_obj(raw);
+  for (hwloc_obj_t holder : {package, root}) {
+    if (cpu.model.empty()) {
+      cpu.model = info(holder, "CPUModel").value_or("");
     }
-    if (const char* vendor = hwloc_obj_get_info_by_name(package, "CPUVendor")) {
-      cpu.vendor = vendor;
+    if (cpu.vendor.empty()) {
+      cpu.vendor = info(holder, "CPUVendor").value_or("");
     }
+  }
+  found.arm_implementer = info(package, "CPUImplementer");
+  found.arm_part = info(package, "CPUPart");
+  found.architecture = info(root, "Architecture");
+  found.hostname = info(root, "HostName");
+  found.os_release = info(root, "OSRelease");
+  std::uint64_t numa_total = 0;
+  for (hwloc_obj_t node = hwloc_get_next_obj_by_type(raw, HWLOC_OBJ_NUMANODE, nullptr); node != nullptr;
+       node = hwloc_get_next_obj_by_type(raw, HWLOC_OBJ_NUMANODE, node)) {
+    numa_total += node->attr->numanode.local_memory;
+  }
+  if (numa_total > 0) {
+    found.numa_total_bytes = numa_total;
   }
   cpu.sources.push_back("hwloc");
-  return cpu;
+  for (const char* field : {"sockets", "cores", "threads", "numa_nodes"}) {
+    cpu.field_sources[field] = "hwloc";
+  }
+  if (cpu.l3_cache_bytes) {
+    cpu.field_sources["l3_cache_bytes"] = "hwloc";
+  }
+  if (cpu.l2_cache_bytes) {
+    cpu.field_sources["l2_cache_bytes"] = "hwloc";
+  }
+  return found;
 }
 
 } // namespace llmhw::probe::detail

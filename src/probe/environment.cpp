@@ -3,7 +3,15 @@
 #include <cstdlib>
 #include <string_view>
 
+extern char** environ; // NOLINT: POSIX, for the TPU_* variables
+
 namespace llmhw::probe {
+
+const std::vector<std::string>& visibility_variables()
+{
+  static const std::vector<std::string> names = {"CUDA_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES"};
+  return names;
+}
 
 Environment Environment::from_process()
 {
@@ -16,6 +24,19 @@ Environment Environment::from_process()
   }
   if (const char* skip = std::getenv("LLM_HW_NO_NVML"); skip != nullptr && std::string_view(skip) == "1") {
     environment.skip_nvml = true;
+  }
+  for (const std::string& name : visibility_variables()) {
+    if (const char* value = std::getenv(name.c_str()); value != nullptr) {
+      environment.variables[name] = value; // an empty value is meaningful: no device visible
+    }
+  }
+  // TPU VMs and GKE describe the slice in TPU_* variables (TPU_ACCELERATOR_TYPE, TPU_WORKER_ID, …).
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const auto equals = text.find('=');
+    if (text.starts_with("TPU_") && equals != std::string_view::npos && equals < 64) {
+      environment.variables[std::string(text.substr(0, equals))] = std::string(text.substr(equals + 1, 256));
+    }
   }
   return environment;
 }

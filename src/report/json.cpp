@@ -26,6 +26,10 @@ json device_json(const probe::Device& device)
     out["numa_nodes"] = device.numa_nodes;
     out["usable_cores"] = optional_json(device.usable_cores);
     out["isa"] = device.isa;
+    out["clock_ghz"] = optional_json(device.clock_ghz);
+    out["l2_cache_bytes"] = optional_json(device.l2_cache_bytes);
+    out["l3_cache_bytes"] = optional_json(device.l3_cache_bytes);
+    out["catalog_id"] = optional_json(device.catalog_id);
   } else {
     out["pci"] = device.pci ? json{{"bus_id", device.pci->bus_id},
                                    {"vendor_id", device.pci->vendor_id},
@@ -128,7 +132,8 @@ json probe_json(const probe::Inventory& inventory)
         {"os", inventory.host.os},
         {"kernel", inventory.host.kernel},
         {"virtualized", inventory.host.virtualized},
-        {"hypervisor", optional_json(inventory.host.hypervisor)}}},
+        {"hypervisor", optional_json(inventory.host.hypervisor)},
+        {"tpu_environment", inventory.host.tpu_environment}}},
       {"memory",
        {{"total_bytes", inventory.memory.total_bytes},
         {"available_bytes", inventory.memory.available_bytes},

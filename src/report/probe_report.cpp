@@ -15,12 +15,20 @@ namespace {
 
 detail::Table device_table(const probe::Inventory& inventory)
 {
-  detail::Table table({{"ID"}, {"KIND"}, {"MODEL", false, true}, {"MEMORY", true}, {"BANDWIDTH", true},
-                       {"BF16 TFLOPS", true}, {"SOURCE", false, true}});
+  detail::Table table({{"ID"},
+                       {"KIND"},
+                       {"MODEL", false, true},
+                       {"MEMORY", true},
+                       {"BANDWIDTH", true},
+                       {"BF16 TFLOPS", true},
+                       {"SOURCE", false, true}});
   for (const probe::Device& device : inventory.devices) {
     const std::string bandwidth =
         device.memory_bandwidth_bytes_s ? units::format_bandwidth(*device.memory_bandwidth_bytes_s) : "?";
-    const std::string tflops = device.peak_tflops.bf16 ? fmt::format("{:.0f}", *device.peak_tflops.bf16) : "?";
+    // CPUs have fractions of a TFLOPS; accelerators hundreds.
+    const std::string tflops = !device.peak_tflops.bf16        ? "?"
+                               : *device.peak_tflops.bf16 < 10 ? fmt::format("{:.2f}", *device.peak_tflops.bf16)
+                                                               : fmt::format("{:.0f}", *device.peak_tflops.bf16);
     table.add_row({device.id, catalog::to_string(device.kind), device.model.empty() ? "?" : device.model,
                    units::format_bytes(device.memory_bytes), bandwidth, tflops, util::join(device.sources, "+")});
   }

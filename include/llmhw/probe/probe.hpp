@@ -5,8 +5,11 @@
 #include "llmhw/probe/inventory.hpp"
 #include "llmhw/util/result.hpp"
 
+#include <chrono>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace llmhw::catalog {
 struct Catalog;
@@ -16,11 +19,19 @@ namespace llmhw::probe {
 
 /// Where the probe reads the machine from: the live system, or a fixture.
 struct Environment {
-  std::string root = "/";                    ///< $LLM_HW_ROOT: replaces / for sysfs, procfs, /dev
-  std::optional<std::string> topology_xml;   ///< --topology: an hwloc XML instead of the live machine
-  std::optional<std::string> nvml_library;   ///< $LLM_HW_NVML_LIB
-  bool skip_nvml = false;                    ///< $LLM_HW_NO_NVML=1
-  bool measure_bandwidth = false;            ///< probe --measure
+  std::string root = "/";                  ///< $LLM_HW_ROOT: replaces / for sysfs, procfs, /dev
+  std::optional<std::string> topology_xml; ///< --topology: an hwloc XML instead of the live machine
+  std::optional<std::string> nvml_library; ///< $LLM_HW_NVML_LIB
+  bool skip_nvml = false;                  ///< $LLM_HW_NO_NVML=1
+  bool measure_bandwidth = false;          ///< probe --measure
+  /// The process variables that decide what it may use: CUDA_VISIBLE_DEVICES, ROCR_VISIBLE_DEVICES,
+  /// HIP_VISIBLE_DEVICES and the TPU_* variables. Tests set them here instead of in the process.
+  std::map<std::string, std::string> variables;
+  /// A backend (NVML) that has not answered after this long is abandoned with a warning.
+  std::chrono::milliseconds backend_timeout{2000};
+
+  /// Whether reads go to the live machine (root "/" and no --topology file).
+  [[nodiscard]] bool live() const { return (root.empty() || root == "/") && !topology_xml; }
 
   /// Reads LLM_HW_ROOT, LLM_HW_NVML_LIB, LLM_HW_NO_NVML and the visibility
   /// variables the probe honours from the process environment.
@@ -30,5 +41,8 @@ struct Environment {
 /// Detects CPUs, memory, GPUs and TPUs. Fails (exit code 3 at the CLI) only
 /// when no CPU information can be read at all; everything else is a warning.
 Result<Inventory> detect(const Environment& environment, const catalog::Catalog& catalog);
+
+/// The variables Environment::from_process copies into Environment::variables.
+const std::vector<std::string>& visibility_variables();
 
 } // namespace llmhw::probe

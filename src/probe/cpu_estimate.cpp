@@ -1,0 +1,149 @@
+// The CPU's memory bandwidth and peak FLOPs: from the catalog entry when the
+// model is known, otherwise estimated from cores, clock and ISA and marked so.
+#include "backends.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace llmhw::probe::detail {
+namespace {
+
+bool has(const std::vector<std::string>& isa, const char* name)
+{
+  return std::find(isa.begin(), isa.end(), name) != isa.end();
+}
+
+/// FP32 FLOPs per cycle per core: 2 (multiply and add of an FMA) × 32-bit lanes × FMA pipes.
+/// Intel server cores with AVX-512 have two 512-bit FMA pipes (Skylake-SP and later Xeon Platinum);
+/// AMD Zen 4 executes AVX-512 on 256-bit pipes, Zen 5 (family 0x1A) has full 512-bit pipes; Neoverse
+/// V1/V2 (the SVE server cores) have four 128-bit FP pipes, Neoverse N1 and Cortex-A76 two.
+double fp32_flops_per_cycle(const Device& cpu, const CpuInfo& info)
+{
+  const std::vector<std::string>& isa = cpu.isa;
+  if (info.x86) {
+    const bool amd = info.vendor == "AuthenticAMD";
+    if (has(isa, "avx512f") && (!amd || info.family.value_or(0) >= 0x1a)) {
+      return 2.0 * 16 * 2;
+    }
+    if (has(isa, "avx2") || has(isa, "avx512f")) {
+      return 2.0 * 8 * (has(isa, "fma") ? 2 : 1);
+    }
+    return 2.0 * 4 * 1;
+  }
+  if (has(isa, "sve")) {
+    return 2.0 * 4 * 4;
+  }
+  return 2.0 * 4 * 2;
+}
+
+struct ClockChoice {
+  double ghz = 0;
+  std::string source;
+};
+
+std::optional<ClockChoice> choose_clock(const catalog::HardwareSpec* spec, const CpuInfo& info,
+                                        std::optional<double> cpufreq_ghz)
+{
+  if (spec != nullptr && spec->cpu) {
+    if (spec->cpu->base_clock_ghz) {
+      return ClockChoice{*spec->cpu->base_clock_ghz, "catalog"};
+    }
+    if (spec->cpu->boost_clock_ghz) {
+      return ClockChoice{*spec->cpu->boost_clock_ghz, "catalog"};
+    }
+  }
+  if (cpufreq_ghz) {
+    return ClockChoice{*cpufreq_ghz, "sysfs"};
+  }
+  if (info.mhz) {
+    return ClockChoice{*info.mhz / 1000.0, "procfs"};
+  }
+  if (info.x86 && info.bogomips) {
+    // x86 BogoMIPS is twice the TSC frequency, the nominal clock (arch/x86/kernel/cpu/proc.c).
+    return ClockChoice{*info.bogomips / 2000.0, "procfs"};
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+void complete_cpu(Device& cpu, const CpuInfo& info, const catalog::HardwareSpec* spec,
+                  std::optional<double> cpufreq_ghz, bool virtualized, std::vector<std::string>& warnings)
+{
+  const double sockets = std::max<double>(1, cpu.sockets);
+  if (spec != nullptr && spec->cpu) {
+    cpu.catalog_id = spec->id;
+    const catalog::CpuSpec& facts = *spec->cpu;
+    if (facts.memory_transfer_rate_mts && facts.memory_channels > 0) {
+      // channels × transfer rate × 8 bytes (64-bit DDR channel), or the whole interface's width.
+      const double bytes_per_transfer =
+          facts.memory_bus_width_bits ? *facts.memory_bus_width_bits / 8.0 : facts.memory_channels * 8.0;
+      cpu.memory_bandwidth_bytes_s = bytes_per_transfer * *facts.memory_transfer_rate_mts * 1e6 * sockets;
+      cpu.field_sources["memory_bandwidth_bytes_s"] = "catalog";
+    } else if (spec->memory_bandwidth_bytes_s > 0) {
+      cpu.memory_bandwidth_bytes_s = spec->memory_bandwidth_bytes_s * sockets;
+      cpu.field_sources["memory_bandwidth_bytes_s"] = "catalog";
+    }
+    cpu.sources.push_back("catalog");
+  }
+  if (!cpu.memory_bandwidth_bytes_s) {
+    // No catalog entry: assume a typical platform of the CPU's era. Desktop parts (16 cores or fewer
+    // per socket) have 2 channels, servers 8; DDR5-4800 where the ISA is 2022 or later (AVX-512 BF16,
+    // AMX, SVE2), DDR4-3200 before.
+    const double cores_per_socket = cpu.cores / sockets;
+    const double channels = cores_per_socket <= 16 ? 2 : 8;
+    const bool ddr5 = has(cpu.isa, "avx512_bf16") || has(cpu.isa, "amx_tile") || has(cpu.isa, "sve2");
+    const double rate_mts = ddr5 ? 4800 : 3200;
+    cpu.memory_bandwidth_bytes_s = channels * rate_mts * 1e6 * 8 * sockets;
+    cpu.field_sources["memory_bandwidth_bytes_s"] = "estimated";
+    warnings.push_back(
+        fmt::format("cpu0: {} is not in the catalog; memory bandwidth estimated as {:.0f} channels of {}-{} per socket "
+                    "(run `llm-hw probe --measure` for a measured figure)",
+                    cpu.model.empty() ? "the CPU" : cpu.model, channels, ddr5 ? "DDR5" : "DDR4", rate_mts));
+  }
+  if (virtualized) {
+    warnings.push_back("cpu0: virtual machine: bandwidth and FLOPs describe the host's CPU; a VM's share may be "
+                       "lower (run `llm-hw probe --measure`)");
+  }
+
+  const auto clock = choose_clock(spec, info, cpufreq_ghz);
+  if (!clock || !(clock->ghz > 0)) {
+    warnings.push_back("cpu0: clock unknown; peak FLOPs not estimated");
+    return;
+  }
+  cpu.clock_ghz = clock->ghz;
+  cpu.field_sources["clock_ghz"] = clock->source;
+  double cores = cpu.cores;
+  if (cpu.usable_cores) {
+    cores = std::min(cores, std::floor(*cpu.usable_cores + 1e-9));
+  }
+  cores = std::max(cores, 1.0);
+  const double fp32 = fp32_flops_per_cycle(cpu, info);
+  // Intel AMX: 1024 BF16 and 2048 INT8 operations per cycle per core (Intel AMX overview,
+  // Intel 64 and IA-32 Architectures Optimization Reference Manual, ch. 20).
+  double bf16 = fp32; // without native BF16 the work runs at FP32 rate after conversion
+  if (has(cpu.isa, "amx_bf16")) {
+    bf16 = 1024;
+  } else if (has(cpu.isa, "avx512_bf16") || has(cpu.isa, "bf16")) {
+    bf16 = 2 * fp32; // VDPBF16PS / BFDOT: two BF16 products per 32-bit lane
+  }
+  double int8 = 2 * fp32; // VPMADDUBSW-style without dot-product instructions
+  if (has(cpu.isa, "amx_int8")) {
+    int8 = 2048;
+  } else if (has(cpu.isa, "avx512_vnni") || has(cpu.isa, "avx_vnni") || has(cpu.isa, "asimddp") ||
+             has(cpu.isa, "i8mm")) {
+    int8 = 4 * fp32; // VPDPBUSD / SDOT: four 8-bit products per 32-bit lane
+  }
+  const double scale = cores * clock->ghz * 1e9 / 1e12;
+  cpu.peak_tflops.fp32 = fp32 * scale;
+  cpu.peak_tflops.bf16 = bf16 * scale;
+  cpu.peak_tflops.int8 = int8 * scale;
+  cpu.field_sources["peak_tflops"] = "estimated";
+  if (std::find(cpu.sources.begin(), cpu.sources.end(), "estimated") == cpu.sources.end()) {
+    cpu.sources.push_back("estimated");
+  }
+}
+
+} // namespace llmhw::probe::detail

@@ -1,0 +1,113 @@
+// The host: name, kernel, distribution, and whether it is a virtual machine.
+#include "backends.hpp"
+#include "sysfs.hpp"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
+#include <cstring>
+
+namespace llmhw::probe::detail {
+namespace {
+
+std::string unquote(std::string value)
+{
+  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+    return value.substr(1, value.size() - 2);
+  }
+  return value;
+}
+
+/// The hypervisor's CPUID signature (leaf 0x40000000), on the live machine only.
+std::optional<std::string> cpuid_hypervisor()
+{
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned int eax = 0;
+  unsigned int ebx = 0;
+  unsigned int ecx = 0;
+  unsigned int edx = 0;
+  __cpuid(1, eax, ebx, ecx, edx);
+  if ((ecx & (1u << 31)) == 0) {
+    return std::nullopt;
+  }
+  __cpuid(0x40000000, eax, ebx, ecx, edx);
+  char signature[13] = {};
+  std::memcpy(signature, &ebx, 4);
+  std::memcpy(signature + 4, &ecx, 4);
+  std::memcpy(signature + 8, &edx, 4);
+  const std::string text(signature);
+  if (text == "KVMKVMKVM") {
+    return "KVM";
+  }
+  if (text == "Microsoft Hv") {
+    return "Microsoft Hyper-V";
+  }
+  if (text == "VMwareVMware") {
+    return "VMware";
+  }
+  if (text == "XenVMMXenVMM") {
+    return "Xen";
+  }
+  if (text == "TCGTCGTCGTCG") {
+    return "QEMU";
+  }
+  return text.empty() ? std::nullopt : std::optional(text);
+#else
+  return std::nullopt;
+#endif
+}
+
+/// Cloud and hypervisor vendors as DMI names them (/sys/class/dmi/id).
+std::optional<std::string> dmi_hypervisor(const std::string& root)
+{
+  const std::string vendor = read_line(root, "/sys/class/dmi/id/sys_vendor").value_or("");
+  const std::string product = read_line(root, "/sys/class/dmi/id/product_name").value_or("");
+  if (vendor == "Amazon EC2") {
+    return "Amazon EC2";
+  }
+  if (vendor == "Google" || product == "Google Compute Engine") {
+    return "Google Compute Engine";
+  }
+  if (vendor == "Microsoft Corporation" && product == "Virtual Machine") {
+    return "Microsoft Hyper-V";
+  }
+  if (vendor == "QEMU" || product.starts_with("KVM")) {
+    return "KVM";
+  }
+  if (vendor.starts_with("VMware")) {
+    return "VMware";
+  }
+  if (const auto type = read_line(root, "/sys/hypervisor/type"); type && *type == "xen") {
+    return "Xen";
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+Host read_host(const Environment& environment, bool hypervisor_flag)
+{
+  const std::string& root = environment.root;
+  Host host;
+  host.hostname = read_line(root, "/proc/sys/kernel/hostname").value_or("");
+  host.kernel = read_line(root, "/proc/sys/kernel/osrelease").value_or("");
+  if (const auto release = read_file(root, "/etc/os-release")) {
+    host.os = unquote(field_value(*release, "PRETTY_NAME", '=').value_or(""));
+  }
+  host.virtualized = hypervisor_flag;
+  if (hypervisor_flag) {
+    host.hypervisor = environment.live() ? cpuid_hypervisor() : std::nullopt;
+    if (!host.hypervisor) {
+      host.hypervisor = dmi_hypervisor(root);
+    }
+  }
+  for (const auto& [name, value] : environment.variables) {
+    if (name.starts_with("TPU_")) {
+      host.tpu_environment[name] = value;
+    }
+  }
+  return host;
+}
+
+} // namespace llmhw::probe::detail
