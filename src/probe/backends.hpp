@@ -4,6 +4,7 @@
 #include "llmhw/catalog/catalog.hpp"
 #include "llmhw/probe/probe.hpp"
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -61,5 +62,9 @@ Host read_host(const Environment& environment, bool hypervisor_flag);
 /// Fills the CPU's bandwidth and peak FLOPs from its catalog entry (`spec`, may be null) or an estimate.
 void complete_cpu(Device& cpu, const CpuInfo& info, const catalog::HardwareSpec* spec,
                   std::optional<double> cpufreq_ghz, bool virtualized, std::vector<std::string>& warnings);
+
+/// STREAM triad over three arrays of `array_bytes` on `threads` threads, best pass, within about `budget`.
+std::optional<double> measure_triad_bytes_s(unsigned threads, std::uint64_t array_bytes,
+                                            std::chrono::milliseconds budget);
 
 } // namespace llmhw::probe::detail

@@ -89,12 +89,14 @@ void complete_cpu(Device& cpu, const CpuInfo& info, const catalog::HardwareSpec*
     cpu.sources.push_back("catalog");
   }
   if (!cpu.memory_bandwidth_bytes_s) {
-    // No catalog entry: assume a typical platform of the CPU's era. Desktop parts (16 cores or fewer
-    // per socket) have 2 channels, servers 8; DDR5-4800 where the ISA is 2022 or later (AVX-512 BF16,
-    // AMX, SVE2), DDR4-3200 before.
-    const double cores_per_socket = cpu.cores / sockets;
-    const double channels = cores_per_socket <= 16 ? 2 : 8;
-    const bool ddr5 = has(cpu.isa, "avx512_bf16") || has(cpu.isa, "amx_tile") || has(cpu.isa, "sve2");
+    // No catalog entry: assume a typical platform of the CPU's era. Servers (several sockets, or a
+    // Xeon, EPYC or Neoverse part) have 8 channels per socket, desktops and laptops 2; DDR5-4800 where
+    // the ISA is 2021 or later (AVX-VNNI, AVX-512 BF16, AMX, SVE2), DDR4-3200 before.
+    const bool server = cpu.sockets > 1 || cpu.model.find("Xeon") != std::string::npos ||
+                        cpu.model.find("EPYC") != std::string::npos || cpu.model.find("Neoverse") != std::string::npos;
+    const double channels = server ? 8 : 2;
+    const bool ddr5 =
+        has(cpu.isa, "avx512_bf16") || has(cpu.isa, "amx_tile") || has(cpu.isa, "sve2") || has(cpu.isa, "avx_vnni");
     const double rate_mts = ddr5 ? 4800 : 3200;
     cpu.memory_bandwidth_bytes_s = channels * rate_mts * 1e6 * 8 * sockets;
     cpu.field_sources["memory_bandwidth_bytes_s"] = "estimated";

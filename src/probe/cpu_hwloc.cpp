@@ -4,6 +4,8 @@
 #include "hwloc_xml_check.hpp"
 #include "sysfs.hpp"
 
+#include "llmhw/util/text.hpp"
+
 #include <hwloc.h>
 
 #include <cstdlib>
@@ -40,7 +42,8 @@ std::optional<std::string> info(hwloc_obj_t object, const char* name)
     return std::nullopt;
   }
   const char* value = hwloc_obj_get_info_by_name(object, name);
-  return value != nullptr && *value != '\0' ? std::optional<std::string>(value) : std::nullopt;
+  const std::string text(util::trim(value != nullptr ? value : "")); // BIOSes pad model names with spaces
+  return text.empty() ? std::nullopt : std::optional(text);
 }
 
 /// hwloc reads HWLOC_FSROOT when its Linux backend starts; the variable is
@@ -70,6 +73,9 @@ Result<HwlocCpu> detect_cpu_hwloc(const Environment& environment)
       return Error{*environment.topology_xml, "hwloc cannot read this XML topology"};
     }
   } else if (under_root) {
+    if (!exists(environment.root, "/sys/devices/system/cpu")) {
+      return Error{environment.root, "no sys/devices/system/cpu under this root: no CPU information"};
+    }
     // cpuid would describe the machine running the tests, not the fixture.
     hwloc_topology_set_components(raw, HWLOC_TOPOLOGY_COMPONENTS_FLAG_BLACKLIST, "x86");
   }

@@ -116,6 +116,10 @@ std::vector<Device> amd_and_intel_gpus(const Environment& environment, const cat
       warnings.push_back(fmt::format("{} GPU {} ({}:{}) is not in the catalog: bandwidth and peak TFLOPS unknown",
                                      gpu.vendor, function.bus_id, function.vendor_id, function.device_id));
     }
+    if (!is_amd && spec == nullptr && gpu.memory_bytes == 0 && function.bus_id.ends_with(":00:02.0")) {
+      // Intel integrated graphics sit at 00:02.0 and allocate from system memory.
+      gpu.unified_memory = true;
+    }
     if (gpu.memory_bytes == 0 && !gpu.unified_memory) {
       warnings.push_back(fmt::format("{} GPU {}: the driver reports no device memory", gpu.vendor, function.bus_id));
     }

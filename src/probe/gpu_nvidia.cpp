@@ -144,16 +144,31 @@ std::vector<Device> nvidia_gpus(const Environment& environment, const catalog::C
   }
   std::vector<PhysicalGpu> physical;
   std::vector<bool> matched(pci_gpus.size(), false);
-  for (const NvmlGpu& gpu : nvml.gpus) {
-    const PciFunction* function = nullptr;
-    for (std::size_t i = 0; i < pci_gpus.size(); ++i) {
-      if (!matched[i] && gpu.bus_id && pci_gpus[i]->bus_id == *gpu.bus_id) {
-        function = pci_gpus[i];
+  std::vector<const PciFunction*> functions(nvml.gpus.size(), nullptr);
+  for (std::size_t g = 0; g < nvml.gpus.size(); ++g) {
+    for (std::size_t i = 0; i < pci_gpus.size() && nvml.gpus[g].bus_id; ++i) {
+      if (!matched[i] && pci_gpus[i]->bus_id == *nvml.gpus[g].bus_id) {
+        functions[g] = pci_gpus[i];
         matched[i] = true;
         break;
       }
     }
-    physical.push_back(from_nvml(gpu, function, nvml));
+  }
+  // Without nvmlDeviceGetPciInfo: NVML enumerates in PCI bus order, so pair the rest in order.
+  for (std::size_t g = 0, i = 0; g < nvml.gpus.size(); ++g) {
+    if (functions[g] != nullptr || nvml.gpus[g].bus_id) {
+      continue;
+    }
+    while (i < pci_gpus.size() && matched[i]) {
+      ++i;
+    }
+    if (i < pci_gpus.size()) {
+      functions[g] = pci_gpus[i];
+      matched[i] = true;
+    }
+  }
+  for (std::size_t g = 0; g < nvml.gpus.size(); ++g) {
+    physical.push_back(from_nvml(nvml.gpus[g], functions[g], nvml));
   }
   // GPUs NVML did not report (no driver, NVML failed): PCI identity and catalog figures.
   for (std::size_t i = 0; i < pci_gpus.size(); ++i) {

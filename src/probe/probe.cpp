@@ -183,6 +183,39 @@ void detect_accelerators(const Environment& environment, const catalog::Catalog&
   share_system_memory(inventory);
 }
 
+/// probe --measure: replaces the CPU's catalog or estimated bandwidth with a measured one.
+void measure_bandwidth(const Environment& environment, Inventory& inventory)
+{
+  if (!environment.live()) {
+    inventory.warnings.push_back("--measure measures this machine: ignored for a fixture root or --topology file");
+    return;
+  }
+  Device& cpu = inventory.devices.front();
+  const unsigned threads =
+      cpu.usable_cores ? static_cast<unsigned>(std::max(1.0, std::floor(*cpu.usable_cores))) : cpu.cores;
+  // Arrays well beyond the last-level cache (4× L3, at least 64 MiB each), but at most 1/16 of
+  // the available memory for all three.
+  std::uint64_t array_bytes = std::max<std::uint64_t>(64ull << 20, 4 * cpu.l3_cache_bytes.value_or(0));
+  array_bytes =
+      std::min<std::uint64_t>(array_bytes, std::max<std::uint64_t>(inventory.memory.available_bytes / 48, 16ull << 20));
+  if (environment.on_progress) {
+    environment.on_progress(fmt::format("measuring memory bandwidth on {} threads (at most 2 s)…", threads));
+  }
+  const auto measured = detail::measure_triad_bytes_s(threads, array_bytes, std::chrono::milliseconds(1500));
+  if (environment.on_progress) {
+    environment.on_progress("");
+  }
+  if (!measured) {
+    inventory.warnings.push_back("--measure: the bandwidth measurement failed (not enough memory?)");
+    return;
+  }
+  cpu.memory_bandwidth_bytes_s = *measured;
+  cpu.field_sources["memory_bandwidth_bytes_s"] = "measured";
+  add_source(cpu, "measured");
+  std::erase_if(inventory.warnings,
+                [](const std::string& w) { return w.find("memory bandwidth estimated") != std::string::npos; });
+}
+
 } // namespace
 
 Result<Inventory> detect(const Environment& environment, const catalog::Catalog& catalog)
@@ -193,6 +226,9 @@ Result<Inventory> detect(const Environment& environment, const catalog::Catalog&
     return cpu.error();
   }
   detect_cpu_and_memory(environment, catalog, std::move(cpu.value()), inventory);
+  if (environment.measure_bandwidth) {
+    measure_bandwidth(environment, inventory);
+  }
   if (!environment.topology_xml || (!environment.root.empty() && environment.root != "/")) {
     detect_accelerators(environment, catalog, inventory);
   }

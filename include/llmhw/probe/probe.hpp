@@ -6,9 +6,11 @@
 #include "llmhw/util/result.hpp"
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace llmhw::catalog {
@@ -24,6 +26,8 @@ struct Environment {
   std::optional<std::string> nvml_library; ///< $LLM_HW_NVML_LIB
   bool skip_nvml = false;                  ///< $LLM_HW_NO_NVML=1
   bool measure_bandwidth = false;          ///< probe --measure
+  /// Called with a line to show while measuring (the CLI passes one when stderr is a terminal).
+  std::function<void(const std::string&)> on_progress;
   /// The process variables that decide what it may use: CUDA_VISIBLE_DEVICES, ROCR_VISIBLE_DEVICES,
   /// HIP_VISIBLE_DEVICES and the TPU_* variables. Tests set them here instead of in the process.
   std::map<std::string, std::string> variables;
@@ -41,6 +45,13 @@ struct Environment {
 /// Detects CPUs, memory, GPUs and TPUs. Fails (exit code 3 at the CLI) only
 /// when no CPU information can be read at all; everything else is a warning.
 Result<Inventory> detect(const Environment& environment, const catalog::Catalog& catalog);
+
+/// A probe JSON (`llm-hw probe --json` from another host, for --hardware FILE) as an Inventory.
+/// Strict and bounds-checked: wrong types, unknown fields, non-finite or absurd figures are
+/// an Error naming the file and the field ("gpu.json: devices[1].memory_bytes: …").
+Result<Inventory> read_inventory_json(const std::string& path);
+/// The same for text already in memory; `input` names it in errors.
+Result<Inventory> parse_inventory_json(std::string_view text, const std::string& input);
 
 /// The variables Environment::from_process copies into Environment::variables.
 const std::vector<std::string>& visibility_variables();

@@ -52,9 +52,9 @@ TEST_CASE("this VM: host, hypervisor and estimates marked as such", "[probe]")
   CHECK(inventory.host.virtualized); // "hypervisor" in the cpuinfo flags
   const Device& cpu = device(inventory, "cpu0");
   CHECK_FALSE(cpu.catalog_id.has_value()); // "AMD EPYC" names no model
-  // Estimate: 2 cores per socket → desktop-class 2 channels; AVX-512 BF16 → DDR5-4800: 2 × 4800e6 × 8 B
+  // Estimate: an EPYC is a server part → 8 channels; AVX-512 BF16 → DDR5-4800: 8 × 4800e6 × 8 B
   REQUIRE(cpu.memory_bandwidth_bytes_s);
-  CHECK(*cpu.memory_bandwidth_bytes_s == Approx(76.8e9));
+  CHECK(*cpu.memory_bandwidth_bytes_s == Approx(307.2e9));
   CHECK(cpu.field_sources.at("memory_bandwidth_bytes_s") == "estimated");
   // Clock: no cpufreq, no "cpu MHz" line; BogoMIPS 5192.25 / 2 = 2.596125 GHz (the TSC rate)
   REQUIRE(cpu.clock_ghz);

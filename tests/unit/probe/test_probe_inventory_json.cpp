@@ -1,0 +1,83 @@
+// probe::read_inventory_json: the probe's JSON read back (for --hardware FILE),
+// round-tripped against the writer, and the ways a file can be wrong.
+
+#include "probe_fixture.hpp"
+
+#include "llmhw/report/report.hpp"
+
+#include "support/temp_dir.hpp"
+
+#include <nlohmann/json.hpp>
+
+using namespace llmhw::test;
+using llmhw::probe::Inventory;
+
+namespace {
+
+std::string probe_json(const Inventory& inventory)
+{
+  return llmhw::report::probe(inventory, llmhw::report::Format::json, llmhw::report::Style{});
+}
+
+std::string error_of(const std::string& text)
+{
+  const auto read = llmhw::probe::parse_inventory_json(text, "host.json");
+  REQUIRE_FALSE(read);
+  return read.error().message();
+}
+
+} // namespace
+
+TEST_CASE("probe JSON round-trips through the reader for every fixture machine", "[probe][json]")
+{
+  ::setenv("FAKE_NVML_CONFIG", (machine_root("hgx-h100") + "/nvml.conf").c_str(), 1);
+  for (const char* machine : {"this-vm", "hgx-h100", "mi300x-2", "tpu-v5e-4", "laptop-4090", "graviton3"}) {
+    auto environment = fixture_environment(machine);
+    if (std::string(machine) == "hgx-h100") {
+      environment.skip_nvml = false;
+      environment.nvml_library = LLM_HW_FAKE_NVML;
+    }
+    const Inventory original = probe_machine(environment);
+    const std::string written = probe_json(original);
+    const TempDir dir;
+    const auto read = llmhw::probe::read_inventory_json(dir.write("host.json", written));
+    REQUIRE(read);
+    CHECK(probe_json(*read) == written); // same document again: nothing lost or altered
+    CHECK(read->devices.size() == original.devices.size());
+  }
+}
+
+TEST_CASE("probe JSON reader: every error names the file and the field", "[probe][json]")
+{
+  const std::string valid = probe_json(probe_machine(fixture_environment("this-vm")));
+  nlohmann::json document = nlohmann::json::parse(valid);
+  const auto with = [&](const std::function<void(nlohmann::json&)>& change) {
+    nlohmann::json copy = document;
+    change(copy);
+    return copy.dump();
+  };
+  CHECK(error_of(with([](auto& d) { d["schema"] = "llm-hw/probe/v2"; })) ==
+        "host.json: schema: expected \"llm-hw/probe/v1\", got \"llm-hw/probe/v2\"");
+  CHECK(error_of(with([](auto& d) {
+          d["devices"][0]["memory_bytes"] = "24GB";
+        })).starts_with("host.json: devices[0].memory_bytes: expected a non-negative integer"));
+  CHECK(error_of(with([](auto& d) {
+          d["devices"][0]["memory_bytes"] = 1ull << 60;
+        })).starts_with("host.json: devices[0].memory_bytes:"));
+  CHECK(error_of(with([](auto& d) {
+          d["devices"][0]["memory_bandwidth_bytes_s"] = -1.0;
+        })).starts_with("host.json: devices[0].memory_bandwidth_bytes_s: expected a number from 0 to"));
+  CHECK(error_of(with([](auto& d) {
+          d["devices"][0]["peak_tflops"]["bf16"] = 1e300;
+        })).starts_with("host.json: devices[0].peak_tflops.bf16: expected a number from 0 to"));
+  CHECK(error_of(with([](auto& d) { d["devices"][0]["kind"] = "fpga"; })) ==
+        "host.json: devices[0].kind: expected cpu, gpu, tpu or accelerator, got \"fpga\"");
+  CHECK(error_of(with([](auto& d) { d["devices"].push_back(d["devices"][0]); })) ==
+        "host.json: devices[1].id: \"cpu0\" appears twice");
+  CHECK(error_of(with([](auto& d) { d["devices"][0]["memroy_bytes"] = 1; })).find("memroy_bytes") != std::string::npos);
+  CHECK(
+      error_of(with([](auto& d) { d["memory"]["total_bytes"] = 1.5; })).starts_with("host.json: memory.total_bytes:"));
+  CHECK(error_of(R"({"schema": "llm-hw/probe/v1", "host": )").starts_with("host.json:"));
+  CHECK(error_of("[1, 2]").starts_with("host.json:"));
+  CHECK(error_of(R"({"schema": "llm-hw/probe/v1", "memory": {"total_bytes": NaN}})").starts_with("host.json:"));
+}
