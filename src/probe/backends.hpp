@@ -15,6 +15,15 @@ namespace llmhw::probe::detail {
 /// MemTotal and MemAvailable from /proc/meminfo (values in kB).
 std::optional<SystemMemory> read_meminfo(const std::string& root);
 
+/// A GPU an hwloc XML export records (PCI device of class 03xx/12xx from NVIDIA, AMD or Intel).
+struct ExportedGpu {
+  std::string bus_id;
+  std::string vendor_id;
+  std::string device_id;
+  std::string model;              ///< GPUModel of its OS devices, may be empty
+  std::uint64_t memory_bytes = 0; ///< CUDAGlobalMemorySize, RSMIVRAMSize or OpenCLGlobalMemorySize
+};
+
 /// What hwloc knows: the CPU device (counts, caches, model) and the machine.
 struct HwlocCpu {
   Device cpu;
@@ -24,10 +33,15 @@ struct HwlocCpu {
   std::optional<std::string> architecture; ///< "x86_64", "aarch64", "ppc64le"
   std::optional<std::string> hostname;     ///< from an XML topology
   std::optional<std::string> os_release;   ///< from an XML topology
+  std::vector<ExportedGpu> gpus;           ///< from an XML topology
 };
 
 /// The CPU from hwloc, or an error when hwloc cannot build a topology.
 Result<HwlocCpu> detect_cpu_hwloc(const Environment& environment);
+
+/// The exported GPUs as devices, with catalog figures.
+std::vector<Device> exported_gpus(const std::vector<ExportedGpu>& exported, const catalog::Catalog& catalog,
+                                  std::vector<std::string>& warnings);
 
 /// What /proc/cpuinfo says beyond hwloc.
 struct CpuInfo {

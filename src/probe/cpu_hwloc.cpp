@@ -2,12 +2,16 @@
 // fixture root (HWLOC_FSROOT = $LLM_HW_ROOT, so hwloc reads the same files we do).
 #include "backends.hpp"
 #include "hwloc_xml_check.hpp"
+#include "pci.hpp"
 #include "sysfs.hpp"
 
 #include "llmhw/util/text.hpp"
 
 #include <hwloc.h>
 
+#include <fmt/format.h>
+
+#include <charconv>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -61,7 +65,9 @@ Result<HwlocCpu> detect_cpu_hwloc(const Environment& environment)
   Topology topology(raw);
   // No I/O discovery: the probe reads PCI itself, and hwloc's GPU plugins (NVML, RSMI, OpenCL)
   // would load vendor libraries that may block.
-  hwloc_topology_set_io_types_filter(raw, HWLOC_TYPE_FILTER_KEEP_NONE);
+  // An XML export keeps the PCI devices and GPU OS devices it recorded; nothing is loaded for them.
+  hwloc_topology_set_io_types_filter(raw, environment.topology_xml ? HWLOC_TYPE_FILTER_KEEP_IMPORTANT
+                                                                   : HWLOC_TYPE_FILTER_KEEP_NONE);
   hwloc_topology_set_components(raw, HWLOC_TOPOLOGY_COMPONENTS_FLAG_BLACKLIST,
                                 "nvml,cuda,opencl,rsmi,levelzero,gl,pci");
   const bool under_root = !environment.topology_xml && !environment.live();
@@ -130,6 +136,32 @@ Result<HwlocCpu> detect_cpu_hwloc(const Environment& environment)
   }
   if (numa_total > 0) {
     found.numa_total_bytes = numa_total;
+  }
+  for (hwloc_obj_t pci = hwloc_get_next_pcidev(raw, nullptr); pci != nullptr; pci = hwloc_get_next_pcidev(raw, pci)) {
+    const auto& attr = pci->attr->pcidev;
+    ExportedGpu gpu;
+    gpu.vendor_id = fmt::format("{:04x}", attr.vendor_id);
+    const std::uint32_t class_code = static_cast<std::uint32_t>(attr.class_id) << 8;
+    if ((gpu.vendor_id != "10de" && gpu.vendor_id != "1002" && gpu.vendor_id != "8086") || !is_gpu_class(class_code)) {
+      continue;
+    }
+    gpu.device_id = fmt::format("{:04x}", attr.device_id);
+    gpu.bus_id = fmt::format("{:04x}:{:02x}:{:02x}.{:x}", attr.domain, attr.bus, attr.dev, attr.func);
+    for (hwloc_obj_t osdev = pci->io_first_child; osdev != nullptr; osdev = osdev->next_sibling) {
+      if (gpu.model.empty()) {
+        gpu.model = info(osdev, "GPUModel").value_or("");
+      }
+      for (const char* name : {"CUDAGlobalMemorySize", "RSMIVRAMSize", "OpenCLGlobalMemorySize"}) {
+        const std::string kib = info(osdev, name).value_or("");
+        std::uint64_t value = 0;
+        if (gpu.memory_bytes == 0 && !kib.empty() &&
+            std::from_chars(kib.data(), kib.data() + kib.size(), value).ec == std::errc{} && value > 0 &&
+            value < (std::uint64_t{1} << 36)) {
+          gpu.memory_bytes = value * 1024; // hwloc records GPU memory in KiB
+        }
+      }
+    }
+    found.gpus.push_back(std::move(gpu));
   }
   cpu.sources.push_back("hwloc");
   for (const char* field : {"sockets", "cores", "threads", "numa_nodes"}) {

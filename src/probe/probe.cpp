@@ -225,12 +225,20 @@ Result<Inventory> detect(const Environment& environment, const catalog::Catalog&
   if (!cpu) {
     return cpu.error();
   }
+  std::vector<detail::ExportedGpu> exported = std::move(cpu->gpus);
   detect_cpu_and_memory(environment, catalog, std::move(cpu.value()), inventory);
   if (environment.measure_bandwidth) {
     measure_bandwidth(environment, inventory);
   }
   if (!environment.topology_xml || (!environment.root.empty() && environment.root != "/")) {
     detect_accelerators(environment, catalog, inventory);
+  } else {
+    std::vector<Device> gpus = detail::exported_gpus(exported, catalog, inventory.warnings);
+    for (std::size_t i = 0; i < gpus.size(); ++i) {
+      gpus[i].id = fmt::format("gpu{}", i);
+      inventory.devices.push_back(std::move(gpus[i]));
+    }
+    share_system_memory(inventory);
   }
   return inventory;
 }
