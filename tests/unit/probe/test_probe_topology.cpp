@@ -54,7 +54,7 @@ std::string xml(const char* name)
 
 } // namespace
 
-TEST_CASE("--topology: the 21 real hwloc exports give their machines' counts", "[probe][topology]")
+TEST_CASE("probe --topology: the 21 real hwloc exports give their machines' counts", "[probe][topology]")
 {
   for (const Expected& expected : k_machines) {
     INFO(expected.file);
@@ -74,7 +74,7 @@ TEST_CASE("--topology: the 21 real hwloc exports give their machines' counts", "
   }
 }
 
-TEST_CASE("--topology: GPUs of an export with hwloc's memory sizes and catalog figures", "[probe][topology]")
+TEST_CASE("probe --topology: GPUs of an export with hwloc's memory sizes and catalog figures", "[probe][topology]")
 {
   llmhw::probe::Environment environment;
   environment.topology_xml = xml("ipa20.xml");
@@ -94,7 +94,7 @@ TEST_CASE("--topology: GPUs of an export with hwloc's memory sizes and catalog f
   CHECK(has_warning(apus, "gpu0 has unified memory"));
 }
 
-TEST_CASE("--topology: the catalog matches an exported CPU", "[probe][topology]")
+TEST_CASE("probe --topology: the catalog matches an exported CPU", "[probe][topology]")
 {
   llmhw::probe::Environment environment;
   environment.topology_xml = xml("ipa20.xml");
@@ -105,7 +105,7 @@ TEST_CASE("--topology: the catalog matches an exported CPU", "[probe][topology]"
   CHECK(*cpu.memory_bandwidth_bytes_s == Approx(614.4e9)); // 8 × DDR5-4800 × 8 B × 2 sockets
 }
 
-TEST_CASE("--topology: an hwloc 3.0 export and a missing file are bad input (exit 2, one line)", "[probe][topology]")
+TEST_CASE("probe --topology: an hwloc 3.0 export and a missing file are bad input (exit 2, one line)", "[probe][topology]")
 {
   const auto v3 = run_llm_hw({"probe", "--topology", xml("v3-fails-on-hwloc29/nvidiaDGX2.v3.xml")});
   CHECK(v3.exit_code == 2);
