@@ -248,8 +248,13 @@ estimate::Calibration fit(const std::vector<Measurement>& rows, const catalog::C
     }
   }
   estimate::Calibration calibration = base;
-  for (const auto& [key, group_rows] : groups) {
-    const auto& [engine, device_class, family] = key;
+  for (const auto& group : groups) {
+    // Plain references, not structured bindings: clang 14 (the fuzz preset)
+    // cannot capture structured bindings in the lambdas below.
+    const std::vector<Measurement>& group_rows = group.second;
+    const std::string& engine = std::get<0>(group.first);
+    const std::string& device_class = std::get<1>(group.first);
+    const std::string& family = std::get<2>(group.first);
     estimate::EfficiencyFactors start =
         calibration.factors.empty() ? estimate::EfficiencyFactors{} : calibration.factors.front();
     // Start from what the lookup gives this key today.
