@@ -96,7 +96,9 @@ std::optional<std::string> more_devices(const std::vector<Scored>& ranked, const
   for (std::size_t i = 0; i < std::min(ranked.size(), k_candidates_to_vary); ++i) {
     const rules::Assessment& assessment = ranked[i].ranked.assessment;
     const estimate::Candidate& base = assessment.estimate.candidate;
-    if (!only_memory_blocks(assessment) || base.hardware.kind == catalog::DeviceKind::cpu || base.mig_profile) {
+    // CPUs, unified-memory machines (Apple, GB10) and MIG slices do not gang up over a device interconnect.
+    if (!only_memory_blocks(assessment) || base.hardware.kind == catalog::DeviceKind::cpu || base.mig_profile ||
+        base.hardware.unified_memory) {
       continue;
     }
     const Pool& pool = pools[ranked[i].pool];

@@ -47,6 +47,10 @@ std::string summary_sentence(const RankedCandidate& best, const model::ModelSpec
     sentence += fmt::format(", {} of memory to spare",
                             units::format_bytes(static_cast<std::uint64_t>(estimate.memory.headroom_bytes)));
   }
+  if (best.cost.usd_per_million_output_tokens && best.cost.usd_per_hour) {
+    sentence += fmt::format(", ${:.2f} per million output tokens at ${:.2f} an hour",
+                            *best.cost.usd_per_million_output_tokens, *best.cost.usd_per_hour);
+  }
   std::vector<std::string> missed;
   for (const rules::Requirement& requirement : assessment.requirements) {
     if (!requirement.met) {

@@ -100,14 +100,16 @@ void engine_for_many_users(const RuleInput& input, RuleOutput& out)
     return;
   }
   const std::uint64_t serving = users(input);
-  if (serving <= 8) {
+  if (serving <= 4) {
     return;
   }
+  // Fixed slots reserve the whole context for every user and batch less well than a paged KV cache
+  // (Kwon et al., "Efficient Memory Management for LLM Serving with PagedAttention", SOSP 2023).
   out.add("ENGINE_FEW_SLOTS", Severity::warn,
           fmt::format("{} splits one KV buffer into fixed slots with no paged KV cache; for {} concurrent users a "
                       "paged, continuously batching engine (vLLM, SGLang) wastes less memory",
                       input.engine->name, serving),
-          -10);
+          serving > 16 ? -10 : -5);
 }
 
 void unknown_figures(const RuleInput& input, RuleOutput& out)

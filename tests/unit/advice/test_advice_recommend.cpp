@@ -227,3 +227,17 @@ TEST_CASE("unknown targets and engines are errors naming the input", "[advice]")
   REQUIRE_FALSE(unknown_engine.ok());
   CHECK_THAT(unknown_engine.error().message(), Catch::Contains("--framework vllmm"));
 }
+
+TEST_CASE("an instance's hourly price becomes a cost per million output tokens", "[advice]")
+{
+  // aws-g5.xlarge: one A10G at $1.006 an hour on demand (data/hardware.json, AWS price list).
+  const Advice advice = advise(model("llama-3.1-8b"), {"aws-g5.xlarge"});
+  REQUIRE(advice.recommendation);
+  const auto& best = advice.candidates.front();
+  REQUIRE(best.cost.usd_per_hour);
+  CHECK(*best.cost.usd_per_hour == Approx(1.006));
+  REQUIRE(best.cost.usd_per_million_output_tokens);
+  const double tokens_per_hour = best.assessment.estimate.performance.decode_tok_s_aggregate * 3600;
+  CHECK(*best.cost.usd_per_million_output_tokens == Approx(1.006 / tokens_per_hour * 1e6));
+  CHECK_THAT(advice.recommendation->summary, Catch::Contains("per million output tokens"));
+}
