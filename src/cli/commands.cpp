@@ -35,9 +35,7 @@ probe::Environment probe_environment(const Options& options)
   environment.measure_bandwidth = options.measure;
   if (options.measure && stderr_is_terminal()) {
     // One line, rewritten in place and cleared when done; never on stdout.
-    environment.on_progress = [](const std::string& line) {
-      std::cerr << "\r\033[K" << line << std::flush;
-    };
+    environment.on_progress = [](const std::string& line) { std::cerr << "\r\033[K" << line << std::flush; };
   }
   return environment;
 }
@@ -107,7 +105,17 @@ Result<int> run_advise(Options options)
   inputs.framework = options.framework;
   inputs.quant = options.quant;
   inputs.kv_quant = options.kv_quant;
-  if (inputs.targets.empty()) {
+  if (inputs.targets.empty() && !options.hardware_files.empty()) {
+    // Other hosts' `llm-hw probe --json`: candidates name the host they live on.
+    for (const std::string& file : options.hardware_files) {
+      auto inventory = probe::read_inventory_json(file);
+      if (!inventory) {
+        return inventory.error();
+      }
+      inputs.inventories.push_back(std::move(inventory.value()));
+    }
+    inputs.local = false;
+  } else if (inputs.targets.empty()) {
     auto inventory = probe::detect(probe_environment(options), *catalog);
     if (!inventory) {
       return probe_failure(options, inventory.error());

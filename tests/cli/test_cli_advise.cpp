@@ -1,5 +1,6 @@
 // advise and check end to end: the real binary, catalog targets and this machine's probe.
 #include "support/run_binary.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -110,4 +111,30 @@ TEST_CASE("advise without --target judges this machine's probed devices", "[cli]
     cpu = cpu || candidate["device"] == "cpu0";
   }
   CHECK(cpu);
+}
+
+TEST_CASE("advise --hardware judges another host's probe JSON and names the host", "[cli][advise]")
+{
+  // Two MI300X (192 GB each, AMD's datasheet) probed from the fixture machine, written as `probe --json` does.
+  const std::string root = std::string(LLM_HW_TEST_FIXTURES) + "/machines/mi300x-2";
+  const auto probed = run_llm_hw({"probe", "--json"}, {{"LLM_HW_ROOT", root}, {"LLM_HW_NO_NVML", "1"}});
+  INFO(probed.err);
+  REQUIRE(probed.exit_code == 0);
+  const std::string host = nlohmann::json::parse(probed.out)["host"]["hostname"].get<std::string>();
+  const llmhw::test::TempDir dir;
+  const std::string file = dir.write("mi300x.json", probed.out);
+
+  // Llama 3.1 70B in bf16 is 141 GB: one MI300X holds it.
+  const auto document = advise_json({"--hardware", file, "--model", "llama-3.1-70b", "--quant", "bf16"});
+  REQUIRE(document["recommendation"].is_object());
+  const auto& best = document["candidates"][0];
+  CHECK(best["host"] == host);
+  CHECK(best["kind"] == "gpu");
+  CHECK(best["count"] == 1);
+  CHECK(best["device"] == "gpu0");
+
+  const auto missing = run_llm_hw({"advise", "--hardware", (dir.path() / "absent.json").string()});
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Catch::Contains("absent.json"));
+  CHECK(missing.out.empty());
 }
