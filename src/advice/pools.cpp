@@ -80,6 +80,10 @@ catalog::HardwareSpec hardware_of(const probe::Device& device, const probe::Inve
     for (const std::string& flag : device.isa) {
       add_unique(cpu.isa, flag);
     }
+    // The probe's clock (cpufreq or BogoMIPS) lets the estimator derive a CPU missing from the catalog's peak.
+    if (!cpu.base_clock_ghz && !cpu.boost_clock_ghz && device.clock_ghz) {
+      cpu.base_clock_ghz = device.clock_ghz;
+    }
     hardware.cpu = cpu;
   }
   if (device.memory_bandwidth_bytes_s && *device.memory_bandwidth_bytes_s > 0) {

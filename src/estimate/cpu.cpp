@@ -13,6 +13,8 @@
 
 #include "detail.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace llmhw::estimate::detail {
@@ -70,7 +72,12 @@ double device_peak_flops(const catalog::HardwareSpec& hardware, const std::strin
 {
   if (hardware.kind == catalog::DeviceKind::cpu) {
     used = precision;
-    return cpu_peak_flops(hardware, precision).value_or(0.0);
+    if (const std::optional<double> derived = cpu_peak_flops(hardware, precision)) {
+      return *derived;
+    }
+    // No clock to derive from: the probe's own estimate, where it made one.
+    const std::optional<double> probed = hardware.peak_tflops.get(precision);
+    return probed && *probed > 0 ? *probed * 1e12 : 0.0;
   }
   // Integer GGUF matmuls fall back to fp16 tensor cores where int8 is not listed (Apple, TPU int4);
   // fp8/fp4 weights are upcast to bf16 on devices without those units (vLLM's Marlin kernels).
@@ -82,6 +89,30 @@ double device_peak_flops(const catalog::HardwareSpec& hardware, const std::strin
   }
   used.clear();
   return 0;
+}
+
+// One core streams at most (outstanding cache-line misses × 64 B) / DRAM
+// latency (Little's law; McCalpin, "Memory Bandwidth and Machine Balance",
+// IEEE TCCA Newsletter 1995): 48 L2 misses in flight (Intel Golden Cove's L2
+// superqueue; Zen 4's L2 miss buffers are similar) × 64 B / ~100 ns ≈ 30 GB/s.
+// A socket's channels only fill when enough cores read at once, which a small
+// VM or a cgroup-limited container never has.
+constexpr double k_bandwidth_per_core_bytes_s = 48 * 64 / 100e-9;
+
+double reachable_bandwidth(const catalog::HardwareSpec& hardware, std::vector<std::string>& assumptions)
+{
+  const double bandwidth = hardware.memory_bandwidth_bytes_s;
+  if (hardware.kind != catalog::DeviceKind::cpu || !hardware.cpu || hardware.cpu->cores == 0) {
+    return bandwidth;
+  }
+  const double per_cores = hardware.cpu->cores * k_bandwidth_per_core_bytes_s;
+  if (per_cores >= bandwidth) {
+    return bandwidth;
+  }
+  assumptions.push_back(
+      fmt::format("{} cores draw at most {:.0f} GB/s of the memory's {:.0f} GB/s (~{:.0f} GB/s per core)",
+                  hardware.cpu->cores, per_cores / 1e9, bandwidth / 1e9, k_bandwidth_per_core_bytes_s / 1e9));
+  return per_cores;
 }
 
 } // namespace llmhw::estimate::detail

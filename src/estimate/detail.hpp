@@ -58,6 +58,10 @@ std::optional<double> cpu_peak_flops(const catalog::HardwareSpec& cpu, const std
 /// a GPU without int8 tensor cores runs in fp16). Sets `used` to the precision taken.
 double device_peak_flops(const catalog::HardwareSpec& hardware, const std::string& precision, std::string& used);
 
+/// The memory bandwidth a device's usable cores can draw: for a CPU, at most
+/// what its cores can keep in flight (see cpu.cpp); for others, the catalog figure.
+double reachable_bandwidth(const catalog::HardwareSpec& hardware, std::vector<std::string>& assumptions);
+
 // memory.cpp
 MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptions);
 /// KV bytes of one sequence of `context` tokens across all devices (heads replicated when TP exceeds them).

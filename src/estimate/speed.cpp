@@ -80,7 +80,7 @@ Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint
   const model::ModelSpec& model = inputs.model;
   const model::Architecture& arch = model.arch;
   const Layout& layout = inputs.layout;
-  const double bandwidth = hardware.memory_bandwidth_bytes_s;
+  const double bandwidth = reachable_bandwidth(hardware, assumptions);
   if (bandwidth <= 0) {
     assumptions.emplace_back("memory bandwidth unknown: no speed estimate");
     return performance;
