@@ -162,15 +162,13 @@ std::string service_levels_line(const workload::ServiceLevels& slo)
   return levels.empty() ? "" : "service levels: " + util::join(levels, " · ");
 }
 
-RequirementText requirement_text(const rules::Requirement& requirement, const estimate::Estimate& estimate)
+RequirementText requirement_text(const rules::Requirement& requirement)
 {
   RequirementText text{requirement.name, "", "", requirement.met};
-  const estimate::MemoryPlan& memory = estimate.memory;
   if (requirement.name == "fits") {
-    const std::uint64_t needed =
-        memory.weights_bytes + memory.kv_cache_bytes + memory.activation_bytes + memory.overhead_bytes;
-    text.estimate = units::format_bytes(needed);
-    text.limit = "≤ " + units::format_bytes(memory.usable_bytes);
+    // Bytes the plan needs against the bytes the engine may use.
+    text.estimate = units::format_bytes(static_cast<std::uint64_t>(std::max(0.0, requirement.estimate)));
+    text.limit = "≤ " + units::format_bytes(static_cast<std::uint64_t>(std::max(0.0, requirement.limit)));
   } else if (requirement.name == "max_ttft_ms" || requirement.name == "max_tpot_ms") {
     text.estimate = format_ms(requirement.estimate);
     text.limit = "≤ " + format_ms(requirement.limit);

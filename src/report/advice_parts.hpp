@@ -44,7 +44,7 @@ struct RequirementText {
   std::string name, estimate, limit;
   bool met = false;
 };
-RequirementText requirement_text(const rules::Requirement& requirement, const estimate::Estimate& estimate);
+RequirementText requirement_text(const rules::Requirement& requirement);
 
 /// The candidate `check` judges: the first ranked (the recommendation, when there is one); null when none.
 const advice::RankedCandidate* checked_candidate(const advice::Advice& advice);

@@ -139,7 +139,7 @@ std::string requirement_lines(const rules::Assessment& assessment, const Palette
 {
   detail::Table table({{""}, {"requirement"}, {"estimate", true}, {"limit", true}});
   for (const rules::Requirement& requirement : assessment.requirements) {
-    const detail::RequirementText text = detail::requirement_text(requirement, assessment.estimate);
+    const detail::RequirementText text = detail::requirement_text(requirement);
     table.add_row(
         {(text.met ? colors.green + "✓" : colors.red + "✗") + colors.reset, text.name, text.estimate, text.limit});
   }

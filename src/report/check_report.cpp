@@ -58,7 +58,7 @@ std::string check_text(const advice::Advice& advice, const Style& style)
   }
   Table table({{"", false}, {"REQUIREMENT"}, {"ESTIMATE", true}, {"LIMIT", true}, {"RESULT"}});
   for (const rules::Requirement& requirement : ranked->assessment.requirements) {
-    const RequirementText text = requirement_text(requirement, ranked->assessment.estimate);
+    const RequirementText text = requirement_text(requirement);
     const std::string& color = text.met ? colors.green : colors.red;
     table.add_row({color + (text.met ? "✓" : "✗") + colors.reset, text.name, text.estimate, text.limit,
                    color + (text.met ? "met" : "MISSED") + colors.reset});
@@ -88,7 +88,7 @@ std::string check_markdown(const advice::Advice& advice)
                                 markdown_text(candidate_title(ranked->assessment.estimate.candidate)));
   Table table({{"Requirement"}, {"Estimate", true}, {"Limit", true}, {"Result"}});
   for (const rules::Requirement& requirement : ranked->assessment.requirements) {
-    const RequirementText text = requirement_text(requirement, ranked->assessment.estimate);
+    const RequirementText text = requirement_text(requirement);
     table.add_row({"`" + text.name + "`", text.estimate, text.limit, text.met ? "✅ met" : "❌ missed"});
   }
   return table.empty() ? out : out + table.markdown();

@@ -30,6 +30,8 @@ catalog::HardwareSpec gpu(const std::string& id, const std::string& name, std::u
 // the chat workload provisions 4,096 tokens × 8 sequences = 4 GiB.
 constexpr std::uint64_t k_weights_bytes = 16'060'000'000;
 constexpr std::uint64_t k_kv_cache_bytes = 4 * GiB;
+// Weights, KV cache, 512 MiB of activations and 768 MiB of engine overhead.
+constexpr double k_needed_bytes = 21'697'144'576;
 
 advice::RankedCandidate l4_candidate()
 {
@@ -69,8 +71,9 @@ advice::RankedCandidate l4_candidate()
       {"KV_CACHE_LIMITS_CONCURRENCY", rules::Severity::warn,
        "the KV cache holds 9 sequences of 4,096 tokens; more users queue", -5},
   };
-  ranked.assessment.requirements = {
-      {"fits", 1, 1, true}, {"max_ttft_ms", 800, 230, true}, {"max_tpot_ms", 50, 62.5, false}};
+  ranked.assessment.requirements = {{"fits", 21'737'640'755, k_needed_bytes, true},
+                                    {"max_ttft_ms", 800, 230, true},
+                                    {"max_tpot_ms", 50, 62.5, false}};
   ranked.assessment.score = 72;
   ranked.assessment.verdict = rules::Verdict::recommended;
   ranked.cost.usd_per_hour = 0.80;
@@ -92,8 +95,9 @@ advice::RankedCandidate two_l4_candidate()
   estimate.performance.bound = "interconnect";
   ranked.assessment.findings = {
       {"TENSOR_PARALLEL_OVER_PCIE", rules::Severity::warn, "2 GPUs exchange activations over PCIe 4.0 x16", -8}};
-  ranked.assessment.requirements = {
-      {"fits", 1, 1, true}, {"max_ttft_ms", 800, 140, true}, {"max_tpot_ms", 50, 34, true}};
+  ranked.assessment.requirements = {{"fits", 2 * 21'737'640'755.0, k_needed_bytes, true},
+                                    {"max_ttft_ms", 800, 140, true},
+                                    {"max_tpot_ms", 50, 34, true}};
   ranked.assessment.score = 64;
   ranked.assessment.verdict = rules::Verdict::viable;
   ranked.cost.usd_per_hour = 1.60;
@@ -127,7 +131,7 @@ advice::RankedCandidate rtx_4060_candidate()
   ranked.assessment.findings = {
       {"SMALLER_QUANT_FITS", rules::Severity::info, "q4_k_m weights (4.9 GB) would fit with llama.cpp", 0},
       {"WEIGHTS_EXCEED_MEMORY", rules::Severity::blocker, "16.1 GB of bf16 weights exceed 7.0 GiB usable", -100}};
-  ranked.assessment.requirements = {{"fits", 1, 0, false}};
+  ranked.assessment.requirements = {{"fits", 7.0 * GiB, k_needed_bytes, false}};
   ranked.assessment.score = 0;
   ranked.assessment.verdict = rules::Verdict::not_viable;
   ranked.command = "vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 4096";
