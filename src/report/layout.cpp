@@ -49,11 +49,16 @@ std::string markdown_text(const std::string& text)
 
 std::string group_thousands(std::uint64_t value)
 {
-  std::string digits = std::to_string(value);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) {
-    digits.insert(static_cast<std::size_t>(i), ",");
+  // Appended digit by digit: GCC 12 warns (-Wrestrict, a false positive) on string::insert at -O2.
+  const std::string digits = std::to_string(value);
+  std::string grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) {
+      grouped += ',';
+    }
+    grouped += digits[i];
   }
-  return digits;
+  return grouped;
 }
 
 std::string format_params(std::uint64_t params)
