@@ -19,20 +19,28 @@ std::string upper(std::string text)
   return text;
 }
 
-/// What the engine loads: the HF repository, or a placeholder that says what to fetch.
-std::string hf_model(const model::ModelSpec& model, const std::string& quant)
+/// What the engine loads: the HF repository, or a placeholder that says which quantized checkpoint to fetch when
+/// the weights are in another precision than published and the engine cannot quantize them as it loads.
+std::string hf_model(const model::ModelSpec& model, const std::string& quant, bool quantizes_on_load = false)
 {
   if (model.path && model.source != model::ModelSource::catalog) {
     return *model.path;
   }
   const std::string repo = model.hf_repo.value_or(model.catalog_id.value_or(model.name));
+  // fp16 is bf16's bytes cast on load (--dtype half); every other change of format needs its own checkpoint.
+  if (quant == model.native_quant || quant == "fp16" || quant == "bf16" || quant == "fp32" || quantizes_on_load) {
+    return repo;
+  }
   if (quant == "int4") {
     return fmt::format("<AWQ or GPTQ 4-bit checkpoint of {}>", repo);
   }
-  if (quant == "nvfp4") {
-    return fmt::format("<NVFP4 checkpoint of {}>", repo);
-  }
-  return repo;
+  return fmt::format("<{} checkpoint of {}>", upper(quant), repo);
+}
+
+/// vLLM, SGLang and TGI quantize bf16 weights to FP8 as they load them (dynamic FP8); bitsandbytes likewise.
+bool quantizes_on_load(const std::string& quant)
+{
+  return quant == "fp8" || quant == "bnb-nf4";
 }
 
 /// A GGUF file: the one given, or the name llama.cpp's converter gives it.
@@ -76,7 +84,8 @@ std::string vllm(const estimate::Estimate& estimate, const model::ModelSpec& mod
   const estimate::Candidate& candidate = estimate.candidate;
   const Layout layout = layout_of(candidate);
   std::string command =
-      fmt::format("vllm serve {} --tensor-parallel-size {}", hf_model(model, candidate.quant), layout.tensor);
+      fmt::format("vllm serve {} --tensor-parallel-size {}",
+                  hf_model(model, candidate.quant, quantizes_on_load(candidate.quant)), layout.tensor);
   if (layout.pipeline > 1) {
     command += fmt::format(" --pipeline-parallel-size {}", layout.pipeline);
   }
@@ -107,7 +116,7 @@ std::string sglang(const estimate::Estimate& estimate, const model::ModelSpec& m
   const estimate::Candidate& candidate = estimate.candidate;
   const Layout layout = layout_of(candidate);
   std::string command = fmt::format("python -m sglang.launch_server --model-path {} --tp {}",
-                                    hf_model(model, candidate.quant), candidate.count);
+                                    hf_model(model, candidate.quant, candidate.quant == "fp8"), candidate.count);
   if (layout.pipeline > 1) {
     command += fmt::format(" --nnodes {} --node-rank 0 --dist-init-addr <head-node>:5000", layout.pipeline);
   }
@@ -154,7 +163,8 @@ std::string tgi(const estimate::Estimate& estimate, const model::ModelSpec& mode
   const estimate::Candidate& candidate = estimate.candidate;
   std::string command =
       fmt::format("text-generation-launcher --model-id {} --num-shard {} --max-input-tokens {} --max-total-tokens {}",
-                  hf_model(model, candidate.quant), candidate.count, workload.prompt_tokens, workload.context);
+                  hf_model(model, candidate.quant, quantizes_on_load(candidate.quant)), candidate.count,
+                  workload.prompt_tokens, workload.context);
   if (candidate.quant == "fp8" && model.native_quant != "fp8") {
     command += " --quantize fp8";
   } else if (candidate.quant == "int4") {

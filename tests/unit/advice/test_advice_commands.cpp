@@ -86,3 +86,16 @@ TEST_CASE("TPU engines: JetStream with ICI tensor parallelism, vLLM TPU", "[advi
   CHECK_THAT(command("llama-3.1-8b", "tpu-v6e-4", "vllm-tpu"),
              Catch::StartsWith("vllm serve meta-llama/Llama-3.1-8B-Instruct --tensor-parallel-size 4"));
 }
+
+TEST_CASE("a precision the engine cannot make on load names the checkpoint to fetch", "[advice][commands]")
+{
+  // vLLM quantizes bf16 weights to FP8 as it loads them; TensorRT-LLM and LMDeploy need an FP8 checkpoint.
+  CHECK_THAT(command("llama-3.1-8b", "h100-sxm", "vllm", "fp8"),
+             Catch::StartsWith("vllm serve meta-llama/Llama-3.1-8B-Instruct ") &&
+                 Catch::Contains("--quantization fp8"));
+  CHECK_THAT(command("llama-3.1-8b", "h100-sxm", "tensorrt-llm", "fp8"),
+             Catch::StartsWith("trtllm-serve <FP8 checkpoint of meta-llama/Llama-3.1-8B-Instruct>"));
+  CHECK_THAT(command("llama-3.1-8b", "h100-sxm", "lmdeploy", "int4"),
+             Catch::Contains("<AWQ or GPTQ 4-bit checkpoint of meta-llama/Llama-3.1-8B-Instruct>") &&
+                 Catch::Contains("--model-format awq"));
+}
