@@ -5,6 +5,9 @@
 
 #include "support/temp_dir.hpp"
 
+#include <sched.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -79,8 +82,13 @@ TEST_CASE("the live machine agrees with lscpu and /proc/meminfo", "[probe][live]
   meminfo >> key >> kilobytes;
   REQUIRE(key == "MemTotal:");
   CHECK(inventory.memory.total_bytes == kilobytes * 1024);
-  // lscpu counts online CPUs from the same sysfs files; compare with what the C library sees.
-  CHECK(cpu.threads == static_cast<std::uint32_t>(sysconf(_SC_NPROCESSORS_ONLN)));
+  // lscpu counts the online CPUs; hwloc leaves out those the cgroup cpuset forbids, and the
+  // process's affinity mask (taskset) may be narrower still.
+  cpu_set_t affinity;
+  CPU_ZERO(&affinity);
+  REQUIRE(sched_getaffinity(0, sizeof affinity, &affinity) == 0);
+  CHECK(cpu.threads <= static_cast<std::uint32_t>(sysconf(_SC_NPROCESSORS_ONLN)));
+  CHECK(cpu.threads >= static_cast<std::uint32_t>(CPU_COUNT(&affinity)));
   CHECK(cpu.cores >= 1);
   CHECK(cpu.cores <= cpu.threads);
 }
