@@ -1,50 +1,16 @@
 // Peak arithmetic of a CPU, which no datasheet states: cores × all-core clock ×
-// operations per core per cycle of its widest unit.
-//
-// Operations per cycle per core (FMA counts two):
-//   AVX-512 with two 512-bit FMA ports (Intel server cores): 16 fp32 lanes × 2 ports × 2 = 64
-//   AVX2/FMA, or AVX-512 on Zen 4 (two 256-bit halves):       8 lanes × 2 × 2 = 32
-//   Arm SVE/NEON on Neoverse V1/V2 (four 128-bit pipes):       4 × 4 × 2 = 32
-//   Arm NEON on Cortex-A76 and other small cores (two 128-bit pipes): 4 × 2 × 2 = 16
-//   int8 dot products (AVX-512 VNNI, AVX-VNNI, Arm dotprod): four MACs per 32-bit lane = 4× fp32
-//   AMX (Intel Sapphire Rapids and later): 1024 bf16 FLOP and 2048 int8 OP per cycle per core
-//     (Intel 64 and IA-32 Optimization Reference Manual, ch. 20 "Intel AMX")
-// The clock is the base clock: all-core AVX-512/AMX loads run near it.
+// operations per core per cycle of its widest unit (catalog/cpu_ops.cpp). The
+// clock is the base clock: all-core AVX-512/AMX loads run near it.
 
 #include "detail.hpp"
+
+#include "llmhw/catalog/cpu_ops.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
 namespace llmhw::estimate::detail {
-namespace {
-
-bool has(const catalog::CpuSpec& cpu, const std::string& feature)
-{
-  return std::find(cpu.isa.begin(), cpu.isa.end(), feature) != cpu.isa.end();
-}
-
-double fp32_per_cycle(const catalog::HardwareSpec& hardware, const catalog::CpuSpec& cpu)
-{
-  const bool arm = has(cpu, "neon") || has(cpu, "sve") || has(cpu, "sve2") || has(cpu, "asimd");
-  if (arm) {
-    const bool big_core = has(cpu, "sve") || has(cpu, "sve2");
-    return big_core ? 32 : 16;
-  }
-  if (has(cpu, "avx512f") && hardware.vendor == "Intel") {
-    return 64;
-  }
-  if (has(cpu, "avx512f") && hardware.architecture.rfind("zen5", 0) == 0) {
-    return 64; // Zen 5 server parts have full-width 512-bit datapaths
-  }
-  if (has(cpu, "avx2") || has(cpu, "fma") || has(cpu, "avx512f")) {
-    return 32;
-  }
-  return 8; // SSE-class: 4 lanes × 2
-}
-
-} // namespace
 
 std::optional<double> cpu_peak_flops(const catalog::HardwareSpec& hardware, const std::string& precision)
 {
@@ -56,14 +22,13 @@ std::optional<double> cpu_peak_flops(const catalog::HardwareSpec& hardware, cons
   if (!clock_ghz || *clock_ghz <= 0) {
     return std::nullopt;
   }
-  const double fp32 = fp32_per_cycle(hardware, cpu);
-  double per_cycle = fp32;
-  const bool dot_products =
-      has(cpu, "avx512_vnni") || has(cpu, "avx_vnni") || has(cpu, "asimddp") || has(cpu, "dotprod") || has(cpu, "i8mm");
+  const bool full_width_avx512 = hardware.vendor == "Intel" || hardware.architecture.rfind("zen5", 0) == 0;
+  const catalog::CpuOpsPerCycle ops = catalog::cpu_ops_per_cycle(cpu.isa, full_width_avx512);
+  double per_cycle = ops.fp32;
   if (precision == "int8" || precision == "int4" || precision == "fp4") {
-    per_cycle = has(cpu, "amx_int8") ? 2048 : (dot_products ? 4 * fp32 : 2 * fp32);
+    per_cycle = ops.int8;
   } else if (precision == "bf16" || precision == "fp16" || precision == "fp8") {
-    per_cycle = has(cpu, "amx_bf16") ? 1024 : (has(cpu, "avx512_bf16") || has(cpu, "bf16") ? 2 * fp32 : fp32);
+    per_cycle = ops.bf16;
   }
   return cpu.cores * *clock_ghz * 1e9 * per_cycle;
 }

@@ -2,6 +2,8 @@
 // model is known, otherwise estimated from cores, clock and ISA and marked so.
 #include "backends.hpp"
 
+#include "llmhw/catalog/cpu_ops.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,29 +15,6 @@ namespace {
 bool has(const std::vector<std::string>& isa, const char* name)
 {
   return std::find(isa.begin(), isa.end(), name) != isa.end();
-}
-
-/// FP32 FLOPs per cycle per core: 2 (multiply and add of an FMA) × 32-bit lanes × FMA pipes.
-/// Intel server cores with AVX-512 have two 512-bit FMA pipes (Skylake-SP and later Xeon Platinum);
-/// AMD Zen 4 executes AVX-512 on 256-bit pipes, Zen 5 (family 0x1A) has full 512-bit pipes; Neoverse
-/// V1/V2 (the SVE server cores) have four 128-bit FP pipes, Neoverse N1 and Cortex-A76 two.
-double fp32_flops_per_cycle(const Device& cpu, const CpuInfo& info)
-{
-  const std::vector<std::string>& isa = cpu.isa;
-  if (info.x86) {
-    const bool amd = info.vendor == "AuthenticAMD";
-    if (has(isa, "avx512f") && (!amd || info.family.value_or(0) >= 0x1a)) {
-      return 2.0 * 16 * 2;
-    }
-    if (has(isa, "avx2") || has(isa, "avx512f")) {
-      return 2.0 * 8 * (has(isa, "fma") ? 2 : 1);
-    }
-    return 2.0 * 4 * 1;
-  }
-  if (has(isa, "sve")) {
-    return 2.0 * 4 * 4;
-  }
-  return 2.0 * 4 * 2;
 }
 
 struct ClockChoice {
@@ -122,26 +101,13 @@ void complete_cpu(Device& cpu, const CpuInfo& info, const catalog::HardwareSpec*
     cores = std::min(cores, std::floor(*cpu.usable_cores + 1e-9));
   }
   cores = std::max(cores, 1.0);
-  const double fp32 = fp32_flops_per_cycle(cpu, info);
-  // Intel AMX: 1024 BF16 and 2048 INT8 operations per cycle per core (Intel AMX overview,
-  // Intel 64 and IA-32 Architectures Optimization Reference Manual, ch. 20).
-  double bf16 = fp32; // without native BF16 the work runs at FP32 rate after conversion
-  if (has(cpu.isa, "amx_bf16")) {
-    bf16 = 1024;
-  } else if (has(cpu.isa, "avx512_bf16") || has(cpu.isa, "bf16")) {
-    bf16 = 2 * fp32; // VDPBF16PS / BFDOT: two BF16 products per 32-bit lane
-  }
-  double int8 = 2 * fp32; // VPMADDUBSW-style without dot-product instructions
-  if (has(cpu.isa, "amx_int8")) {
-    int8 = 2048;
-  } else if (has(cpu.isa, "avx512_vnni") || has(cpu.isa, "avx_vnni") || has(cpu.isa, "asimddp") ||
-             has(cpu.isa, "i8mm")) {
-    int8 = 4 * fp32; // VPDPBUSD / SDOT: four 8-bit products per 32-bit lane
-  }
+  // AMD before Zen 5 (family 0x1A) runs AVX-512 on 256-bit halves.
+  const bool full_width_avx512 = info.vendor != "AuthenticAMD" || info.family.value_or(0) >= 0x1a;
+  const catalog::CpuOpsPerCycle ops = catalog::cpu_ops_per_cycle(cpu.isa, info.x86 && full_width_avx512);
   const double scale = cores * clock->ghz * 1e9 / 1e12;
-  cpu.peak_tflops.fp32 = fp32 * scale;
-  cpu.peak_tflops.bf16 = bf16 * scale;
-  cpu.peak_tflops.int8 = int8 * scale;
+  cpu.peak_tflops.fp32 = ops.fp32 * scale;
+  cpu.peak_tflops.bf16 = ops.bf16 * scale;
+  cpu.peak_tflops.int8 = ops.int8 * scale;
   cpu.field_sources["peak_tflops"] = "estimated";
   if (std::find(cpu.sources.begin(), cpu.sources.end(), "estimated") == cpu.sources.end()) {
     cpu.sources.push_back("estimated");

@@ -233,11 +233,9 @@ Inventory read_inventory(const JsonObject& root)
   return inventory;
 }
 
-} // namespace
-
-Result<Inventory> parse_inventory_json(std::string_view text, const std::string& input)
+/// The probe document in `json` (parsed from `input`), or the first problem found in it.
+Result<Inventory> inventory_from(const Result<nlohmann::json>& json, const std::string& input)
 {
-  auto json = util::parse_json(text, input);
   if (!json) {
     return json.error();
   }
@@ -252,21 +250,16 @@ Result<Inventory> parse_inventory_json(std::string_view text, const std::string&
   }
 }
 
+} // namespace
+
+Result<Inventory> parse_inventory_json(std::string_view text, const std::string& input)
+{
+  return inventory_from(util::parse_json(text, input), input);
+}
+
 Result<Inventory> read_inventory_json(const std::string& path)
 {
-  auto json = util::read_json_file(path, 16ULL << 20);
-  if (!json) {
-    return json.error();
-  }
-  auto root = util::root_object(*json, path);
-  if (!root) {
-    return root.error();
-  }
-  try {
-    return read_inventory(*root);
-  } catch (const InputError& error) {
-    return error.error;
-  }
+  return inventory_from(util::read_json_file(path, 16ULL << 20), path);
 }
 
 } // namespace llmhw::probe
