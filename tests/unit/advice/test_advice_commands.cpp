@@ -4,29 +4,27 @@
 #include "llmhw/advice/advice.hpp"
 #include "llmhw/catalog/catalog.hpp"
 
+#include "support/builtin_catalog.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <string>
 
 using llmhw::advice::Inputs;
 
-namespace {
+using llmhw::test::builtin_catalog;
 
-const llmhw::catalog::Catalog& catalog()
-{
-  static const llmhw::catalog::Catalog loaded = llmhw::catalog::load({}).value();
-  return loaded;
-}
+namespace {
 
 /// The command of the best candidate for `model` on `target` with `engine` (and `quant` when given).
 std::string command(const std::string& model_name, const std::string& target, const std::string& engine,
                     const std::string& quant = "")
 {
-  auto model = llmhw::model::load(model_name, catalog());
+  auto model = llmhw::model::load(model_name, builtin_catalog());
   REQUIRE(model.ok());
   llmhw::workload::Overrides overrides;
   overrides.workload = "chat"; // 1000 + 300 tokens: a context of 1300
-  auto workload = llmhw::workload::resolve(overrides, catalog());
+  auto workload = llmhw::workload::resolve(overrides, builtin_catalog());
   REQUIRE(workload.ok());
   Inputs inputs;
   inputs.targets = {target};
@@ -34,7 +32,7 @@ std::string command(const std::string& model_name, const std::string& target, co
   if (!quant.empty()) {
     inputs.quant = quant;
   }
-  auto advice = llmhw::advice::recommend(*model, *workload, inputs, catalog());
+  auto advice = llmhw::advice::recommend(*model, *workload, inputs, builtin_catalog());
   REQUIRE(advice.ok());
   REQUIRE_FALSE(advice->candidates.empty());
   return advice->candidates.front().command;

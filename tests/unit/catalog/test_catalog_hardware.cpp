@@ -4,6 +4,8 @@
 
 #include "llmhw/catalog/catalog.hpp"
 
+#include "support/builtin_catalog.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -16,13 +18,9 @@ using llmhw::catalog::Catalog;
 using llmhw::catalog::DeviceKind;
 using llmhw::catalog::HardwareSpec;
 
-namespace {
+using llmhw::test::builtin_catalog;
 
-const Catalog& catalog()
-{
-  static const Catalog loaded = llmhw::catalog::load({}).value();
-  return loaded;
-}
+namespace {
 
 bool lists(const HardwareSpec& spec, const std::string& precision)
 {
@@ -52,9 +50,9 @@ double capability(const HardwareSpec& spec)
 TEST_CASE("the built-in catalog holds at least 60 targets of every kind", "[catalog][hardware]")
 {
   // The issue asks for at least 60 targets across GPUs, TPUs, accelerators, CPUs and systems.
-  CHECK(catalog().hardware.size() + catalog().systems.size() >= 60);
+  CHECK(builtin_catalog().hardware.size() + builtin_catalog().systems.size() >= 60);
   std::map<DeviceKind, int> kinds;
-  for (const HardwareSpec& spec : catalog().hardware) {
+  for (const HardwareSpec& spec : builtin_catalog().hardware) {
     ++kinds[spec.kind];
   }
   CHECK(kinds[DeviceKind::gpu] >= 30);
@@ -62,7 +60,7 @@ TEST_CASE("the built-in catalog holds at least 60 targets of every kind", "[cata
   CHECK(kinds[DeviceKind::accelerator] >= 2);
   CHECK(kinds[DeviceKind::cpu] >= 10);
   std::set<std::string> system_kinds;
-  for (const auto& system : catalog().systems) {
+  for (const auto& system : builtin_catalog().systems) {
     system_kinds.insert(system.kind);
   }
   CHECK(system_kinds == std::set<std::string>{"slice", "instance", "system"});
@@ -71,7 +69,7 @@ TEST_CASE("the built-in catalog holds at least 60 targets of every kind", "[cata
 TEST_CASE("every device's memory and bandwidth lie within physical bounds", "[catalog][hardware]")
 {
   constexpr std::uint64_t k_gib = 1ULL << 30;
-  for (const HardwareSpec& spec : catalog().hardware) {
+  for (const HardwareSpec& spec : builtin_catalog().hardware) {
     INFO(spec.id);
     CHECK_FALSE(spec.source.empty());
     CHECK_FALSE(spec.name.empty());
@@ -103,7 +101,7 @@ TEST_CASE("every device's memory and bandwidth lie within physical bounds", "[ca
 
 TEST_CASE("peak TFLOPS are dense and consistent across precisions", "[catalog][hardware]")
 {
-  for (const HardwareSpec& spec : catalog().hardware) {
+  for (const HardwareSpec& spec : builtin_catalog().hardware) {
     INFO(spec.id);
     const auto& peak = spec.peak_tflops;
     // No single device reaches 3 PFLOPS dense BF16 (MI355X: 2.5, GB200: 2.5) or 12 PFLOPS FP4.
@@ -139,7 +137,7 @@ TEST_CASE("peak TFLOPS are dense and consistent across precisions", "[catalog][h
 
 TEST_CASE("every listed precision has a peak figure, and every figure's precision is listed", "[catalog][hardware]")
 {
-  for (const HardwareSpec& spec : catalog().hardware) {
+  for (const HardwareSpec& spec : builtin_catalog().hardware) {
     INFO(spec.id);
     CHECK_FALSE(spec.precisions.empty());
     if (spec.kind == DeviceKind::cpu || !has_peaks(spec)) {
@@ -161,7 +159,7 @@ TEST_CASE("NVIDIA precisions follow compute capability", "[catalog][hardware]")
   // CUDA programming guide: BF16 and TF32 tensor cores from sm_80 (Ampere), FP8 from sm_89 (Ada) and sm_90
   // (Hopper), FP4 from sm_100/sm_120 (Blackwell).
   int checked = 0;
-  for (const HardwareSpec& spec : catalog().hardware) {
+  for (const HardwareSpec& spec : builtin_catalog().hardware) {
     if (spec.vendor != "NVIDIA" || spec.kind == DeviceKind::cpu) {
       continue;
     }
@@ -186,7 +184,7 @@ TEST_CASE("NVIDIA precisions follow compute capability", "[catalog][hardware]")
 TEST_CASE("GPUs and accelerators that sit on PCI carry their PCI ids, each claimed once", "[catalog][hardware]")
 {
   std::map<std::string, std::string> owner;
-  for (const HardwareSpec& spec : catalog().hardware) {
+  for (const HardwareSpec& spec : builtin_catalog().hardware) {
     INFO(spec.id);
     const bool on_pci = spec.kind != DeviceKind::cpu && spec.vendor != "Apple";
     CHECK(on_pci == !spec.pci_ids.empty());
@@ -204,7 +202,7 @@ TEST_CASE("GPUs and accelerators that sit on PCI carry their PCI ids, each claim
 TEST_CASE("CPU bandwidth is the width of the memory bus times its transfer rate", "[catalog][hardware]")
 {
   int checked = 0;
-  for (const HardwareSpec& spec : catalog().hardware) {
+  for (const HardwareSpec& spec : builtin_catalog().hardware) {
     if (spec.kind != DeviceKind::cpu) {
       continue;
     }
@@ -228,7 +226,7 @@ TEST_CASE("CPU bandwidth is the width of the memory bus times its transfer rate"
 
 TEST_CASE("unified-memory devices are the SoCs and APUs", "[catalog][hardware]")
 {
-  for (const HardwareSpec& spec : catalog().hardware) {
+  for (const HardwareSpec& spec : builtin_catalog().hardware) {
     INFO(spec.id);
     const bool soc =
         spec.vendor == "Apple" || spec.id == "gb10" || spec.id == "mi300a" || spec.id == "ryzen-ai-max-395";
@@ -238,14 +236,14 @@ TEST_CASE("unified-memory devices are the SoCs and APUs", "[catalog][hardware]")
 
 TEST_CASE("systems are made of catalog devices, and prices are dated", "[catalog][hardware]")
 {
-  for (const auto& system : catalog().systems) {
+  for (const auto& system : builtin_catalog().systems) {
     INFO(system.id);
-    const HardwareSpec* device = catalog().find_hardware(system.device);
+    const HardwareSpec* device = builtin_catalog().find_hardware(system.device);
     REQUIRE(device != nullptr);
     CHECK(device->id == system.device); // named by id, not by a looser alias
     CHECK(device->kind != DeviceKind::cpu);
     if (system.host_cpu) {
-      const HardwareSpec* host = catalog().find_hardware(*system.host_cpu);
+      const HardwareSpec* host = builtin_catalog().find_hardware(*system.host_cpu);
       REQUIRE(host != nullptr);
       CHECK(host->kind == DeviceKind::cpu);
     }

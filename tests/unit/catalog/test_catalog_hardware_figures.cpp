@@ -4,6 +4,8 @@
 
 #include "llmhw/catalog/catalog.hpp"
 
+#include "support/builtin_catalog.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <optional>
@@ -12,17 +14,13 @@
 using llmhw::catalog::Catalog;
 using llmhw::catalog::HardwareSpec;
 
-namespace {
+using llmhw::test::builtin_catalog;
 
-const Catalog& catalog()
-{
-  static const Catalog loaded = llmhw::catalog::load({}).value();
-  return loaded;
-}
+namespace {
 
 const HardwareSpec& device(const std::string& id)
 {
-  const HardwareSpec* spec = catalog().find_hardware(id);
+  const HardwareSpec* spec = builtin_catalog().find_hardware(id);
   REQUIRE(spec != nullptr);
   REQUIRE(spec->id == id);
   return *spec;
@@ -127,7 +125,7 @@ TEST_CASE("TPU slices count chips the way Google names them", "[catalog][hardwar
   // v5e and v6e slice names count chips; v4 and v5p names count TensorCores, two per chip
   // (docs.cloud.google.com/tpu/docs/v5p-training: "2x2x1 | 8 cores | 4 chips").
   const auto chips = [](const std::string& id) {
-    const auto* system = catalog().find_system(id);
+    const auto* system = builtin_catalog().find_system(id);
     REQUIRE(system != nullptr);
     return system->count;
   };
@@ -201,12 +199,12 @@ TEST_CASE("names and PCI ids from real captures find their catalog entries", "[c
   }));
   INFO(capture.name << " " << capture.pci_id);
   if (*capture.name != '\0') {
-    const HardwareSpec* by_name = catalog().find_hardware(capture.name);
+    const HardwareSpec* by_name = builtin_catalog().find_hardware(capture.name);
     REQUIRE(by_name != nullptr);
     CHECK(by_name->id == capture.id);
   }
   if (*capture.pci_id != '\0') {
-    const HardwareSpec* by_pci = catalog().find_hardware_by_pci(capture.pci_id);
+    const HardwareSpec* by_pci = builtin_catalog().find_hardware_by_pci(capture.pci_id);
     REQUIRE(by_pci != nullptr);
     CHECK(by_pci->id == capture.id);
   }
@@ -216,6 +214,6 @@ TEST_CASE("PCI ids of other parts find nothing", "[catalog][hardware]")
 {
   // 32em64t-2n8c2t-pci-wholeio.xml pairs "Tesla K40m" with PCI 10de:1094, which pci.ids names Tesla M2075:
   // a match must come from the name there, not the id. 1ae0:0042 is the gVNIC on every TPU VM.
-  CHECK(catalog().find_hardware_by_pci("10de:1094") == nullptr);
-  CHECK(catalog().find_hardware_by_pci("1ae0:0042") == nullptr);
+  CHECK(builtin_catalog().find_hardware_by_pci("10de:1094") == nullptr);
+  CHECK(builtin_catalog().find_hardware_by_pci("1ae0:0042") == nullptr);
 }

@@ -4,6 +4,8 @@
 
 #include "llmhw/catalog/catalog.hpp"
 
+#include "support/builtin_catalog.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -17,17 +19,13 @@
 using llmhw::catalog::Catalog;
 using llmhw::catalog::SystemSpec;
 
-namespace {
+using llmhw::test::builtin_catalog;
 
-const Catalog& catalog()
-{
-  static const Catalog loaded = llmhw::catalog::load({}).value();
-  return loaded;
-}
+namespace {
 
 const SystemSpec& find(const std::string& id)
 {
-  const SystemSpec* found = catalog().find_system(id);
+  const SystemSpec* found = builtin_catalog().find_system(id);
   INFO(id);
   REQUIRE(found != nullptr);
   return *found;
@@ -108,7 +106,7 @@ TEST_CASE("catalogued prices are the figures their sources print", "[catalog][pr
 
 TEST_CASE("every cloud system has a dated, sourced price or says why not", "[catalog][prices]")
 {
-  for (const SystemSpec& spec : catalog().systems) {
+  for (const SystemSpec& spec : builtin_catalog().systems) {
     INFO(spec.id);
     if (!spec.provider) {
       CHECK_FALSE(spec.price_usd_per_hour.has_value()); // bought, not rented: no hourly list price
@@ -135,7 +133,7 @@ TEST_CASE("TPU slices of one generation and region cost the same per chip", "[ca
   // Google prices TPUs per chip-hour, so a slice's price divided by its chips must not depend on its size; a
   // slice whose count or price disagrees with its siblings fails here.
   std::map<std::string, double> per_chip; // device + region -> USD per chip-hour
-  for (const SystemSpec& spec : catalog().systems) {
+  for (const SystemSpec& spec : builtin_catalog().systems) {
     if (spec.kind != "slice" || !spec.price_usd_per_hour) {
       continue;
     }

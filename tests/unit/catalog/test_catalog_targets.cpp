@@ -3,6 +3,8 @@
 
 #include "llmhw/catalog/targets.hpp"
 
+#include "support/builtin_catalog.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -18,17 +20,13 @@ using llmhw::catalog::resolve_target;
 using llmhw::catalog::resolve_targets;
 using llmhw::catalog::TargetRef;
 
-namespace {
+using llmhw::test::builtin_catalog;
 
-const Catalog& catalog()
-{
-  static const Catalog loaded = llmhw::catalog::load({}).value();
-  return loaded;
-}
+namespace {
 
 TargetRef resolved(const std::string& text)
 {
-  auto target = resolve_target(catalog(), text);
+  auto target = resolve_target(builtin_catalog(), text);
   INFO(text);
   REQUIRE(target.ok());
   return target.value();
@@ -36,7 +34,7 @@ TargetRef resolved(const std::string& text)
 
 std::string error_of(const std::string& text)
 {
-  auto target = resolve_target(catalog(), text);
+  auto target = resolve_target(builtin_catalog(), text);
   REQUIRE_FALSE(target.ok());
   return target.error().message();
 }
@@ -131,18 +129,18 @@ TEST_CASE("every id, name and alias in the catalog resolves to its own entry", "
 {
   const auto check = [](const std::string& text, const std::string& id) {
     INFO(text);
-    auto target = resolve_target(catalog(), text);
+    auto target = resolve_target(builtin_catalog(), text);
     REQUIRE(target.ok());
     CHECK(target->id == id);
   };
-  for (const auto& spec : catalog().hardware) {
+  for (const auto& spec : builtin_catalog().hardware) {
     check(spec.id, spec.id);
     check(spec.name, spec.id);
     for (const std::string& alias : spec.aliases) {
       check(alias, spec.id);
     }
   }
-  for (const auto& system : catalog().systems) {
+  for (const auto& system : builtin_catalog().systems) {
     check(system.id, system.id);
     check(system.name, system.id);
     for (const std::string& alias : system.aliases) {
@@ -178,7 +176,7 @@ TEST_CASE("'all' stands alone", "[catalog][targets]")
 
 TEST_CASE("a name two entries answer to is an error naming both", "[catalog][targets]")
 {
-  Catalog mine = catalog();
+  Catalog mine = builtin_catalog();
   const nlohmann::json document = {{"hardware",
                                     {{{"id", "my-h100"},
                                       {"name", "My H100"},
@@ -200,9 +198,9 @@ TEST_CASE("a name two entries answer to is an error naming both", "[catalog][tar
 TEST_CASE("all ranks every catalog target once, accelerators first", "[catalog][targets]")
 {
   const std::vector<std::string> texts = {"all"};
-  auto all = resolve_targets(catalog(), texts);
+  auto all = resolve_targets(builtin_catalog(), texts);
   REQUIRE(all.ok());
-  CHECK(all->size() == catalog().hardware.size() + catalog().systems.size());
+  CHECK(all->size() == builtin_catalog().hardware.size() + builtin_catalog().systems.size());
   std::set<std::string> ids;
   for (const TargetRef& target : *all) {
     CHECK(ids.insert(target.id).second);
@@ -224,7 +222,7 @@ TEST_CASE("all ranks every catalog target once, accelerators first", "[catalog][
 TEST_CASE("resolve_targets keeps order and drops repeats", "[catalog][targets]")
 {
   const std::vector<std::string> texts = {"8xh100-sxm", "h100-sxm", "H100 SXM", "8×h100-sxm", "tpu-v5e-8"};
-  auto targets = resolve_targets(catalog(), texts);
+  auto targets = resolve_targets(builtin_catalog(), texts);
   REQUIRE(targets.ok());
   REQUIRE(targets->size() == 3);
   CHECK((*targets)[0].id == "8xh100-sxm");
@@ -232,7 +230,7 @@ TEST_CASE("resolve_targets keeps order and drops repeats", "[catalog][targets]")
   CHECK((*targets)[2].id == "tpu-v5e-8");
 
   const std::vector<std::string> bad = {"h100-sxm", "nope"};
-  auto failed = resolve_targets(catalog(), bad);
+  auto failed = resolve_targets(builtin_catalog(), bad);
   REQUIRE_FALSE(failed.ok());
   CHECK_THAT(failed.error().message(), Catch::StartsWith("--target nope:"));
 }

@@ -5,7 +5,7 @@
 // cases docs/accuracy.md explains row by row.
 
 #include "accuracy.hpp"
-#include "support.hpp"
+#include "support/builtin_catalog.hpp"
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 // cores × clock × ops per cycle, unified and host memory shares, MoE expert
 // coverage, all-reduces over different links, pipeline stages across nodes.
 
-#include "support.hpp"
+#include "support/builtin_catalog.hpp"
 
 #include "accuracy.hpp"
 #include "estimate/detail.hpp"

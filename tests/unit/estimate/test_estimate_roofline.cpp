@@ -4,7 +4,7 @@
 // and prefill cannot do its arithmetic faster than the datasheet peak. The
 // bounds are computed here from the catalog figures alone.
 
-#include "support.hpp"
+#include "support/builtin_catalog.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 // The memory plan and speed of single candidates, against figures worked out
 // by hand from the model's published shape and the device's datasheet.
 
-#include "support.hpp"
+#include "support/builtin_catalog.hpp"
 
 #include "llmhw/util/units.hpp"
 

@@ -6,18 +6,16 @@
 #include "llmhw/catalog/catalog.hpp"
 #include "llmhw/model/model.hpp"
 
+#include "support/builtin_catalog.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <set>
 
-namespace {
+using llmhw::test::builtin_catalog;
 
-const llmhw::catalog::Catalog& catalog()
-{
-  static const llmhw::catalog::Catalog loaded = llmhw::catalog::load({}).value();
-  return loaded;
-}
+namespace {
 
 double relative_error(double derived, double published)
 {
@@ -28,20 +26,20 @@ double relative_error(double derived, double published)
 
 TEST_CASE("the catalog holds at least 70 models, each with a HF repository and a source", "[model][catalog]")
 {
-  CHECK(catalog().models.size() >= 70);
-  for (const auto& entry : catalog().models) {
+  CHECK(builtin_catalog().models.size() >= 70);
+  for (const auto& entry : builtin_catalog().models) {
     INFO(entry.id);
     CHECK(entry.hf_repo.has_value());
     CHECK_FALSE(entry.source.empty());
-    CHECK(catalog().find_quant(entry.native_quant) != nullptr);
+    CHECK(builtin_catalog().find_quant(entry.native_quant) != nullptr);
   }
 }
 
 TEST_CASE("every catalog model's derived parameters match its published count within 2%", "[model][catalog]")
 {
-  for (const auto& entry : catalog().models) {
+  for (const auto& entry : builtin_catalog().models) {
     INFO(entry.id << ": " << entry.source);
-    auto model = llmhw::model::load(entry.id, catalog());
+    auto model = llmhw::model::load(entry.id, builtin_catalog());
     REQUIRE(model.ok());
     CHECK(model->params == model->parameters.total());
     CHECK(relative_error(static_cast<double>(model->params), static_cast<double>(entry.params)) < 0.02);
@@ -62,14 +60,14 @@ TEST_CASE("every catalog model's derived parameters match its published count wi
 TEST_CASE("catalog models resolve by id, HF repository and Ollama tag, whatever the case", "[model][catalog]")
 {
   std::set<std::string> names;
-  for (const auto& entry : catalog().models) {
+  for (const auto& entry : builtin_catalog().models) {
     INFO(entry.id);
-    CHECK(catalog().find_model(entry.id) == &entry);
+    CHECK(builtin_catalog().find_model(entry.id) == &entry);
     if (entry.hf_repo) {
-      CHECK(catalog().find_model(*entry.hf_repo) == &entry);
+      CHECK(builtin_catalog().find_model(*entry.hf_repo) == &entry);
     }
     if (entry.ollama) {
-      CHECK(catalog().find_model(*entry.ollama) == &entry);
+      CHECK(builtin_catalog().find_model(*entry.ollama) == &entry);
       CHECK(names.insert(*entry.ollama).second); // no two models share a tag
     }
   }
@@ -77,6 +75,6 @@ TEST_CASE("catalog models resolve by id, HF repository and Ollama tag, whatever 
   for (const char* name : {"llama-3.1-8b", "qwen3-30b-a3b", "deepseek-r1", "phi-4", "gpt-oss-20b", "llama-4-scout",
                            "llama-2-70b", "META-LLAMA/LLAMA-3.1-8B-INSTRUCT", "Qwen3:30B", "gpt-oss:120b"}) {
     INFO(name);
-    CHECK(llmhw::model::load(name, catalog()).ok());
+    CHECK(llmhw::model::load(name, builtin_catalog()).ok());
   }
 }

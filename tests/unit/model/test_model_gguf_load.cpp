@@ -9,6 +9,8 @@
 #include "llmhw/model/model.hpp"
 #include "support/temp_dir.hpp"
 
+#include "support/builtin_catalog.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -16,13 +18,9 @@
 using llmhw::test::Bytes;
 using llmhw::test::GgufWriter;
 
-namespace {
+using llmhw::test::builtin_catalog;
 
-const llmhw::catalog::Catalog& catalog()
-{
-  static const llmhw::catalog::Catalog loaded = llmhw::catalog::load({}).value();
-  return loaded;
-}
+namespace {
 
 // ggml_type ids (ggml.h) and bytes per block (ggml-common.h).
 constexpr std::uint32_t k_f32 = 0;
@@ -74,7 +72,7 @@ constexpr std::uint64_t k_layer_bytes = (256 + 128 + 256 + 512 + 512) * 144 + 12
 
 llmhw::model::ModelSpec load(const std::string& path)
 {
-  auto model = llmhw::model::load(path, catalog());
+  auto model = llmhw::model::load(path, builtin_catalog());
   INFO(path);
   if (!model.ok()) {
     FAIL(model.error().message());
@@ -96,7 +94,7 @@ TEST_CASE("a GGUF model: exact parameters and bytes from its tensor infos", "[mo
   CHECK(model.parameters.embedding == 256'000);
   CHECK(model.parameters.lm_head == 256'000);
   CHECK(*model.file_weight_bytes == 1000 * 144 + 2 * k_layer_bytes + 1024 + 1000 * 210);
-  const auto* q4_k_m = catalog().find_quant("q4_k_m");
+  const auto* q4_k_m = builtin_catalog().find_quant("q4_k_m");
   CHECK(llmhw::model::weight_bytes(model, *q4_k_m) == *model.file_weight_bytes); // exact, from the file
   // 2 layers x 2 (K, V) x 2 KV heads x 64 dims x 2 bytes = 1,024 B per token.
   CHECK(llmhw::model::kv_bytes_per_token(model.arch, 2.0) == 1'024);
@@ -261,7 +259,7 @@ TEST_CASE("split GGUF files count every part", "[model][gguf][split]")
   SECTION("a missing part is named")
   {
     std::filesystem::remove(middle);
-    auto model = llmhw::model::load((dir.path() / "big-00001-of-00003.gguf").string(), catalog());
+    auto model = llmhw::model::load((dir.path() / "big-00001-of-00003.gguf").string(), builtin_catalog());
     REQUIRE_FALSE(model.ok());
     CHECK(model.error().input == middle);
     CHECK_THAT(model.error().problem, Catch::Contains("part 2 of the 3 parts"));
@@ -298,7 +296,7 @@ TEST_CASE("GGUF models with missing or mistyped keys are refused with the key", 
   {
     GgufWriter file;
     file.tensor("token_embd.weight", {64, 10}, k_f32, 2560);
-    auto model = llmhw::model::load(file.write(dir.path() / "noarch.gguf"), catalog());
+    auto model = llmhw::model::load(file.write(dir.path() / "noarch.gguf"), builtin_catalog());
     REQUIRE_FALSE(model.ok());
     CHECK_THAT(model.error().problem, Catch::Contains("general.architecture' missing"));
   }
@@ -309,7 +307,7 @@ TEST_CASE("GGUF models with missing or mistyped keys are refused with the key", 
         .string("llama.block_count", "thirty-two")
         .u32("llama.embedding_length", 64)
         .u32("llama.attention.head_count", 2);
-    auto model = llmhw::model::load(file.write(dir.path() / "typed.gguf"), catalog());
+    auto model = llmhw::model::load(file.write(dir.path() / "typed.gguf"), builtin_catalog());
     REQUIRE_FALSE(model.ok());
     CHECK(model.error().problem == "metadata 'llama.block_count': expected a non-negative integer, got string");
   }
@@ -320,7 +318,7 @@ TEST_CASE("GGUF models with missing or mistyped keys are refused with the key", 
         .u32("llama.block_count", 100000)
         .u32("llama.embedding_length", 64)
         .u32("llama.attention.head_count", 2);
-    auto model = llmhw::model::load(file.write(dir.path() / "deep.gguf"), catalog());
+    auto model = llmhw::model::load(file.write(dir.path() / "deep.gguf"), builtin_catalog());
     REQUIRE_FALSE(model.ok());
     CHECK_THAT(model.error().problem, Catch::Contains("100000 is larger than the limit 1024"));
   }

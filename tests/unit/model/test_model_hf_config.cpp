@@ -5,19 +5,17 @@
 #include "llmhw/model/model.hpp"
 #include "support/temp_dir.hpp"
 
+#include "support/builtin_catalog.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
 
 using nlohmann::json;
 
-namespace {
+using llmhw::test::builtin_catalog;
 
-const llmhw::catalog::Catalog& catalog()
-{
-  static const llmhw::catalog::Catalog loaded = llmhw::catalog::load({}).value();
-  return loaded;
-}
+namespace {
 
 /// Llama 3.1 8B's config.json (huggingface.co/meta-llama/Llama-3.1-8B-Instruct), the fields that matter.
 json llama()
@@ -34,7 +32,7 @@ llmhw::Result<llmhw::model::ModelSpec> load_config(const json& config)
   static int counter = 0;
   static llmhw::test::TempDir dir;
   const std::string path = dir.write("m" + std::to_string(++counter) + "/config.json", config.dump());
-  return llmhw::model::load(path, catalog());
+  return llmhw::model::load(path, builtin_catalog());
 }
 
 llmhw::model::ModelSpec loaded(const json& config)

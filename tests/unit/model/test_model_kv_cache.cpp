@@ -5,29 +5,27 @@
 #include "llmhw/catalog/catalog.hpp"
 #include "llmhw/model/model.hpp"
 
+#include "support/builtin_catalog.hpp"
+
 #include <catch2/catch.hpp>
 
 using llmhw::model::kv_bytes_per_token;
 using llmhw::model::kv_cache_bytes;
 
-namespace {
+using llmhw::test::builtin_catalog;
 
-const llmhw::catalog::Catalog& catalog()
-{
-  static const llmhw::catalog::Catalog loaded = llmhw::catalog::load({}).value();
-  return loaded;
-}
+namespace {
 
 llmhw::model::Architecture arch(const std::string& name)
 {
-  auto loaded = llmhw::model::load(name, catalog());
+  auto loaded = llmhw::model::load(name, builtin_catalog());
   REQUIRE(loaded.ok());
   return loaded->arch;
 }
 
 double bytes_per_element(const std::string& quant)
 {
-  const auto* format = catalog().find_quant(quant);
+  const auto* format = builtin_catalog().find_quant(quant);
   REQUIRE(format != nullptr);
   return llmhw::model::kv_bytes_per_element(*format);
 }
@@ -116,7 +114,7 @@ TEST_CASE("KV precisions from quants.json", "[model][kv]")
   CHECK(kv_bytes_per_token(llama, bytes_per_element("q8_0")) == 65'536 / 32 * 34);
   CHECK(kv_bytes_per_token(llama, bytes_per_element("q4_0")) == 65'536 / 32 * 18);
   for (const char* quant : {"bf16", "fp16", "fp8", "q8_0", "q4_0"}) {
-    CHECK(catalog().find_quant(quant)->kv_cache);
+    CHECK(builtin_catalog().find_quant(quant)->kv_cache);
   }
 }
 

@@ -8,21 +8,15 @@
 #include "llmhw/model/model.hpp"
 #include "support/temp_dir.hpp"
 
+#include "support/builtin_catalog.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 
-namespace {
-
-const llmhw::catalog::Catalog& catalog()
-{
-  static const llmhw::catalog::Catalog loaded = llmhw::catalog::load({}).value();
-  return loaded;
-}
-
-} // namespace
+using llmhw::test::builtin_catalog;
 
 TEST_CASE("a config.json whose fp32 weights pass 2^64 bytes saturates", "[model][overflow]")
 {
@@ -42,13 +36,13 @@ TEST_CASE("a config.json whose fp32 weights pass 2^64 bytes saturates", "[model]
                                  {"max_position_embeddings", 4096},
                                  {"torch_dtype", "float32"}};
   llmhw::test::TempDir dir;
-  auto model = llmhw::model::load(dir.write("huge/config.json", config.dump()), catalog());
+  auto model = llmhw::model::load(dir.write("huge/config.json", config.dump()), builtin_catalog());
   REQUIRE(model.ok());
   CHECK(model->params > 3ULL << 62);
-  CHECK(llmhw::model::weight_bytes(*model, *catalog().find_quant("fp32")) == UINT64_MAX);
-  CHECK(llmhw::model::weight_bytes(*model, *catalog().find_quant("bf16")) == UINT64_MAX);
+  CHECK(llmhw::model::weight_bytes(*model, *builtin_catalog().find_quant("fp32")) == UINT64_MAX);
+  CHECK(llmhw::model::weight_bytes(*model, *builtin_catalog().find_quant("bf16")) == UINT64_MAX);
   // Two of 16384 experts per token: what a step reads still fits.
-  CHECK(llmhw::model::weight_bytes_read_per_token(*model, *catalog().find_quant("fp32")) < UINT64_MAX);
+  CHECK(llmhw::model::weight_bytes_read_per_token(*model, *builtin_catalog().find_quant("fp32")) < UINT64_MAX);
 }
 
 TEST_CASE("a KV cache past 2^64 bytes saturates", "[model][overflow][kv]")

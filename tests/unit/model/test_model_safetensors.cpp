@@ -10,19 +10,17 @@
 #include "llmhw/model/safetensors.hpp"
 #include "support/temp_dir.hpp"
 
+#include "support/builtin_catalog.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
 
 using nlohmann::json;
 
-namespace {
+using llmhw::test::builtin_catalog;
 
-const llmhw::catalog::Catalog& catalog()
-{
-  static const llmhw::catalog::Catalog loaded = llmhw::catalog::load({}).value();
-  return loaded;
-}
+namespace {
 
 /// The bytes of a safetensors file with `header` and `data_bytes` of data.
 std::string safetensors_bytes(const std::string& header, std::uint64_t data_bytes)
@@ -100,7 +98,7 @@ std::string problem_with(const std::string& bytes)
 
 llmhw::model::ModelSpec load(const std::string& path)
 {
-  auto model = llmhw::model::load(path, catalog());
+  auto model = llmhw::model::load(path, builtin_catalog());
   if (!model.ok()) {
     FAIL(model.error().message());
   }
@@ -143,7 +141,7 @@ TEST_CASE("a HF folder: config.json for the architecture, safetensors for exact 
   // 1 layer x 2 x 2 KV heads x 16 dims x 2 bytes = 128 B per token.
   CHECK(llmhw::model::kv_bytes_per_token(model.arch, 2.0) == 128);
   // The file's own count agrees with the count derived from config.json.
-  auto derived = llmhw::model::load((dir.path() / "model" / "config.json").string(), catalog());
+  auto derived = llmhw::model::load((dir.path() / "model" / "config.json").string(), builtin_catalog());
   REQUIRE(derived.ok());
   CHECK(derived->params == model.params);
   CHECK(derived->source == llmhw::model::ModelSource::hf_config);
@@ -168,7 +166,7 @@ TEST_CASE("sharded checkpoints: every shard the index names is read", "[model][s
     for (const std::string& path : {index_path, (dir.path() / "m").string(), shard}) {
       INFO(path);
       // No config.json: the shapes give hidden 64 and vocabulary 100, but no layers to find heads in.
-      auto model = llmhw::model::load(path, catalog());
+      auto model = llmhw::model::load(path, builtin_catalog());
       REQUIRE_FALSE(model.ok());
       CHECK_THAT(model.error().problem, Catch::Contains("no config.json beside it"));
     }
@@ -180,7 +178,7 @@ TEST_CASE("sharded checkpoints: every shard the index names is read", "[model][s
   SECTION("a shard named by the index is missing")
   {
     std::filesystem::remove(shard);
-    auto model = llmhw::model::load(index_path, catalog());
+    auto model = llmhw::model::load(index_path, builtin_catalog());
     REQUIRE_FALSE(model.ok());
     CHECK(model.error().input == shard);
   }
@@ -188,7 +186,7 @@ TEST_CASE("sharded checkpoints: every shard the index names is read", "[model][s
   {
     index["weight_map"]["model.layers.0.mlp.up_proj.weight"] = "model-00001-of-00002.safetensors";
     dir.write("m/model.safetensors.index.json", index.dump());
-    auto model = llmhw::model::load(index_path, catalog());
+    auto model = llmhw::model::load(index_path, builtin_catalog());
     REQUIRE_FALSE(model.ok());
     CHECK(model.error().problem == "weight_map.model.layers.0.mlp.up_proj.weight: tensor not found in "
                                    "model-00001-of-00002.safetensors");
@@ -197,7 +195,7 @@ TEST_CASE("sharded checkpoints: every shard the index names is read", "[model][s
   {
     index["weight_map"]["lm_head.weight"] = "../../etc/passwd.safetensors";
     dir.write("m/model.safetensors.index.json", index.dump());
-    auto model = llmhw::model::load(index_path, catalog());
+    auto model = llmhw::model::load(index_path, builtin_catalog());
     REQUIRE_FALSE(model.ok());
     CHECK_THAT(model.error().problem, Catch::Contains("is not a .safetensors file name in this folder"));
   }

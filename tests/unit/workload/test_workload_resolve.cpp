@@ -3,26 +3,20 @@
 #include "llmhw/catalog/catalog.hpp"
 #include "support/temp_dir.hpp"
 
+#include "support/builtin_catalog.hpp"
+
 #include <catch2/catch.hpp>
 
 using llmhw::workload::Overrides;
 using llmhw::workload::resolve;
 
-namespace {
-
-const llmhw::catalog::Catalog& catalog()
-{
-  static const llmhw::catalog::Catalog loaded = llmhw::catalog::load({}).value();
-  return loaded;
-}
-
-} // namespace
+using llmhw::test::builtin_catalog;
 
 TEST_CASE("the default workload is the chat preset with context = prompt + output", "[workload]")
 {
-  const auto* chat = catalog().find_workload("chat");
+  const auto* chat = builtin_catalog().find_workload("chat");
   REQUIRE(chat != nullptr);
-  auto workload = resolve(Overrides{}, catalog());
+  auto workload = resolve(Overrides{}, builtin_catalog());
   REQUIRE(workload.ok());
   CHECK(workload->name == "chat");
   CHECK(workload->prompt_tokens == chat->prompt_tokens);
@@ -36,7 +30,7 @@ TEST_CASE("flags override the preset", "[workload]")
   overrides.prompt_tokens = 4000;
   overrides.concurrency = 32;
   overrides.slo.max_tpot_ms = 25;
-  auto workload = resolve(overrides, catalog());
+  auto workload = resolve(overrides, builtin_catalog());
   REQUIRE(workload.ok());
   CHECK(workload->prompt_tokens == 4000);
   CHECK(workload->concurrency == 32);
@@ -50,7 +44,7 @@ TEST_CASE("a context too small for prompt and output is refused", "[workload]")
   overrides.prompt_tokens = 1000;
   overrides.output_tokens = 500;
   overrides.context = 1200;
-  auto workload = resolve(overrides, catalog());
+  auto workload = resolve(overrides, builtin_catalog());
   REQUIRE_FALSE(workload.ok());
   CHECK(workload.error().input == "--context");
   CHECK_THAT(workload.error().problem, Catch::Contains("1000 + 500 = 1500"));
@@ -60,7 +54,7 @@ TEST_CASE("an unknown preset gets a suggestion", "[workload]")
 {
   Overrides overrides;
   overrides.workload = "chta";
-  auto workload = resolve(overrides, catalog());
+  auto workload = resolve(overrides, builtin_catalog());
   REQUIRE_FALSE(workload.ok());
   CHECK_THAT(workload.error().problem, Catch::Contains("did you mean 'chat'"));
 }
@@ -74,7 +68,7 @@ TEST_CASE("a workload file is read field by field", "[workload]")
                                                      "concurrency": "max", "max_ttft_ms": 500})");
     Overrides overrides;
     overrides.workload = file;
-    auto workload = resolve(overrides, catalog());
+    auto workload = resolve(overrides, builtin_catalog());
     REQUIRE(workload.ok());
     CHECK(workload->name == "w");
     CHECK(workload->prompt_tokens == 2048);
@@ -86,7 +80,7 @@ TEST_CASE("a workload file is read field by field", "[workload]")
     const std::string file = dir.write("bad.json", R"({"prompt_tokens": "lots"})");
     Overrides overrides;
     overrides.workload = file;
-    auto workload = resolve(overrides, catalog());
+    auto workload = resolve(overrides, builtin_catalog());
     REQUIRE_FALSE(workload.ok());
     CHECK(workload.error().message() == file + ": prompt_tokens: expected a non-negative integer, got \"lots\"");
   }
@@ -95,7 +89,7 @@ TEST_CASE("a workload file is read field by field", "[workload]")
     const std::string file = dir.write("neg.json", R"({"max_tpot_ms": -5})");
     Overrides overrides;
     overrides.workload = file;
-    auto workload = resolve(overrides, catalog());
+    auto workload = resolve(overrides, builtin_catalog());
     REQUIRE_FALSE(workload.ok());
     CHECK_THAT(workload.error().message(), Catch::Contains("max_tpot_ms: must be positive"));
   }
@@ -104,7 +98,7 @@ TEST_CASE("a workload file is read field by field", "[workload]")
     const std::string file = dir.write("zero.json", R"({"concurrency": 0})");
     Overrides overrides;
     overrides.workload = file;
-    CHECK_FALSE(resolve(overrides, catalog()).ok());
+    CHECK_FALSE(resolve(overrides, builtin_catalog()).ok());
   }
 }
 
@@ -112,21 +106,21 @@ TEST_CASE("every preset the SPEC names exists, with targets and a source", "[wor
 {
   for (const char* id : {"chat", "rag", "code", "batch", "long-context", "agent"}) {
     INFO(id);
-    const auto* preset = catalog().find_workload(id);
+    const auto* preset = builtin_catalog().find_workload(id);
     REQUIRE(preset != nullptr);
     CHECK_FALSE(preset->source.empty());
     CHECK_FALSE(preset->description.empty());
     Overrides overrides;
     overrides.workload = id;
-    auto workload = resolve(overrides, catalog());
+    auto workload = resolve(overrides, builtin_catalog());
     REQUIRE(workload.ok());
     CHECK(workload->context == preset->prompt_tokens + preset->output_tokens);
   }
   // Interactive presets bound latency; the offline batch preset does not (MLPerf Offline scenario).
-  CHECK(catalog().find_workload("code")->max_tpot_ms == 40);           // MLPerf v5.0 interactive: TPOT <= 40 ms
-  CHECK(catalog().find_workload("long-context")->max_ttft_ms == 6000); // MLPerf Llama 3.1 405B server: 6 s
-  CHECK_FALSE(catalog().find_workload("batch")->max_ttft_ms.has_value());
-  CHECK(catalog().find_workload("rag")->prompt_tokens > 5 * catalog().find_workload("rag")->output_tokens);
+  CHECK(builtin_catalog().find_workload("code")->max_tpot_ms == 40);           // MLPerf v5.0 interactive: TPOT <= 40 ms
+  CHECK(builtin_catalog().find_workload("long-context")->max_ttft_ms == 6000); // MLPerf Llama 3.1 405B server: 6 s
+  CHECK_FALSE(builtin_catalog().find_workload("batch")->max_ttft_ms.has_value());
+  CHECK(builtin_catalog().find_workload("rag")->prompt_tokens > 5 * builtin_catalog().find_workload("rag")->output_tokens);
 }
 
 TEST_CASE("workload files are checked field by field", "[workload]")
@@ -135,7 +129,7 @@ TEST_CASE("workload files are checked field by field", "[workload]")
   const auto problem = [&](const std::string& name, const std::string& text) {
     Overrides overrides;
     overrides.workload = dir.write(name, text);
-    auto workload = resolve(overrides, catalog());
+    auto workload = resolve(overrides, builtin_catalog());
     REQUIRE_FALSE(workload.ok());
     CHECK(workload.error().input == *overrides.workload);
     return workload.error().problem;
@@ -161,9 +155,9 @@ TEST_CASE("a workload file starts from its preset and overrides what it names", 
   overrides.workload = dir.write("rag-fast.json", R"({"$schema": "x", "preset": "rag", "description": "tight RAG",
                                                        "max_ttft_ms": 800, "min_throughput": 500})");
   overrides.output_tokens = 100; // and flags override the file
-  auto workload = resolve(overrides, catalog());
+  auto workload = resolve(overrides, builtin_catalog());
   REQUIRE(workload.ok());
-  const auto* rag = catalog().find_workload("rag");
+  const auto* rag = builtin_catalog().find_workload("rag");
   CHECK(workload->name == "rag-fast");
   CHECK(workload->prompt_tokens == rag->prompt_tokens);
   CHECK(workload->output_tokens == 100);

@@ -1,5 +1,5 @@
 #pragma once
-// Builds candidates from the built-in catalog for the estimator's tests.
+// The built-in catalog, its models, and candidates and workloads built from them, for tests.
 
 #include "llmhw/catalog/catalog.hpp"
 #include "llmhw/estimate/estimate.hpp"
