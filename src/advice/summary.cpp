@@ -21,6 +21,30 @@ std::string devices(const estimate::Candidate& candidate)
                               : fmt::format("{}x {}{}", candidate.count, candidate.name, where);
 }
 
+/// "time to first token (1.1 h against a limit of 6 s)": a missed requirement in words, its figures in the
+/// units people use.
+std::string missed_requirement(const rules::Requirement& requirement)
+{
+  if (requirement.name == "max_ttft_ms" || requirement.name == "max_tpot_ms") {
+    return fmt::format("{} ({} against a limit of {})",
+                       requirement.name == "max_ttft_ms" ? "time to first token" : "time per output token",
+                       units::format_duration_ms(requirement.estimate), units::format_duration_ms(requirement.limit));
+  }
+  if (requirement.name == "min_tok_s" || requirement.name == "min_throughput") {
+    return fmt::format("{} ({} against a minimum of {})",
+                       requirement.name == "min_tok_s" ? "decode speed per user" : "aggregate throughput",
+                       units::format_rate(requirement.estimate, "tok/s"),
+                       units::format_rate(requirement.limit, "tok/s"));
+  }
+  if (requirement.name == "fits") {
+    return fmt::format("memory ({} needed, {} usable)",
+                       units::format_bytes(static_cast<std::uint64_t>(std::max(0.0, requirement.estimate))),
+                       units::format_bytes(static_cast<std::uint64_t>(std::max(0.0, requirement.limit))));
+  }
+  return fmt::format("{} ({} against {})", requirement.name, units::format_figure(requirement.estimate),
+                     units::format_figure(requirement.limit));
+}
+
 } // namespace
 
 std::string summary_sentence(const RankedCandidate& best, const model::ModelSpec& model,
@@ -39,10 +63,11 @@ std::string summary_sentence(const RankedCandidate& best, const model::ModelSpec
   if (!(speed.tpot_ms > 0)) {
     return sentence + ": its speed cannot be estimated without the device's memory bandwidth and peak figures.";
   }
-  sentence += fmt::format(": {} user{} at {:.3g} ms per token ({:.3g} tok/s each, {:.4g} tok/s in all), first token "
-                          "in {:.3g} ms",
-                          estimate.concurrency, estimate.concurrency == 1 ? "" : "s", speed.tpot_ms,
-                          speed.decode_tok_s_per_user, speed.decode_tok_s_aggregate, speed.ttft_ms);
+  sentence +=
+      fmt::format(": {} user{} at {} per token ({} each, {} in all), first token in {}", estimate.concurrency,
+                  estimate.concurrency == 1 ? "" : "s", units::format_duration_ms(speed.tpot_ms),
+                  units::format_rate(speed.decode_tok_s_per_user, "tok/s"),
+                  units::format_rate(speed.decode_tok_s_aggregate, "tok/s"), units::format_duration_ms(speed.ttft_ms));
   if (estimate.memory.headroom_bytes >= 0) {
     sentence += fmt::format(", {} of memory to spare",
                             units::format_bytes(static_cast<std::uint64_t>(estimate.memory.headroom_bytes)));
@@ -54,8 +79,7 @@ std::string summary_sentence(const RankedCandidate& best, const model::ModelSpec
   std::vector<std::string> missed;
   for (const rules::Requirement& requirement : assessment.requirements) {
     if (!requirement.met) {
-      missed.push_back(
-          fmt::format("{} ({:.4g} against {:.4g})", requirement.name, requirement.estimate, requirement.limit));
+      missed.push_back(missed_requirement(requirement));
     }
   }
   if (!missed.empty()) {

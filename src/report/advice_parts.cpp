@@ -19,24 +19,14 @@ bool any_host(const advice::Advice& advice)
   });
 }
 
-/// Whole numbers from 100 up, one decimal below ("62.5", "50", "230").
-std::string format_figure(double value)
-{
-  std::string text = value >= 100 ? fmt::format("{:.0f}", value) : fmt::format("{:.1f}", value);
-  if (text.size() > 2 && text.ends_with(".0")) {
-    text.resize(text.size() - 2);
-  }
-  return text;
-}
-
 std::string format_ms(double ms)
 {
-  return format_figure(ms) + " ms";
+  return units::format_duration_ms(ms);
 }
 
 std::string format_tok_s(double tok_s)
 {
-  return format_figure(tok_s) + " tok/s";
+  return units::format_rate(tok_s, "tok/s");
 }
 
 } // namespace
@@ -90,7 +80,7 @@ Table candidate_table(const advice::Advice& advice, bool terminal, std::size_t r
   columns.insert(columns.end(), {{"ENGINE"},
                                  {"QUANT"},
                                  {"FITS"},
-                                 {terminal ? "TTFT" : "TTFT ms", true},
+                                 {"TTFT", true},
                                  {terminal ? "TOK/S" : "tok/s per user", true},
                                  {terminal ? "TOTAL" : "tok/s all users", true},
                                  {"SCORE", true}});
@@ -109,12 +99,14 @@ Table candidate_table(const advice::Advice& advice, bool terminal, std::size_t r
       row.push_back(estimate.candidate.host.empty() ? "–" : estimate.candidate.host);
     }
     // "?" where the estimator had no figures to go on (no bandwidth or peak for the device).
-    const auto speed = [fits](double value) {
-      return !fits ? std::string("–") : value > 0 ? format_figure(value) : std::string("?");
+    const auto speed = [fits](double value, const auto& format) {
+      return !fits ? std::string("–") : value > 0 ? format(value) : std::string("?");
     };
     row.insert(row.end(), {estimate.candidate.engine, estimate.candidate.quant, fits ? "yes" : "no",
-                           speed(performance.ttft_ms), speed(performance.decode_tok_s_per_user),
-                           speed(performance.decode_tok_s_aggregate), std::to_string(ranked.assessment.score)});
+                           speed(performance.ttft_ms, units::format_duration_ms),
+                           speed(performance.decode_tok_s_per_user, units::format_figure),
+                           speed(performance.decode_tok_s_aggregate, units::format_figure),
+                           std::to_string(ranked.assessment.score)});
     table.add_row(std::move(row));
   }
   return table;
@@ -122,7 +114,7 @@ Table candidate_table(const advice::Advice& advice, bool terminal, std::size_t r
 
 std::string candidate_table_caption()
 {
-  return "TTFT ms to first token · TOK/S output tokens/s per user · TOTAL all users";
+  return "TTFT time to first token · TOK/S output tokens/s per user · TOTAL all users";
 }
 
 std::string model_line(const advice::Advice& advice)
@@ -169,6 +161,11 @@ RequirementText requirement_text(const rules::Requirement& requirement)
     // Bytes the plan needs against the bytes the engine may use.
     text.estimate = units::format_bytes(static_cast<std::uint64_t>(std::max(0.0, requirement.estimate)));
     text.limit = "≤ " + units::format_bytes(static_cast<std::uint64_t>(std::max(0.0, requirement.limit)));
+  } else if (!(requirement.estimate > 0)) {
+    // A speed the device's missing figures left unestimated: unknown, not zero.
+    text.estimate = "?";
+    text.limit = requirement.name.starts_with("max_") ? "≤ " + format_ms(requirement.limit)
+                                                      : "≥ " + format_tok_s(requirement.limit);
   } else if (requirement.name == "max_ttft_ms" || requirement.name == "max_tpot_ms") {
     text.estimate = format_ms(requirement.estimate);
     text.limit = "≤ " + format_ms(requirement.limit);
@@ -176,8 +173,8 @@ RequirementText requirement_text(const rules::Requirement& requirement)
     text.estimate = format_tok_s(requirement.estimate);
     text.limit = "≥ " + format_tok_s(requirement.limit);
   } else {
-    text.estimate = fmt::format("{:g}", requirement.estimate);
-    text.limit = fmt::format("{:g}", requirement.limit);
+    text.estimate = units::format_figure(requirement.estimate);
+    text.limit = units::format_figure(requirement.limit);
   }
   return text;
 }

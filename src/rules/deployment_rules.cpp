@@ -141,9 +141,10 @@ void cpu_suffices(const RuleInput& input, RuleOutput& out)
   }
   // The field's first advice: no accelerator to buy, share or keep busy when the CPU already does the job.
   out.add("CPU_SUFFICES", Severity::info,
-          fmt::format("the CPU meets every requirement (time per token {:.4g} ms, first token {:.4g} ms): no "
+          fmt::format("the CPU meets every requirement (time per token {}, first token {}): no "
                       "accelerator needed",
-                      input.estimate.performance.tpot_ms, input.estimate.performance.ttft_ms),
+                      units::format_duration_ms(input.estimate.performance.tpot_ms),
+                      units::format_duration_ms(input.estimate.performance.ttft_ms)),
           10);
 }
 

@@ -1,6 +1,8 @@
 // Each service-level requirement met or missed, with its margin.
 #include "registry.hpp"
 
+#include "llmhw/util/units.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,6 +19,12 @@ struct Limit {
   bool at_most; ///< the estimate must stay at or under the limit (latencies), else reach it (rates)
 };
 
+/// "850 ms", "2 min 33 s", "1,530 tok/s": never "1.53e+05 ms".
+std::string figure(const Limit& limit, double value)
+{
+  return limit.at_most ? units::format_duration_ms(value) : units::format_rate(value, limit.unit);
+}
+
 void judge(const Limit& limit, std::optional<double> wanted, double estimate, RuleOutput& out)
 {
   if (!wanted) {
@@ -26,9 +34,9 @@ void judge(const Limit& limit, std::optional<double> wanted, double estimate, Ru
     // No speed without the figures it rests on (bandwidth, TFLOPS): never claim a limit is met.
     out.requirements.push_back({limit.name, *wanted, 0, false});
     out.add(fmt::format("{}_UNKNOWN", limit.code), Severity::warn,
-            fmt::format("{} cannot be estimated (the device's figures are missing), so the {} {:.4g} {} is not "
+            fmt::format("{} cannot be estimated (the device's figures are missing), so the {} {} is not "
                         "known to be met",
-                        limit.label, limit.at_most ? "limit of" : "minimum of", *wanted, limit.unit),
+                        limit.label, limit.at_most ? "limit of" : "minimum of", figure(limit, *wanted)),
             -20);
     return;
   }
@@ -38,17 +46,21 @@ void judge(const Limit& limit, std::optional<double> wanted, double estimate, Ru
   const double margin = *wanted > 0 ? std::abs(*wanted - estimate) / *wanted : 0;
   if (met) {
     out.add(fmt::format("{}_MET", limit.code), Severity::info,
-            fmt::format("{} {:.4g} {} meets the {} {:.4g} {} ({:.0f}% margin)", limit.label, estimate, limit.unit,
-                        limit.at_most ? "limit of" : "minimum of", *wanted, limit.unit, margin * 100),
+            fmt::format("{} {} meets the {} {} ({:.0f}% margin)", limit.label, figure(limit, estimate),
+                        limit.at_most ? "limit of" : "minimum of", figure(limit, *wanted), margin * 100),
             0);
     return;
   }
   // A near miss costs less than a wide one: 15 points, up to 30 more as the miss reaches 100%.
   const int delta = -15 - static_cast<int>(std::lround(30 * std::min(1.0, margin)));
-  out.add(fmt::format("{}_MISSED", limit.code), Severity::warn,
-          fmt::format("{} {:.4g} {} misses the {} {:.4g} {} by {:.0f}%", limit.label, estimate, limit.unit,
-                      limit.at_most ? "limit of" : "minimum of", *wanted, limit.unit, margin * 100),
-          delta);
+  // Twice the limit or more reads better as a multiple: "is 650× the limit", not "misses it by 64,900%".
+  const std::string message =
+      limit.at_most && estimate >= 2 * *wanted
+          ? fmt::format("{} {} is {}× the limit of {}", limit.label, figure(limit, estimate),
+                        units::format_figure(estimate / *wanted), figure(limit, *wanted))
+          : fmt::format("{} {} misses the {} {} by {:.0f}%", limit.label, figure(limit, estimate),
+                        limit.at_most ? "limit of" : "minimum of", figure(limit, *wanted), margin * 100);
+  out.add(fmt::format("{}_MISSED", limit.code), Severity::warn, message, delta);
 }
 
 } // namespace

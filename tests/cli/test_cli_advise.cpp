@@ -138,3 +138,18 @@ TEST_CASE("advise --hardware judges another host's probe JSON and names the host
   CHECK_THAT(missing.err, Catch::Contains("absent.json"));
   CHECK(missing.out.empty());
 }
+
+TEST_CASE("advise writes an hour-long first token as a duration, never in exponent notation", "[cli][advise]")
+{
+  // Llama 3.1 405B on one CPU with a 32,000-token prompt: ~1.6e15 FLOPs of prefill against a few TFLOPS, so
+  // the first token takes far over a minute: the sentence must say minutes or hours, not "3.91e+06 ms".
+  for (const char* format : {"text", "markdown"}) {
+    const auto result = run_llm_hw({"advise", "--model", "llama-3.1-405b", "--target", "epyc-9654", "--workload",
+                                    "long-context", "--format", format},
+                                   {{"NO_COLOR", "1"}});
+    INFO(result.out << result.err);
+    REQUIRE(result.exit_code == 0);
+    CHECK_THAT(result.out, !Catch::Matches(R"([\s\S]*[0-9]e[+-][0-9][\s\S]*)"));
+    CHECK_THAT(result.out, Catch::Matches(R"([\s\S]*first token in\s+[0-9.,]+\s+(min|h)[\s\S]*)"));
+  }
+}

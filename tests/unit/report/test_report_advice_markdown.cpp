@@ -27,9 +27,9 @@ TEST_CASE("markdown advice has the recommendation, its command and the ranked ta
       text,
       Catch::Contains("```sh\nvllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 4096 --max-num-seqs 8\n```"));
   CHECK_THAT(text, Catch::Contains(
-                       "| # | DEVICE | HOST | ENGINE | QUANT | FITS | TTFT ms | tok/s per user | "
+                       "| # | DEVICE | HOST | ENGINE | QUANT | FITS | TTFT | tok/s per user | "
                        "tok/s all users | SCORE |\n| ---: | --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: |\n"
-                       "| 1 | 1× NVIDIA L4 | – | vllm | bf16 | yes | 230 | 16 | 128 | 72 |\n"));
+                       "| 1 | 1× NVIDIA L4 | – | vllm | bf16 | yes | 230 ms | 16 | 128 | 72 |\n"));
 }
 
 TEST_CASE("markdown advice tabulates each candidate's memory", "[report][markdown]")

@@ -55,7 +55,7 @@ TEST_CASE("text advice opens with the recommendation and its command on one line
   CHECK_THAT(text, Catch::Contains(
                        "\n  $ vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 4096 --max-num-seqs 8\n"));
   CHECK(position(text, "Recommended:") < position(text, "DEVICE"));
-  CHECK_THAT(text, Catch::Contains("TTFT ms to first token · TOK/S output tokens/s per user · TOTAL all users"));
+  CHECK_THAT(text, Catch::Contains("TTFT time to first token · TOK/S output tokens/s per user · TOTAL all users"));
 }
 
 TEST_CASE("text advice ranks candidates in a table with speeds only where the model fits", "[report][text]")
@@ -70,8 +70,8 @@ TEST_CASE("text advice ranks candidates in a table with speeds only where the mo
   }
   REQUIRE(header + 3 < lines.end());
   // Rank 1: one L4, 230 ms to the first token, 16 tok/s per user, 128 in all, score 72.
-  CHECK_THAT(header[1], Catch::Matches(R"(\s*1  1× NVIDIA L4\s+–\s+vllm\s+bf16\s+yes\s+230\s+16\s+128\s+72)"));
-  CHECK_THAT(header[2], Catch::Matches(R"(\s*2  2× NVIDIA L4\s+–\s+vllm\s+bf16\s+yes\s+140\s+29\.4\s+235\s+64)"));
+  CHECK_THAT(header[1], Catch::Matches(R"(\s*1  1× NVIDIA L4\s+–\s+vllm\s+bf16\s+yes\s+230 ms\s+16\s+128\s+72)"));
+  CHECK_THAT(header[2], Catch::Matches(R"(\s*2  2× NVIDIA L4\s+–\s+vllm\s+bf16\s+yes\s+140 ms\s+29\.4\s+235\s+64)"));
   // The RTX 4060 cannot hold the weights: no speeds are printed for it.
   CHECK_THAT(header[3],
              Catch::Matches(R"(\s*3  1× NVIDIA GeForce RTX 4060\s+desk-07\s+vllm\s+bf16\s+no\s+–\s+–\s+–\s+0)"));
@@ -173,6 +173,26 @@ TEST_CASE("text advice prints ? for speeds the estimator could not give", "[repo
   advice.candidates[0].assessment.estimate.performance = {};
   const std::string text = render(advice, Style{.width = 120});
   CHECK_THAT(text, Catch::Matches(R"([\s\S]*\n1  1× NVIDIA L4\s+–\s+vllm\s+bf16\s+yes\s+\?\s+\?\s+\?\s+72\n[\s\S]*)"));
+}
+
+TEST_CASE("text and markdown advice write large and small figures as people do, never with exponents",
+          "[report][text][markdown]")
+{
+  // A CPU serving a long prompt: 153 s to the first token, 1,530 tok/s in all, 0.004 ms for a tiny step.
+  auto advice = llmhw::test::sample_advice();
+  auto& performance = advice.candidates[0].assessment.estimate.performance;
+  performance.ttft_ms = 153'000;
+  performance.decode_tok_s_aggregate = 1530;
+  advice.candidates[1].assessment.estimate.performance.ttft_ms = 0.004;
+  advice.candidates[0].assessment.requirements = {{"max_ttft_ms", 800, 153'000, false}};
+  for (const Format format : {Format::text, Format::markdown}) {
+    const std::string text = llmhw::report::advice(advice, format, Style{.width = 120, .verbose = true});
+    INFO(text);
+    CHECK_THAT(text, Catch::Contains("2 min 33 s"));
+    CHECK_THAT(text, Catch::Contains("1,530"));
+    CHECK_THAT(text, Catch::Contains("0.004 ms"));
+    CHECK_THAT(text, !Catch::Matches(R"([\s\S]*[0-9]e[+-][0-9][\s\S]*)"));
+  }
 }
 
 TEST_CASE("a candidate in a system is named by the system and the devices it uses", "[report][text]")
