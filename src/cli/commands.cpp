@@ -12,7 +12,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 namespace llmhw::cli {
@@ -55,6 +57,45 @@ Result<int> probe_failure(const Options& options, const Error& error)
 void emit(const std::string& document)
 {
   std::cout << document << std::flush;
+}
+
+/// Other hosts' `llm-hw probe --json`, each named by its hostname. Hosts are
+/// told apart in the advice by that name, so two files that report the same
+/// hostname (cloned machines, "localhost") are named "host (file)"; a file
+/// given twice would count its devices twice and is refused.
+Result<std::vector<probe::Inventory>> read_fleet(const std::vector<std::string>& files)
+{
+  std::vector<probe::Inventory> inventories;
+  std::vector<std::filesystem::path> seen;
+  for (const std::string& file : files) {
+    std::error_code error;
+    std::filesystem::path canonical = std::filesystem::weakly_canonical(file, error);
+    if (error) {
+      canonical = file;
+    }
+    if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) {
+      return Error{file, "given twice with --hardware (its devices would be counted twice)"};
+    }
+    seen.push_back(canonical);
+    auto inventory = probe::read_inventory_json(file);
+    if (!inventory) {
+      return inventory.error();
+    }
+    inventories.push_back(std::move(inventory.value()));
+  }
+  std::vector<std::string> names;
+  for (const probe::Inventory& inventory : inventories) {
+    names.push_back(inventory.host.hostname);
+  }
+  for (std::size_t i = 0; i < inventories.size(); ++i) {
+    const std::string file = std::filesystem::path(files[i]).filename().string();
+    if (names[i].empty()) {
+      inventories[i].host.hostname = file;
+    } else if (std::count(names.begin(), names.end(), names[i]) > 1) {
+      inventories[i].host.hostname = fmt::format("{} ({})", names[i], file);
+    }
+  }
+  return inventories;
 }
 
 } // namespace
@@ -105,15 +146,16 @@ Result<int> run_advise(Options options)
   inputs.framework = options.framework;
   inputs.quant = options.quant;
   inputs.kv_quant = options.kv_quant;
-  if (inputs.targets.empty() && !options.hardware_files.empty()) {
+  if (!inputs.targets.empty() && !options.hardware_files.empty()) {
+    return Error{"--hardware", "cannot be combined with --target: rank either probed hosts or catalog targets"};
+  }
+  if (!options.hardware_files.empty()) {
     // Other hosts' `llm-hw probe --json`: candidates name the host they live on.
-    for (const std::string& file : options.hardware_files) {
-      auto inventory = probe::read_inventory_json(file);
-      if (!inventory) {
-        return inventory.error();
-      }
-      inputs.inventories.push_back(std::move(inventory.value()));
+    auto fleet = read_fleet(options.hardware_files);
+    if (!fleet) {
+      return fleet.error();
     }
+    inputs.inventories = std::move(fleet.value());
     inputs.local = false;
   } else if (inputs.targets.empty()) {
     auto inventory = probe::detect(probe_environment(options), *catalog);

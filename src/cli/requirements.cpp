@@ -59,9 +59,9 @@ Status apply_requirements_file(const std::string& path, Options& options)
   }
   const fs::path base = fs::path(path).parent_path();
   try {
-    root->reject_unknown_keys({"$schema", "model", "quant", "kv_quant", "framework", "workload", "targets",
-                               "hardware", "prompt_tokens", "output_tokens", "context", "concurrency",
-                               "max_ttft_ms", "max_tpot_ms", "min_tok_s", "min_throughput"});
+    root->reject_unknown_keys({"$schema", "model", "quant", "kv_quant", "framework", "workload", "targets", "hardware",
+                               "prompt_tokens", "output_tokens", "context", "concurrency", "max_ttft_ms", "max_tpot_ms",
+                               "min_tok_s", "min_throughput"});
     if (!options.model) {
       if (auto model = root->optional_string("model")) {
         options.model = relative_to(base, *model);
@@ -75,10 +75,9 @@ Status apply_requirements_file(const std::string& path, Options& options)
         options.workload = relative_to(base, *workload);
       }
     }
-    if (options.targets.empty()) {
+    // What to rank comes from the command line when it names any (--target or --hardware), else from the file.
+    if (options.targets.empty() && options.hardware_files.empty()) {
       options.targets = root->strings("targets");
-    }
-    if (options.hardware_files.empty()) {
       for (const std::string& file : root->strings("hardware")) {
         options.hardware_files.push_back(relative_to(base, file));
       }

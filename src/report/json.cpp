@@ -2,6 +2,8 @@
 
 #include "json_util.hpp"
 
+#include <cmath>
+
 namespace llmhw::report {
 namespace {
 
@@ -9,16 +11,15 @@ using nlohmann::json;
 
 json peak_json(const catalog::PeakTflops& peak)
 {
-  return {{"fp32", optional_json(peak.fp32)}, {"tf32", optional_json(peak.tf32)},
-          {"bf16", optional_json(peak.bf16)}, {"fp16", optional_json(peak.fp16)},
-          {"fp8", optional_json(peak.fp8)},   {"int8", optional_json(peak.int8)},
+  return {{"fp32", optional_json(peak.fp32)}, {"tf32", optional_json(peak.tf32)}, {"bf16", optional_json(peak.bf16)},
+          {"fp16", optional_json(peak.fp16)}, {"fp8", optional_json(peak.fp8)},   {"int8", optional_json(peak.int8)},
           {"int4", optional_json(peak.int4)}, {"fp4", optional_json(peak.fp4)}};
 }
 
 json device_json(const probe::Device& device)
 {
-  json out = {{"id", device.id}, {"kind", catalog::to_string(device.kind)}, {"vendor", device.vendor},
-              {"model", device.model}};
+  json out = {
+      {"id", device.id}, {"kind", catalog::to_string(device.kind)}, {"vendor", device.vendor}, {"model", device.model}};
   if (device.kind == catalog::DeviceKind::cpu) {
     out["sockets"] = device.sockets;
     out["cores"] = device.cores;
@@ -57,6 +58,13 @@ json device_json(const probe::Device& device)
   return out;
 }
 
+/// A speed the estimator gave, or null when it had no figures to give one (a device without bandwidth or
+/// TFLOPS leaves zeros): SPEC's "unknown values are null", never a speed of 0.
+json speed_json(double value)
+{
+  return std::isfinite(value) && value > 0 ? json(value) : json(nullptr);
+}
+
 json candidate_json(const advice::RankedCandidate& ranked)
 {
   const rules::Assessment& assessment = ranked.assessment;
@@ -67,13 +75,17 @@ json candidate_json(const advice::RankedCandidate& ranked)
 
   json requirements = json::array();
   for (const rules::Requirement& requirement : assessment.requirements) {
-    requirements.push_back({{"name", requirement.name}, {"limit", requirement.limit},
-                            {"estimate", requirement.estimate}, {"met", requirement.met}});
+    // A speed requirement on a device without figures has no estimate: null, and not met.
+    requirements.push_back(
+        {{"name", requirement.name},
+         {"limit", requirement.limit},
+         {"estimate", requirement.name == "fits" ? json(requirement.estimate) : speed_json(requirement.estimate)},
+         {"met", requirement.met}});
   }
   json reasons = json::array();
   for (const rules::Finding& finding : assessment.findings) {
-    reasons.push_back({{"code", finding.code}, {"severity", rules::to_string(finding.severity)},
-                       {"message", finding.message}});
+    reasons.push_back(
+        {{"code", finding.code}, {"severity", rules::to_string(finding.severity)}, {"message", finding.message}});
   }
   return {
       {"device", candidate.device},
@@ -100,11 +112,11 @@ json candidate_json(const advice::RankedCandidate& ranked)
         {"gpu_layers", optional_json(memory.gpu_layers)},
         {"total_layers", memory.total_layers}}},
       {"performance",
-       {{"prefill_tok_s", performance.prefill_tok_s},
-        {"ttft_ms", performance.ttft_ms},
-        {"tpot_ms", performance.tpot_ms},
-        {"decode_tok_s_per_user", performance.decode_tok_s_per_user},
-        {"decode_tok_s_aggregate", performance.decode_tok_s_aggregate},
+       {{"prefill_tok_s", speed_json(performance.prefill_tok_s)},
+        {"ttft_ms", speed_json(performance.ttft_ms)},
+        {"tpot_ms", speed_json(performance.tpot_ms)},
+        {"decode_tok_s_per_user", speed_json(performance.decode_tok_s_per_user)},
+        {"decode_tok_s_aggregate", speed_json(performance.decode_tok_s_aggregate)},
         // null when the device's figures are missing and no speed could be estimated
         {"bound", performance.bound.empty() ? json(nullptr) : json(performance.bound)}}},
       {"requirements", requirements},
@@ -224,23 +236,30 @@ json targets_json(const catalog::Catalog& catalog)
                        {"memory_bandwidth_bytes_s", spec.memory_bandwidth_bytes_s},
                        {"peak_tflops", peak_json(spec.peak_tflops)},
                        {"price_usd_per_hour", nullptr},
+                       {"price_date", nullptr},
+                       {"price_region", nullptr},
+                       {"price_source", nullptr},
                        {"source", spec.source}});
   }
   for (const catalog::SystemSpec& system : catalog.systems) {
     const catalog::HardwareSpec* device = catalog.find_hardware(system.device);
-    targets.push_back({{"id", system.id},
-                       {"name", system.name},
-                       {"kind", system.kind},
-                       {"vendor", device ? json(device->vendor) : json(nullptr)},
-                       {"aliases", system.aliases},
-                       {"count", system.count},
-                       {"device", system.device},
-                       {"memory_bytes", device ? json(device->memory_bytes * system.count) : json(nullptr)},
-                       {"memory_bandwidth_bytes_s",
-                        device ? json(device->memory_bandwidth_bytes_s * system.count) : json(nullptr)},
-                       {"peak_tflops", device ? peak_json(device->peak_tflops) : json(nullptr)},
-                       {"price_usd_per_hour", optional_json(system.price_usd_per_hour)},
-                       {"source", system.source}});
+    targets.push_back(
+        {{"id", system.id},
+         {"name", system.name},
+         {"kind", system.kind},
+         {"vendor", device ? json(device->vendor) : json(nullptr)},
+         {"aliases", system.aliases},
+         {"count", system.count},
+         {"device", system.device},
+         {"memory_bytes", device ? json(device->memory_bytes * system.count) : json(nullptr)},
+         {"memory_bandwidth_bytes_s", device ? json(device->memory_bandwidth_bytes_s * system.count) : json(nullptr)},
+         {"peak_tflops", device ? peak_json(device->peak_tflops) : json(nullptr)},
+         {"price_usd_per_hour", optional_json(system.price_usd_per_hour)},
+         // When and where the price was read, and from what, as data/hardware.json records it.
+         {"price_date", optional_json(system.price_date)},
+         {"price_region", optional_json(system.price_region)},
+         {"price_source", optional_json(system.price_source)},
+         {"source", system.source}});
   }
   return {{"schema", "llm-hw/targets/v1"}, {"targets", targets}};
 }

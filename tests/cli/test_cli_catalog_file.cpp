@@ -53,6 +53,10 @@ TEST_CASE("a user catalog file adds a system with its price, counted over its de
   REQUIRE(l40s != nullptr);
   CHECK((*box)["count"] == 2);
   CHECK((*box)["price_usd_per_hour"] == 2.10);
+  // The file states when the price was read, not where: the date comes through, the region stays null.
+  CHECK((*box)["price_date"] == "2026-11-01");
+  CHECK((*box)["price_region"].is_null());
+  CHECK((*l40s)["price_date"].is_null());
   CHECK((*box)["memory_bytes"] == 2 * (*l40s)["memory_bytes"].get<std::uint64_t>());
 }
 
@@ -76,4 +80,31 @@ TEST_CASE("LLM_HW_CATALOG_DIR loads every file in the folder", "[cli][catalog]")
   REQUIRE(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::Contains("team-2xl40s"));
   CHECK_THAT(run_llm_hw({"targets"}).out, !Catch::Contains("team-2xl40s"));
+}
+
+TEST_CASE("targets --json gives every priced target its price date, region and source from data/hardware.json",
+          "[cli][catalog]")
+{
+  const auto result = run_llm_hw({"targets", "--json"});
+  REQUIRE(result.exit_code == 0);
+  const auto document = nlohmann::json::parse(result.out);
+  const auto catalog = nlohmann::json::parse(read(std::string(LLM_HW_SOURCE_DIR) + "/data/hardware.json"));
+  int priced = 0;
+  for (const auto& system : catalog["systems"]) {
+    if (!system.contains("price_usd_per_hour")) {
+      continue;
+    }
+    ++priced;
+    const std::string id = system["id"].get<std::string>();
+    INFO(id);
+    const auto* target = find_id(document["targets"], id);
+    REQUIRE(target != nullptr);
+    CHECK((*target)["price_usd_per_hour"] == system["price_usd_per_hour"]);
+    for (const char* field : {"price_date", "price_region", "price_source"}) {
+      INFO(field);
+      CHECK((*target)[field] == system.value(field, nlohmann::json(nullptr)));
+    }
+  }
+  // The catalog prices cloud instances and TPU slices (AWS, Google Cloud); an empty loop would prove nothing.
+  CHECK(priced >= 10);
 }
