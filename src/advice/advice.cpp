@@ -30,6 +30,17 @@ bool has_finding(const rules::Assessment& assessment, const std::string& code)
                      [&](const rules::Finding& finding) { return finding.code == code; });
 }
 
+/// How far a candidate misses its requirements in all: the sum of log(miss ratio), 0 when it meets them all, so
+/// that missing one limit by 10x counts as much as missing two by about 3x each.
+double shortfall(const rules::Assessment& assessment)
+{
+  double sum = 0;
+  for (const rules::Requirement& requirement : assessment.requirements) {
+    sum += std::log(rules::miss_ratio(requirement));
+  }
+  return sum;
+}
+
 /// The order of the report: best first.
 bool better(const detail::Scored& a, const detail::Scored& b)
 {
@@ -42,12 +53,13 @@ bool better(const detail::Scored& a, const detail::Scored& b)
   if (x_cpu != has_finding(y, "CPU_SUFFICES")) {
     return x_cpu;
   }
-  // Each doubling of devices doubles what the deployment costs: it must buy more than 3 points of score.
-  const auto weighed = [](const rules::Assessment& assessment) {
-    return assessment.score - 3.0 * std::log2(std::max<double>(1, assessment.estimate.candidate.count));
-  };
-  if (weighed(x) != weighed(y)) {
-    return weighed(x) > weighed(y);
+  // The score includes the device count's cost (DEVICE_COUNT), so the table is in the order of the score it shows.
+  if (x.score != y.score) {
+    return x.score > y.score;
+  }
+  // Equal scores (often 0, where missed service levels have used up every point): the one that comes closest.
+  if (const double x_miss = shortfall(x), y_miss = shortfall(y); x_miss != y_miss) {
+    return x_miss < y_miss;
   }
   const auto& x_cost = a.ranked.cost.usd_per_million_output_tokens;
   const auto& y_cost = b.ranked.cost.usd_per_million_output_tokens;
@@ -116,7 +128,10 @@ Cost cost_of(const Pool& pool, const estimate::Estimate& estimate)
     return cost; // a price is known only for the whole instance or slice
   }
   cost.usd_per_hour = pool.price_usd_per_hour;
-  const double tokens_per_hour = estimate.performance.decode_tok_s_aggregate * 3600.0;
+  // Output tokens the deployment delivers while it also prefills each request's prompt (throughput_tok_s), not
+  // the decode-only rate: the hour is paid for both, so pricing by decode alone would understate the cost per
+  // million output tokens, most for long prompts and short answers.
+  const double tokens_per_hour = estimate.performance.throughput_tok_s * 3600.0;
   if (estimate.memory.fits && tokens_per_hour > 0) {
     cost.usd_per_million_output_tokens = *pool.price_usd_per_hour / tokens_per_hour * 1e6;
   }

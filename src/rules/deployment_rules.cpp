@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace llmhw::rules::detail {
 namespace {
@@ -43,6 +44,23 @@ void spans_hosts(const RuleInput& input, RuleOutput& out)
           fmt::format("{} hosts: tensor parallel within each host, pipeline parallel across them ({})", hosts,
                       *input.engine->multi_node),
           -5);
+}
+
+void device_count(const RuleInput& input, RuleOutput& out)
+{
+  const std::uint32_t count = input.estimate.candidate.count;
+  if (count < 2) {
+    return;
+  }
+  // Twice the devices cost twice as much to buy or rent, so each doubling must buy more than 3 points of score:
+  // 1x H100 in fp8 (QUANTIZED_WEIGHTS -2) ranks above 2x H100 in bf16 (-3). In the score itself, so that the
+  // table's order and the score it shows agree.
+  const int points = static_cast<int>(std::lround(3 * std::log2(static_cast<double>(count))));
+  out.add("DEVICE_COUNT", Severity::info,
+          fmt::format("{} devices: each doubling of the devices doubles the cost and must buy more than 3 points "
+                      "of score (-{})",
+                      count, points),
+          -points);
 }
 
 void tensor_parallel_over_pcie(const RuleInput& input, RuleOutput& out)

@@ -20,6 +20,7 @@ std::span<const Rule> registry()
       Rule{"partial-offload", partial_offload},
       Rule{"service-levels", service_levels},
       Rule{"spans-hosts", spans_hosts},
+      Rule{"device-count", device_count},
       Rule{"tensor-parallel-over-pcie", tensor_parallel_over_pcie},
       Rule{"mig-slice", mig_slice},
       Rule{"consumer-gpu-many-users", consumer_gpu_many_users},

@@ -60,6 +60,7 @@ void partial_offload(const RuleInput& input, RuleOutput& out);
 void service_levels(const RuleInput& input, RuleOutput& out);
 
 void spans_hosts(const RuleInput& input, RuleOutput& out);
+void device_count(const RuleInput& input, RuleOutput& out);
 void tensor_parallel_over_pcie(const RuleInput& input, RuleOutput& out);
 void mig_slice(const RuleInput& input, RuleOutput& out);
 void consumer_gpu_many_users(const RuleInput& input, RuleOutput& out);

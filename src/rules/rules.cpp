@@ -5,6 +5,8 @@
 #include "llmhw/catalog/catalog.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace llmhw::rules {
 
@@ -26,6 +28,19 @@ std::string to_string(Verdict verdict)
   case Verdict::not_viable: return "not-viable";
   }
   return "unknown";
+}
+
+double miss_ratio(const Requirement& requirement)
+{
+  if (requirement.met) {
+    return 1.0;
+  }
+  if (!(requirement.estimate > 0) || !(requirement.limit > 0) || !std::isfinite(requirement.estimate)) {
+    return std::numeric_limits<double>::infinity(); // nothing known about how close it comes
+  }
+  const double ratio =
+      requirement.at_most ? requirement.estimate / requirement.limit : requirement.limit / requirement.estimate;
+  return std::max(1.0, ratio);
 }
 
 Assessment assess(const estimate::Estimate& estimate, const model::ModelSpec& model, const workload::Workload& workload,

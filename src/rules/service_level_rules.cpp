@@ -32,7 +32,7 @@ void judge(const Limit& limit, std::optional<double> wanted, double estimate, Ru
   }
   if (!std::isfinite(estimate) || estimate <= 0) {
     // No speed without the figures it rests on (bandwidth, TFLOPS): never claim a limit is met.
-    out.requirements.push_back({limit.name, *wanted, 0, false});
+    out.requirements.push_back({limit.name, *wanted, 0, false, limit.at_most});
     out.add(fmt::format("{}_UNKNOWN", limit.code), Severity::warn,
             fmt::format("{} cannot be estimated (the device's figures are missing), so the {} {} is not "
                         "known to be met",
@@ -41,25 +41,36 @@ void judge(const Limit& limit, std::optional<double> wanted, double estimate, Ru
     return;
   }
   const bool met = limit.at_most ? estimate <= *wanted : estimate >= *wanted;
-  out.requirements.push_back({limit.name, *wanted, estimate, met});
-  // Margin as a share of the limit: how much worse the estimate could get (or must improve).
-  const double margin = *wanted > 0 ? std::abs(*wanted - estimate) / *wanted : 0;
+  const Requirement requirement{limit.name, *wanted, estimate, met, limit.at_most};
+  out.requirements.push_back(requirement);
   if (met) {
+    // Margin as a share of the limit: how much worse the estimate could get.
+    const double margin = *wanted > 0 ? std::abs(*wanted - estimate) / *wanted : 0;
     out.add(fmt::format("{}_MET", limit.code), Severity::info,
             fmt::format("{} {} meets the {} {} ({:.0f}% margin)", limit.label, figure(limit, estimate),
                         limit.at_most ? "limit of" : "minimum of", figure(limit, *wanted), margin * 100),
             0);
     return;
   }
-  // A near miss costs less than a wide one: 15 points, up to 30 more as the miss reaches 100%.
-  const int delta = -15 - static_cast<int>(std::lround(30 * std::min(1.0, margin)));
+  // The miss as a factor (3 for three times the latency limit or a third of the rate), so that the penalty keeps
+  // growing with the shortfall: 15 points, plus 15 for each doubling of the factor (1.5x costs 24, 2x 30, 3x 39,
+  // 10x 65). A percentage of the limit saturates at 100% for rates and made a 10x miss cost no more than a 2x one,
+  // so the ranking could not prefer the candidate that comes closest when none meets the service levels.
+  const double ratio = std::min(miss_ratio(requirement), 1e6); // a zero limit makes any latency an infinite miss
+  const int delta = -15 - static_cast<int>(std::lround(15 * std::log2(ratio)));
   // Twice the limit or more reads better as a multiple: "is 650× the limit", not "misses it by 64,900%".
-  const std::string message =
-      limit.at_most && estimate >= 2 * *wanted
-          ? fmt::format("{} {} is {}× the limit of {}", limit.label, figure(limit, estimate),
-                        units::format_figure(estimate / *wanted), figure(limit, *wanted))
-          : fmt::format("{} {} misses the {} {} by {:.0f}%", limit.label, figure(limit, estimate),
-                        limit.at_most ? "limit of" : "minimum of", figure(limit, *wanted), margin * 100);
+  std::string message;
+  if (ratio < 2) {
+    message = fmt::format("{} {} misses the {} {} by {:.0f}%", limit.label, figure(limit, estimate),
+                          limit.at_most ? "limit of" : "minimum of", figure(limit, *wanted),
+                          (limit.at_most ? ratio - 1 : 1 - 1 / ratio) * 100);
+  } else if (limit.at_most) {
+    message = fmt::format("{} {} is {}× the limit of {}", limit.label, figure(limit, estimate),
+                          units::format_figure(ratio), figure(limit, *wanted));
+  } else {
+    message = fmt::format("{} {} misses the minimum of {} by a factor of {}", limit.label, figure(limit, estimate),
+                          figure(limit, *wanted), units::format_figure(ratio));
+  }
   out.add(fmt::format("{}_MISSED", limit.code), Severity::warn, message, delta);
 }
 

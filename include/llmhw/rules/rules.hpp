@@ -26,7 +26,13 @@ struct Requirement {
   double limit = 0;
   double estimate = 0;
   bool met = false;
+  bool at_most = true;     ///< the estimate must stay at or under the limit (latencies, memory), else reach it (rates)
 };
+
+/// How far the estimate falls short of the requirement, as a factor: 1 when met, 3 for three times the latency
+/// limit or a third of the rate; infinity when the estimate is unknown (zero). Misses compare by this ratio, not by
+/// a percentage that cannot exceed 100% for rates.
+double miss_ratio(const Requirement& requirement);
 
 enum class Verdict { recommended, viable, not_viable };
 
