@@ -56,8 +56,8 @@ TEST_CASE("check exits 0 when the recommendation meets every requirement and 1 w
   CHECK_FALSE(too_big.out.empty());
 
   // An H100 reads its 3.35 TB/s at best: 16 GB of 8B weights take at least 4.8 ms per token, never 0.5 ms.
-  const auto too_fast =
-      run_llm_hw({"check", "--model", "llama-3.1-8b", "--target", "h100-sxm", "--max-tpot-ms", "0.5", "--json"});
+  const auto too_fast = run_llm_hw({"check", "--model", "llama-3.1-8b", "--target", "h100-sxm", "--quant", "bf16",
+                                    "--max-tpot-ms", "0.5", "--json"});
   CHECK(too_fast.exit_code == 1);
   const auto document = nlohmann::json::parse(too_fast.out);
   bool tpot_missed = false;
