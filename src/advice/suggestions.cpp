@@ -3,6 +3,7 @@
 
 #include "llmhw/catalog/catalog.hpp"
 #include "llmhw/catalog/targets.hpp"
+#include "llmhw/util/text.hpp"
 #include "llmhw/util/units.hpp"
 
 #include <fmt/format.h>
@@ -44,6 +45,76 @@ std::string spare(const Scored& scored)
 {
   const std::int64_t headroom = scored.ranked.assessment.estimate.memory.headroom_bytes;
   return units::format_bytes(static_cast<std::uint64_t>(std::max<std::int64_t>(0, headroom)));
+}
+
+/// Where a device is bought and run. A suggestion stays in the user's segment where it can: a datacenter asks for
+/// another datacenter part (an L4, not a GeForce card whose licence excludes datacenters), a desktop for a larger
+/// desktop or workstation card, a Mac for a Mac with more unified memory.
+enum class Segment { datacenter, tpu, workstation, desktop, laptop, apple };
+
+bool has(const std::string& text, std::string_view part)
+{
+  return text.find(part) != std::string::npos;
+}
+
+Segment segment_of(const catalog::HardwareSpec& hardware)
+{
+  const std::string name = util::to_lower(hardware.name);
+  const std::string vendor = util::to_lower(hardware.vendor);
+  switch (hardware.kind) {
+  case catalog::DeviceKind::tpu: return Segment::tpu;
+  case catalog::DeviceKind::accelerator: return Segment::datacenter; // Gaudi and the like
+  case catalog::DeviceKind::cpu:
+    // Server CPUs live in datacenters; desktop parts and single-board computers on desks.
+    for (const char* server : {"epyc", "xeon", "graviton", "grace", "altra", "ampere"}) {
+      if (has(name, server)) {
+        return Segment::datacenter;
+      }
+    }
+    return Segment::desktop;
+  default: break;
+  }
+  if (vendor == "apple" || has(name, "apple")) {
+    return Segment::apple;
+  }
+  if (has(name, "laptop") || has(name, "mobile")) {
+    return Segment::laptop;
+  }
+  if (has(name, "geforce") || has(name, "titan") || has(name, "radeon rx") || has(name, "intel arc") ||
+      has(name, "ryzen")) {
+    return Segment::desktop;
+  }
+  // NVIDIA's RTX and Quadro cards, AMD's Radeon PRO, and the DGX Spark sit beside a desk, not in a rack.
+  if (has(name, "rtx") || has(name, "quadro") || has(name, "radeon pro") || has(name, "gb10") ||
+      has(name, "vega frontier")) {
+    return Segment::workstation;
+  }
+  return Segment::datacenter; // Tesla, A/H/B/L-series, Instinct, Data Center GPU Max
+}
+
+/// The segments to search, nearest first: the user's own, then the next step up.
+std::vector<Segment> search_order(Segment own)
+{
+  switch (own) {
+  case Segment::datacenter: return {Segment::datacenter};
+  case Segment::tpu: return {Segment::tpu, Segment::datacenter};
+  case Segment::workstation: return {Segment::workstation, Segment::datacenter};
+  case Segment::desktop: return {Segment::desktop, Segment::workstation, Segment::datacenter};
+  case Segment::laptop: return {Segment::laptop, Segment::desktop, Segment::workstation, Segment::datacenter};
+  case Segment::apple: return {Segment::apple, Segment::workstation, Segment::datacenter};
+  }
+  return {Segment::datacenter};
+}
+
+/// The user's segment: that of their accelerators, or of the CPU when they have none.
+Segment own_segment(const std::vector<Pool>& pools)
+{
+  for (const Pool& pool : pools) {
+    if (pool.hardware.kind != catalog::DeviceKind::cpu) {
+      return segment_of(pool.hardware);
+    }
+  }
+  return pools.empty() ? Segment::datacenter : segment_of(pools.front().hardware);
 }
 
 std::optional<std::string> smaller_precision(const std::vector<Scored>& ranked, const std::vector<Pool>& pools,
@@ -96,9 +167,10 @@ std::optional<std::string> more_devices(const std::vector<Scored>& ranked, const
   for (std::size_t i = 0; i < std::min(ranked.size(), k_candidates_to_vary); ++i) {
     const rules::Assessment& assessment = ranked[i].ranked.assessment;
     const estimate::Candidate& base = assessment.estimate.candidate;
-    // CPUs, unified-memory machines (Apple, GB10) and MIG slices do not gang up over a device interconnect.
+    // CPUs, unified-memory machines (Apple, GB10), laptop GPUs and MIG slices do not gang up over a device
+    // interconnect.
     if (!only_memory_blocks(assessment) || base.hardware.kind == catalog::DeviceKind::cpu || base.mig_profile ||
-        base.hardware.unified_memory) {
+        base.hardware.unified_memory || segment_of(base.hardware) == Segment::laptop) {
       continue;
     }
     const Pool& pool = pools[ranked[i].pool];
@@ -113,21 +185,33 @@ std::optional<std::string> more_devices(const std::vector<Scored>& ranked, const
       if (works(scored, goal)) {
         const catalog::EngineSpec* engine = catalog.find_engine(base.engine);
         const bool layer_split = base.engine == "llama.cpp" || base.engine == "ollama";
-        return fmt::format("Use {} {} instead of {} ({}, {}): it fits with {} to spare (--target {}x{})", count,
-                           pool.hardware.name, base.count, engine != nullptr ? engine->name : base.engine,
-                           layer_split ? "layers split across them"
-                                       : fmt::format("tensor parallel over {}", pool.hardware.interconnect.kind),
-                           spare(scored), count, pool.hardware.id);
+        // Say what the change buys: room for a model that did not fit, or speed for one that was too slow.
+        const estimate::Performance& speed = scored.ranked.assessment.estimate.performance;
+        const std::string gain =
+            assessment.estimate.memory.fits
+                ? fmt::format("it meets every requirement at {} per token, first token in {}",
+                              units::format_duration_ms(speed.tpot_ms), units::format_duration_ms(speed.ttft_ms))
+                : fmt::format("it fits with {} to spare", spare(scored));
+        return fmt::format("Use {} {} instead of {} ({}, {}): {} (--target {}x{})", count, pool.hardware.name,
+                           base.count, engine != nullptr ? engine->name : base.engine,
+                           layer_split
+                               ? "layers split across them"
+                               : fmt::format("tensor parallel over {}", pool.hardware.interconnect.kind == "none"
+                                                                            ? "PCIe"
+                                                                            : pool.hardware.interconnect.kind),
+                           gain, count, pool.hardware.id);
       }
     }
   }
   return std::nullopt;
 }
 
-std::optional<std::string> catalog_target(const model::ModelSpec& model, const workload::Workload& workload,
-                                          const Inputs& inputs, const catalog::Catalog& catalog)
+std::optional<std::string> catalog_target(const std::vector<Pool>& pools, const model::ModelSpec& model,
+                                          const workload::Workload& workload, const Inputs& inputs,
+                                          const catalog::Catalog& catalog)
 {
-  // The smallest single catalog device that meets every requirement; systems and counts are the user's next step.
+  // The smallest single catalog device that meets every requirement, in the user's segment first; systems and
+  // counts are the user's next step.
   std::vector<catalog::TargetRef> singles;
   for (const catalog::TargetRef& target : catalog::all_targets(catalog)) {
     if (!target.system && target.device.kind != catalog::DeviceKind::cpu) {
@@ -138,16 +222,21 @@ std::optional<std::string> catalog_target(const model::ModelSpec& model, const w
                    [](const auto& a, const auto& b) { return a.device.memory_bytes < b.device.memory_bytes; });
   Inputs pinned = inputs;
   pinned.targets.clear();
-  for (const catalog::TargetRef& target : singles) {
-    const std::vector<Pool> pools = pools_from_targets({target});
-    const Pool& pool = pools.front();
-    for (const estimate::Candidate& candidate : candidates_for(pool, model, pinned, catalog)) {
-      const Scored scored = score(pool, 0, candidate, model, workload, catalog);
-      if (scored.ranked.assessment.verdict == rules::Verdict::recommended) {
-        const catalog::EngineSpec* engine = catalog.find_engine(candidate.engine);
-        return fmt::format("The smallest catalog device that would serve it: {} ({}) with {} in {} (--target {})",
-                           target.device.name, units::format_bytes(target.device.memory_bytes),
-                           engine != nullptr ? engine->name : candidate.engine, candidate.quant, target.id);
+  for (const Segment segment : search_order(own_segment(pools))) {
+    for (const catalog::TargetRef& target : singles) {
+      if (segment_of(target.device) != segment) {
+        continue;
+      }
+      const std::vector<Pool> target_pools = pools_from_targets({target});
+      const Pool& pool = target_pools.front();
+      for (const estimate::Candidate& candidate : candidates_for(pool, model, pinned, catalog)) {
+        const Scored scored = score(pool, 0, candidate, model, workload, catalog);
+        if (scored.ranked.assessment.verdict == rules::Verdict::recommended) {
+          const catalog::EngineSpec* engine = catalog.find_engine(candidate.engine);
+          return fmt::format("The smallest catalog device that would serve it: {} ({}) with {} in {} (--target {})",
+                             target.device.name, units::format_bytes(target.device.memory_bytes),
+                             engine != nullptr ? engine->name : candidate.engine, candidate.quant, target.id);
+        }
       }
     }
   }
@@ -174,7 +263,7 @@ std::vector<std::string> suggestions(const std::vector<Scored>& ranked, const st
     out.push_back(*devices);
   }
   if (!all_targets) {
-    if (auto target = catalog_target(model, workload, inputs, catalog)) {
+    if (auto target = catalog_target(pools, model, workload, inputs, catalog)) {
       out.push_back(*target);
     }
   }

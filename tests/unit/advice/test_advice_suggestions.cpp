@@ -1,0 +1,113 @@
+// Suggestions when nothing meets the requirements: the smallest catalog device
+// stays in the user's segment (datacenter, workstation, desktop, Mac) where one
+// would do, and laptops are not ganged up. Estimator and rules are real.
+
+#include "llmhw/advice/advice.hpp"
+#include "llmhw/catalog/catalog.hpp"
+#include "llmhw/catalog/targets.hpp"
+#include "llmhw/workload/workload.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <regex>
+#include <string>
+
+using llmhw::advice::Advice;
+using llmhw::advice::Inputs;
+
+namespace {
+
+const llmhw::catalog::Catalog& catalog()
+{
+  static const llmhw::catalog::Catalog loaded = llmhw::catalog::load({}).value();
+  return loaded;
+}
+
+Advice advise(const std::string& model, const std::string& target, std::optional<double> max_tpot_ms = {})
+{
+  llmhw::workload::Overrides overrides;
+  overrides.workload = "chat";
+  overrides.slo.max_tpot_ms = max_tpot_ms;
+  auto load = llmhw::workload::resolve(overrides, catalog());
+  REQUIRE(load.ok());
+  auto spec = llmhw::model::load(model, catalog());
+  REQUIRE(spec.ok());
+  Inputs inputs;
+  inputs.targets = {target};
+  auto advice = llmhw::advice::recommend(spec.value(), load.value(), inputs, catalog());
+  if (!advice.ok()) {
+    FAIL(advice.error().message());
+  }
+  return advice.value();
+}
+
+/// The device named by the "smallest catalog device" suggestion.
+llmhw::catalog::HardwareSpec suggested_device(const Advice& advice)
+{
+  static const std::regex target(R"(smallest catalog device.*--target ([^)\s]+)\))");
+  for (const std::string& suggestion : advice.suggestions) {
+    std::smatch match;
+    if (std::regex_search(suggestion, match, target)) {
+      auto resolved = llmhw::catalog::resolve_target(catalog(), match[1].str());
+      REQUIRE(resolved.ok());
+      return resolved->device;
+    }
+  }
+  FAIL("no catalog device suggested among " << advice.suggestions.size() << " suggestions");
+  return {};
+}
+
+bool contains(const std::string& text, const std::string& part)
+{
+  return text.find(part) != std::string::npos;
+}
+
+} // namespace
+
+TEST_CASE("a datacenter user is pointed at a datacenter part, not a GeForce card", "[advice][suggestions]")
+{
+  // A T4 reads 320 GB/s (NVIDIA T4 datasheet): Llama 3.1 8B even in int4 (~4.5 GB) cannot reach 10 ms per token.
+  // Consumer cards with more bandwidth would, but GeForce's licence excludes datacenter deployment.
+  const Advice advice = advise("llama-3.1-8b", "t4", 10);
+  REQUIRE_FALSE(advice.candidates.front().assessment.verdict == llmhw::rules::Verdict::recommended);
+  const auto device = suggested_device(advice);
+  INFO(device.name);
+  CHECK_FALSE(contains(device.name, "GeForce"));
+  CHECK_FALSE(contains(device.name, "RTX"));
+  CHECK_FALSE(contains(device.name, "Laptop"));
+  CHECK(device.vendor != "Apple");
+}
+
+TEST_CASE("a desktop user with a model too large for any desktop card is pointed at a workstation card",
+          "[advice][suggestions]")
+{
+  // Llama 3.1 70B in 4 bits is about 40 GB; the largest desktop card, the RTX 5090, has 32 GB. A 48 GB
+  // workstation card (RTX 6000 Ada, RTX A6000, Radeon PRO W7900) is the desktop user's next step, not an A100.
+  const Advice advice = advise("llama-3.1-70b", "rtx-4090");
+  const auto device = suggested_device(advice);
+  INFO(device.name);
+  CHECK((contains(device.name, "RTX") || contains(device.name, "Radeon PRO")));
+  CHECK_FALSE(contains(device.name, "GeForce"));
+}
+
+TEST_CASE("laptop GPUs are not ganged up for tensor parallelism", "[advice][suggestions]")
+{
+  const Advice advice = advise("llama-3.1-70b", "rtx-4090-laptop");
+  for (const std::string& suggestion : advice.suggestions) {
+    INFO(suggestion);
+    CHECK_FALSE(contains(suggestion, "xrtx-4090-laptop"));
+  }
+  const auto device = suggested_device(advice);
+  CHECK_FALSE(contains(device.name, "Laptop")); // no laptop in the catalog holds 70B
+}
+
+TEST_CASE("more devices for speed say what they buy: the requirement met, not memory to spare", "[advice][suggestions]")
+{
+  const Advice advice = advise("llama-3.1-8b", "t4", 10);
+  const auto more = std::find_if(advice.suggestions.begin(), advice.suggestions.end(),
+                                 [](const std::string& s) { return contains(s, "instead of 1"); });
+  REQUIRE(more != advice.suggestions.end());
+  CHECK(contains(*more, "meets every requirement"));
+  CHECK_FALSE(contains(*more, "to spare"));
+}
