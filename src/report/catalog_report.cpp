@@ -2,6 +2,7 @@
 #include "llmhw/report/report.hpp"
 
 #include "json_util.hpp"
+#include "layout.hpp"
 #include "style.hpp"
 #include "table.hpp"
 
@@ -9,6 +10,8 @@
 #include "llmhw/util/units.hpp"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace llmhw::report {
 namespace {
@@ -35,6 +38,35 @@ std::string render(const detail::Table& table, Format format, const Style& style
   return table.text(style.width, colors.bold, colors.reset);
 }
 
+/// "GPUs", "Cloud instances": a section heading for a kind of target.
+std::string kind_title(const std::string& kind)
+{
+  if (kind == "cpu")
+    return "CPUs";
+  if (kind == "gpu")
+    return "GPUs";
+  if (kind == "tpu")
+    return "TPUs";
+  if (kind == "accelerator")
+    return "Accelerators";
+  if (kind == "slice")
+    return "TPU slices";
+  if (kind == "instance")
+    return "Cloud instances";
+  if (kind == "system")
+    return "Systems";
+  return kind;
+}
+
+std::string wrap_caption(const std::string& text, const Style& style)
+{
+  std::string out;
+  for (const std::string& line : detail::wrap(text, static_cast<std::size_t>(std::max(style.width, 40)))) {
+    out += line + "\n";
+  }
+  return out;
+}
+
 } // namespace
 
 std::string models(const catalog::Catalog& catalog, Format format, const Style& style)
@@ -42,15 +74,17 @@ std::string models(const catalog::Catalog& catalog, Format format, const Style& 
   if (format == Format::json) {
     return dump(models_json(catalog));
   }
-  detail::Table table({{"ID"}, {"NAME", false, true}, {"FAMILY"}, {"PARAMS", true}, {"ACTIVE", true},
-                       {"ALSO KNOWN AS", false, true}});
+  detail::Table table(
+      {{"ID"}, {"NAME", false, true}, {"FAMILY"}, {"PARAMS", true}, {"ACTIVE", true}, {"ALSO KNOWN AS", false, true}});
   for (const catalog::ModelEntry& entry : catalog.models) {
     std::vector<std::string> names;
-    if (entry.hf_repo) names.push_back(*entry.hf_repo);
-    if (entry.ollama) names.push_back(*entry.ollama);
+    if (entry.hf_repo)
+      names.push_back(*entry.hf_repo);
+    if (entry.ollama)
+      names.push_back(*entry.ollama);
     names.insert(names.end(), entry.aliases.begin(), entry.aliases.end());
-    table.add_row({entry.id, entry.name, entry.family, format_params(entry.params),
-                   format_params(entry.active_params), util::join(names, ", ")});
+    table.add_row({entry.id, entry.name, entry.family, format_params(entry.params), format_params(entry.active_params),
+                   util::join(names, ", ")});
   }
   return render(table, format, style);
 }
@@ -60,22 +94,62 @@ std::string targets(const catalog::Catalog& catalog, Format format, const Style&
   if (format == Format::json) {
     return dump(targets_json(catalog));
   }
-  detail::Table table({{"ID"}, {"KIND"}, {"NAME", false, true}, {"MEMORY", true}, {"BANDWIDTH", true},
-                       {"BF16 TFLOPS", true}, {"$/HOUR", true}});
+  // One row per target; memory and bandwidth of all its devices together (as in the JSON), TFLOPS per device.
+  struct Row {
+    std::string kind;
+    std::vector<std::string> cells; ///< ID, NAME, MEMORY, BANDWIDTH, TFLOPS, $/HOUR
+  };
+  std::vector<Row> rows;
   for (const catalog::HardwareSpec& spec : catalog.hardware) {
-    table.add_row({spec.id, catalog::to_string(spec.kind), spec.name, units::format_bytes(spec.memory_bytes),
-                   units::format_bandwidth(spec.memory_bandwidth_bytes_s), format_tflops(spec.peak_tflops.bf16), ""});
+    rows.push_back(
+        {catalog::to_string(spec.kind),
+         {spec.id, spec.name, units::format_bytes(spec.memory_bytes),
+          units::format_bandwidth(spec.memory_bandwidth_bytes_s), format_tflops(spec.peak_tflops.bf16), ""}});
   }
   for (const catalog::SystemSpec& system : catalog.systems) {
     const catalog::HardwareSpec* device = catalog.find_hardware(system.device);
-    const std::string memory = device ? units::format_bytes(device->memory_bytes * system.count) : "?";
-    const std::string bandwidth = device ? units::format_bandwidth(device->memory_bandwidth_bytes_s) : "?";
-    const std::string tflops = device ? format_tflops(device->peak_tflops.bf16) : "?";
-    table.add_row({system.id, system.kind, fmt::format("{} ({}× {})", system.name, system.count, system.device),
-                   memory, bandwidth, tflops,
-                   system.price_usd_per_hour ? fmt::format("{:.2f}", *system.price_usd_per_hour) : ""});
+    rows.push_back({system.kind,
+                    {system.id, fmt::format("{} ({}× {})", system.name, system.count, system.device),
+                     device ? units::format_bytes(device->memory_bytes * system.count) : "?",
+                     device ? units::format_bandwidth(device->memory_bandwidth_bytes_s * system.count) : "?",
+                     device ? format_tflops(device->peak_tflops.bf16) : "?",
+                     system.price_usd_per_hour ? fmt::format("{:.2f}", *system.price_usd_per_hour) : ""}});
   }
-  return render(table, format, style);
+
+  if (format == Format::markdown) {
+    // No width to fit: the kind is a column.
+    detail::Table table(
+        {{"ID"}, {"KIND"}, {"NAME"}, {"MEMORY", true}, {"BANDWIDTH", true}, {"BF16 TFLOPS", true}, {"$/HOUR", true}});
+    for (Row& row : rows) {
+      row.cells.insert(row.cells.begin() + 1, row.kind);
+      table.add_row(std::move(row.cells));
+    }
+    return table.markdown();
+  }
+
+  // On a terminal the kind heads a section, so the name gets the width: it wraps rather than being cut, and
+  // ids (what --target takes) are never cut.
+  detail::Table table(
+      {{"ID"}, {"NAME", false, true, true}, {"MEMORY", true}, {"BANDWIDTH", true}, {"TFLOPS", true}, {"$/HOUR", true}});
+  std::vector<std::string> kinds;
+  for (const Row& row : rows) {
+    if (std::find(kinds.begin(), kinds.end(), row.kind) == kinds.end()) {
+      kinds.push_back(row.kind);
+    }
+  }
+  for (const std::string& kind : kinds) {
+    table.add_section(kind_title(kind));
+    for (const Row& row : rows) {
+      if (row.kind == kind) {
+        table.add_row(row.cells);
+      }
+    }
+  }
+  const detail::Palette colors = detail::palette(style);
+  return table.text(style.width, colors.bold, colors.reset) + "\n" +
+         wrap_caption("MEMORY and BANDWIDTH of all a target's devices together · TFLOPS dense BF16 per device · "
+                      "$/HOUR on-demand list price (--json gives its date, region and source)",
+                      style);
 }
 
 } // namespace llmhw::report

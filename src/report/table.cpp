@@ -1,5 +1,7 @@
 #include "table.hpp"
 
+#include "layout.hpp"
+
 #include <algorithm>
 #include <numeric>
 
@@ -18,6 +20,29 @@ std::size_t display_width(const std::string& text)
   }
   return columns;
 }
+
+namespace {
+
+/// The first `width` columns of `text` (whole code points; at least one, so callers always progress).
+std::string head(const std::string& text, std::size_t width)
+{
+  std::size_t columns = 0;
+  std::size_t end = 0;
+  while (end < text.size()) {
+    std::size_t next = end + 1;
+    while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80) {
+      ++next;
+    }
+    if (columns == std::max<std::size_t>(width, 1)) {
+      break;
+    }
+    ++columns;
+    end = next;
+  }
+  return text.substr(0, end);
+}
+
+} // namespace
 
 std::string truncate(const std::string& text, std::size_t width)
 {
@@ -52,6 +77,11 @@ std::string markdown_cell(const std::string& text)
     }
   }
   return cell;
+}
+
+void Table::add_section(std::string title)
+{
+  m_sections.emplace_back(m_rows.size(), std::move(title));
 }
 
 void Table::add_row(std::vector<std::string> cells)
@@ -89,18 +119,44 @@ std::string Table::text(int width, const std::string& header_style, const std::s
     }
   }
 
+  // One row on as many lines as its wrapping cells need; other cells stay on the first line.
   const auto render = [&](const std::vector<std::string>& cells) {
-    std::string line;
+    std::vector<std::vector<std::string>> parts(n);
+    std::size_t height = 1;
     for (std::size_t c = 0; c < n; ++c) {
-      const std::string cell = truncate(cells[c], widths[c]);
-      const std::string pad(widths[c] - display_width(cell), ' ');
-      const bool last = c + 1 == n;
-      line += m_columns[c].right_aligned ? pad + cell : (last ? cell : cell + pad);
-      if (!last) {
-        line += "  ";
+      if (m_columns[c].wraps && display_width(cells[c]) > widths[c]) {
+        for (const std::string& part : wrap(cells[c], widths[c])) {
+          // A word wider than the column continues on the next line, cut at the column's edge.
+          for (std::string rest = part; !rest.empty();) {
+            const std::string piece = head(rest, widths[c]);
+            parts[c].push_back(piece);
+            rest.erase(0, piece.size());
+          }
+        }
+      } else {
+        parts[c].push_back(truncate(cells[c], widths[c]));
       }
+      height = std::max(height, parts[c].size());
     }
-    return line + "\n";
+    std::string out;
+    for (std::size_t line_index = 0; line_index < height; ++line_index) {
+      std::string line;
+      for (std::size_t c = 0; c < n; ++c) {
+        const std::string cell = line_index < parts[c].size() ? parts[c][line_index] : "";
+        const std::string pad(widths[c] - display_width(cell), ' ');
+        const bool last = c + 1 == n;
+        line += m_columns[c].right_aligned ? pad + cell : (last ? cell : cell + pad);
+        if (!last) {
+          line += "  ";
+        }
+      }
+      // Lines end where their text does (an empty last cell leaves no trailing spaces).
+      while (!line.empty() && line.back() == ' ') {
+        line.pop_back();
+      }
+      out += line + "\n";
+    }
+    return out;
   };
 
   std::vector<std::string> headers;
@@ -110,8 +166,12 @@ std::string Table::text(int width, const std::string& header_style, const std::s
   std::string header_line = render(headers);
   header_line.pop_back();
   std::string out = header_style + header_line + reset + "\n";
-  for (const auto& row : m_rows) {
-    out += render(row);
+  auto section = m_sections.begin();
+  for (std::size_t r = 0; r < m_rows.size(); ++r) {
+    for (; section != m_sections.end() && section->first == r; ++section) {
+      out += (r == 0 ? "" : "\n") + header_style + section->second + reset + "\n";
+    }
+    out += render(m_rows[r]);
   }
   return out;
 }
@@ -132,8 +192,15 @@ std::string Table::markdown() const
   std::string out;
   add_row(out, m_columns, [](const Column& column) { return column.header; });
   add_row(out, m_columns, [](const Column& column) { return std::string(column.right_aligned ? "---:" : "---"); });
-  for (const auto& row : m_rows) {
-    add_row(out, row, [](const std::string& cell) { return cell; });
+  auto section = m_sections.begin();
+  for (std::size_t r = 0; r < m_rows.size(); ++r) {
+    for (; section != m_sections.end() && section->first == r; ++section) {
+      // A heading row: the title, bold, in the first cell.
+      std::vector<std::string> heading(m_columns.size());
+      heading[0] = "**" + section->second + "**";
+      add_row(out, heading, [](const std::string& cell) { return cell; });
+    }
+    add_row(out, m_rows[r], [](const std::string& cell) { return cell; });
   }
   return out;
 }

@@ -3,6 +3,7 @@
 // width) or as a markdown table.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace llmhw::report::detail {
@@ -10,7 +11,8 @@ namespace llmhw::report::detail {
 struct Column {
   std::string header;
   bool right_aligned = false;
-  bool shrinkable = false; ///< may be cut (with an ellipsis) to fit the terminal
+  bool shrinkable = false; ///< may be narrowed to fit the terminal: cut with an ellipsis, or wrapped
+  bool wraps = false;      ///< a narrowed cell continues on the next lines, broken at spaces, instead of being cut
 };
 
 class Table {
@@ -18,6 +20,8 @@ public:
   explicit Table(std::vector<Column> columns) : m_columns(std::move(columns)) {}
 
   void add_row(std::vector<std::string> cells);
+  /// A heading line between rows ("GPUs", "Cloud instances"), in text a line of its own before the rows it names.
+  void add_section(std::string title);
   [[nodiscard]] bool empty() const { return m_rows.empty(); }
 
   /// Two spaces between columns; shrinkable columns are cut to fit `width`.
@@ -27,6 +31,7 @@ public:
 private:
   std::vector<Column> m_columns;
   std::vector<std::vector<std::string>> m_rows;
+  std::vector<std::pair<std::size_t, std::string>> m_sections; ///< a title, shown before the row at that index
 };
 
 /// Columns a UTF-8 string takes (code points, ANSI colour sequences take none; no wide-character handling).

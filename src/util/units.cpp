@@ -8,6 +8,9 @@ namespace llmhw::units {
 
 std::string format_bytes(std::uint64_t bytes)
 {
+  if (bytes >= 1024 * GiB) {
+    return fmt::format("{:.1f} TiB", static_cast<double>(bytes) / static_cast<double>(1024 * GiB));
+  }
   if (bytes >= GiB) {
     return fmt::format("{:.1f} GiB", static_cast<double>(bytes) / static_cast<double>(GiB));
   }
@@ -22,6 +25,13 @@ std::string format_bytes(std::uint64_t bytes)
 
 std::string format_bandwidth(double bytes_per_second)
 {
+  // Three significant figures, as datasheets print them: "3.35 TB/s", "26.8 TB/s", "576 TB/s".
+  if (bytes_per_second >= 99.95e12) {
+    return format_figure(bytes_per_second / 1e12) + " TB/s";
+  }
+  if (bytes_per_second >= 9.995e12) {
+    return fmt::format("{:.1f} TB/s", bytes_per_second / 1e12);
+  }
   if (bytes_per_second >= 1e12) {
     return fmt::format("{:.2f} TB/s", bytes_per_second / 1e12);
   }

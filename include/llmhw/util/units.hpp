@@ -13,10 +13,10 @@ inline constexpr std::uint64_t GiB = 1024 * MiB;
 inline constexpr double GB = 1e9; ///< datasheet gigabyte (bandwidths, "80 GB")
 inline constexpr double TFLOPS = 1e12;
 
-/// "23.5 GiB", "512 MiB", "0 B": binary units, for memory sizes.
+/// "1.5 TiB", "23.5 GiB", "512 MiB", "0 B": binary units, for memory sizes.
 std::string format_bytes(std::uint64_t bytes);
 
-/// "3.35 TB/s", "819 GB/s": decimal units, as datasheets write bandwidth.
+/// "3.35 TB/s", "26.8 TB/s", "819 GB/s": decimal units, as datasheets write bandwidth.
 std::string format_bandwidth(double bytes_per_second);
 
 /// A figure as people write it, never in exponent notation: "0", "0.004",

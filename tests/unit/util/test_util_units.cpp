@@ -59,3 +59,18 @@ TEST_CASE("format_duration_ms picks the unit a person would", "[util][units]")
   CHECK(format_duration_ms(-1) == "?");
   CHECK(format_duration_ms(std::numeric_limits<double>::infinity()) == "?");
 }
+
+TEST_CASE("sizes from bytes to TiB and bandwidths to hundreds of TB/s", "[util][units]")
+{
+  CHECK(format_bytes(0) == "0 B");
+  CHECK(format_bytes(512 * MiB) == "512 MiB");
+  // 80 GB of H100 memory as NVML reports it: 81,559 MiB.
+  CHECK(format_bytes(81'559 * MiB) == "79.6 GiB");
+  // Eight MI300X: 8 × 192 GiB = 1.5 TiB.
+  CHECK(format_bytes(8 * 192 * GiB) == "1.5 TiB");
+  CHECK(format_bandwidth(819e9) == "819 GB/s");
+  CHECK(format_bandwidth(3.35e12) == "3.35 TB/s");
+  // Eight H100 SXM at 3.35 TB/s each; 72 B200 at 8 TB/s each (GB200 NVL72).
+  CHECK(format_bandwidth(8 * 3.35e12) == "26.8 TB/s");
+  CHECK(format_bandwidth(72 * 8e12) == "576 TB/s");
+}
