@@ -71,6 +71,15 @@ bool better(const detail::Scored& a, const detail::Scored& b)
   if (ex.candidate.count != ey.candidate.count) {
     return ex.candidate.count < ey.candidate.count;
   }
+  // Equal in every judged respect: the smaller deployment does the job. Bare catalog devices carry no price, and
+  // the memory bought is a rough proxy for it (an L4 before an H100 for an 8B chat that both serve within the
+  // limits, an H100 before a B200); the faster device's extra speed is headroom the workload did not ask for.
+  const auto memory_in_all = [](const estimate::Candidate& candidate) {
+    return static_cast<double>(candidate.hardware.memory_bytes) * candidate.count;
+  };
+  if (memory_in_all(ex.candidate) != memory_in_all(ey.candidate)) {
+    return memory_in_all(ex.candidate) < memory_in_all(ey.candidate);
+  }
   if (ex.performance.decode_tok_s_aggregate != ey.performance.decode_tok_s_aggregate) {
     return ex.performance.decode_tok_s_aggregate > ey.performance.decode_tok_s_aggregate;
   }

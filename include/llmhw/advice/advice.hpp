@@ -63,7 +63,7 @@ struct Advice {
 /// Every candidate (device pools × counts × engines × precisions × KV precisions) estimated, judged by the rules
 /// and ranked: recommended before viable before not viable; a CPU that suffices first; then the score (which
 /// counts the devices used), how far the requirements are missed, cost per million output tokens, fewer devices,
-/// throughput. `--target all` keeps each target's best candidate, otherwise
+/// less device memory, throughput. `--target all` keeps each target's best candidate, otherwise
 /// the best per device, count and engine. Errors: an unknown target, engine or precision (exit code 2).
 Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload& workload, const Inputs& inputs,
                          const catalog::Catalog& catalog);
