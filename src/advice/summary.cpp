@@ -37,7 +37,7 @@ std::string missed_requirement(const rules::Requirement& requirement)
                        units::format_rate(requirement.limit, "tok/s"));
   }
   if (requirement.name == "fits") {
-    return fmt::format("memory ({} needed, {} usable)",
+    return fmt::format("fitting in memory ({} needed, {} usable)",
                        units::format_bytes(static_cast<std::uint64_t>(std::max(0.0, requirement.estimate))),
                        units::format_bytes(static_cast<std::uint64_t>(std::max(0.0, requirement.limit))));
   }
@@ -59,6 +59,12 @@ std::string summary_sentence(const RankedCandidate& best, const model::ModelSpec
   std::string sentence = cpu_suffices ? "The CPU is enough: serve " : "Serve ";
   sentence += fmt::format("{} on {} with {} in {} (KV cache {})", model.name, devices(candidate),
                           engine != nullptr ? engine->name : candidate.engine, candidate.quant, candidate.kv_quant);
+  if (!estimate.memory.fits && estimate.memory.gpu_layers && estimate.memory.total_layers > 0) {
+    // llama.cpp partial offload: say so up front, or "it misses memory" below reads as "it cannot run".
+    sentence += fmt::format(", {} of its {} layers on the {} and the rest on the CPU", *estimate.memory.gpu_layers,
+                            estimate.memory.total_layers,
+                            candidate.hardware.kind == catalog::DeviceKind::gpu ? "GPU" : "device");
+  }
   const estimate::Performance& speed = estimate.performance;
   if (!(speed.tpot_ms > 0)) {
     return sentence + ": its speed cannot be estimated without the device's memory bandwidth and peak figures.";

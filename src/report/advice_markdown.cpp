@@ -41,6 +41,13 @@ std::string recommendation(const advice::Advice& advice)
   if (!advice.candidates.front().command.empty()) {
     out += "\n```sh\n" + advice.candidates.front().command + "\n```\n";
   }
+  // The best candidate misses something: what would not.
+  if (!advice.suggestions.empty()) {
+    out += "\nWhat would do better:\n\n";
+    for (const std::string& suggestion : advice.suggestions) {
+      out += "- " + markdown_text(suggestion) + "\n";
+    }
+  }
   return out;
 }
 

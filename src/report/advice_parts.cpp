@@ -93,28 +93,44 @@ Table candidate_table(const advice::Advice& advice, bool terminal, std::size_t r
     const estimate::Estimate& estimate = ranked.assessment.estimate;
     const estimate::Performance& performance = estimate.performance;
     const bool fits = estimate.memory.fits;
-    // Speeds of a plan that does not fit would be figures of something that cannot run.
+    // llama.cpp with some layers left on the CPU: it does not fit the device, but it runs, at the speed shown.
+    const bool offloaded = !fits && estimate.memory.gpu_layers && estimate.memory.total_layers > 0;
+    const bool runs = fits || offloaded;
+    // Speeds of a plan that does not run would be figures of something that cannot run.
     std::vector<std::string> row{std::to_string(++rank), candidate_label(estimate.candidate)};
     if (hosts) {
       row.push_back(estimate.candidate.host.empty() ? "–" : estimate.candidate.host);
     }
     // "?" where the estimator had no figures to go on (no bandwidth or peak for the device).
-    const auto speed = [fits](double value, const auto& format) {
-      return !fits ? std::string("–") : value > 0 ? format(value) : std::string("?");
+    const auto speed = [runs](double value, const auto& format) {
+      return !runs ? std::string("–") : value > 0 ? format(value) : std::string("?");
     };
-    row.insert(row.end(), {estimate.candidate.engine, estimate.candidate.quant, fits ? "yes" : "no",
-                           speed(performance.ttft_ms, units::format_duration_ms),
-                           speed(performance.decode_tok_s_per_user, units::format_figure),
-                           speed(performance.decode_tok_s_aggregate, units::format_figure),
-                           std::to_string(ranked.assessment.score)});
+    row.insert(row.end(),
+               {estimate.candidate.engine, estimate.candidate.quant,
+                fits        ? std::string("yes")
+                : offloaded ? fmt::format("{}/{} layers", *estimate.memory.gpu_layers, estimate.memory.total_layers)
+                            : std::string("no"),
+                speed(performance.ttft_ms, units::format_duration_ms),
+                speed(performance.decode_tok_s_per_user, units::format_figure),
+                speed(performance.decode_tok_s_aggregate, units::format_figure),
+                std::to_string(ranked.assessment.score)});
     table.add_row(std::move(row));
   }
   return table;
 }
 
-std::string candidate_table_caption()
+std::string candidate_table_caption(const advice::Advice& advice)
 {
-  return "TTFT time to first token · TOK/S output tokens/s per user · TOTAL all users";
+  const bool offloaded =
+      std::any_of(advice.candidates.begin(), advice.candidates.end(), [](const advice::RankedCandidate& ranked) {
+        const estimate::MemoryPlan& memory = ranked.assessment.estimate.memory;
+        return !memory.fits && memory.gpu_layers.has_value();
+      });
+  std::string caption = "TTFT time to first token · TOK/S output tokens/s per user · TOTAL all users";
+  if (offloaded) {
+    caption += " · FITS n/m layers: n of the model's m layers fit on the device, the rest run on the CPU";
+  }
+  return caption;
 }
 
 std::string model_line(const advice::Advice& advice)

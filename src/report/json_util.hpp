@@ -7,8 +7,7 @@
 
 namespace llmhw::report {
 
-template <typename T>
-nlohmann::json optional_json(const std::optional<T>& value)
+template <typename T> nlohmann::json optional_json(const std::optional<T>& value)
 {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }

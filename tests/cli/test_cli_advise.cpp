@@ -153,3 +153,17 @@ TEST_CASE("advise writes an hour-long first token as a duration, never in expone
     CHECK_THAT(result.out, Catch::Matches(R"([\s\S]*first token\s+in\s+[0-9.,]+\s+(min|h)[\s\S]*)"));
   }
 }
+
+TEST_CASE("check of a model too large for the target fails and says what runs where and what would do better",
+          "[cli][advise]")
+{
+  // Llama 3.1 70B (80 layers, config.json num_hidden_layers) needs ~40 GB even in 4 bits; an L4 has 24 GB. The
+  // best plan is llama.cpp with part of the layers on the GPU: the sentence says how many, and suggests more.
+  const auto result =
+      run_llm_hw({"check", "--model", "llama-3.1-70b", "--target", "l4"}, {{"NO_COLOR", "1"}, {"COLUMNS", "200"}});
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.out, Catch::StartsWith("FAIL "));
+  CHECK_THAT(result.out, Catch::Matches(R"([\s\S]*[0-9]+ of its 80 layers on the GPU and the rest on the CPU[\s\S]*)"));
+  CHECK_THAT(result.out, Catch::Matches(R"([\s\S]*\n  try: [^\n]*--target [\s\S]*)"));
+}

@@ -195,6 +195,33 @@ TEST_CASE("text and markdown advice write large and small figures as people do, 
   }
 }
 
+TEST_CASE("a partly offloaded candidate shows its layers on the device and its speed", "[report][text][markdown]")
+{
+  // llama.cpp with 20 of Llama 3.1 8B's 32 layers on the GPU: it does not fit, but it runs at the speed shown.
+  auto advice = llmhw::test::sample_advice();
+  auto& memory = advice.candidates[0].assessment.estimate.memory;
+  memory.fits = false;
+  memory.gpu_layers = 20;
+  memory.total_layers = 32;
+  const std::string text = render(advice, Style{.width = 160});
+  CHECK_THAT(
+      text,
+      Catch::Matches(R"([\s\S]*\n1  1× NVIDIA L4\s+–\s+vllm\s+bf16\s+20/32 layers\s+230 ms\s+16\s+128\s+72\n[\s\S]*)"));
+  CHECK_THAT(text, Catch::Contains("n of the model's m layers fit on the device"));
+  const std::string markdown = llmhw::report::advice(advice, Format::markdown, Style{});
+  CHECK_THAT(markdown, Catch::Contains("| 20/32 layers | 230 ms |"));
+}
+
+TEST_CASE("a recommendation that misses a requirement is followed by what would do better", "[report][text][markdown]")
+{
+  auto advice = llmhw::test::sample_advice();
+  advice.suggestions = {"Use 2 NVIDIA L4 instead of 1 (--target 2xl4)"};
+  const std::string text = render(advice, Style{.width = 120});
+  CHECK(position(text, "Recommended:") < position(text, "  try: Use 2 NVIDIA L4 instead of 1 (--target 2xl4)"));
+  const std::string markdown = llmhw::report::advice(advice, Format::markdown, Style{});
+  CHECK_THAT(markdown, Catch::Contains("What would do better:\n\n- Use 2 NVIDIA L4 instead of 1 (--target 2xl4)\n"));
+}
+
 TEST_CASE("a candidate in a system is named by the system and the devices it uses", "[report][text]")
 {
   auto advice = llmhw::test::sample_advice();
