@@ -257,14 +257,24 @@ std::vector<std::string> weight_precisions(const Pool& pool, const catalog::Engi
     }
     wanted.emplace_back(hardware.kind == catalog::DeviceKind::tpu ? "int8" : "int4");
   }
+  // An fp8 checkpoint (DeepSeek-V3 and R1) where the engine or the device has no fp8 is served converted: to int8
+  // of the same size (Meituan's channel-wise INT8 DeepSeek-R1 for A100s; the TPU engines' int8) or up to 16 bits
+  // (DeepSeek's own fp8_cast_bf16.py). Without these the TPU engines, which run no fp8 weights, got no candidate.
+  const bool convert_fp8 =
+      base == "fp8" && (!contains(engine.quants, "fp8") || (!cpu && !contains(hardware.precisions, "fp8")));
+  std::vector<std::string> conversions;
+  if (convert_fp8) {
+    conversions = {"int8", contains(hardware.precisions, "bf16") || cpu ? "bf16" : "fp16"};
+    wanted.insert(wanted.end(), conversions.begin(), conversions.end());
+  }
   std::vector<std::string> out;
   for (const std::string& id : wanted) {
     const catalog::QuantFormat* quant = catalog.find_quant(id);
     if (quant == nullptr || !contains(engine.quants, id) || contains(out, id)) {
       continue;
     }
-    if (id != base && quant->bits_per_weight >= native->bits_per_weight) {
-      continue; // only smaller than the checkpoint: nobody quantizes fp8 weights up to bf16
+    if (id != base && quant->bits_per_weight >= native->bits_per_weight && !contains(conversions, id)) {
+      continue; // only smaller than the checkpoint: nobody quantizes fp8 weights up to bf16 when fp8 runs
     }
     out.push_back(id);
   }

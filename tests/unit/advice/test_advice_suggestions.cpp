@@ -111,3 +111,35 @@ TEST_CASE("more devices for speed say what they buy: the requirement met, not me
   CHECK(contains(*more, "meets every requirement"));
   CHECK_FALSE(contains(*more, "to spare"));
 }
+
+TEST_CASE("an fp8 checkpoint on TPUs is served converted, and the slice that would hold it is named",
+          "[advice][suggestions]")
+{
+  // DeepSeek-V3 ships in fp8 (671 B parameters, about 671 GB); JetStream and vLLM TPU run no fp8 weights, so the
+  // candidates are its int8 (same size, the TPU engines' own quantization) or bf16 conversions. A v6e-8 slice has
+  // 8 x 32 GB (Google Cloud TPU v6e documentation): neither fits, and the suggestion names a larger slice.
+  const Advice advice = advise("deepseek-v3", "tpu-v6e-8");
+  CHECK_FALSE(advice.recommendation);
+  const auto jetstream_int8 = std::find_if(advice.candidates.begin(), advice.candidates.end(), [](const auto& c) {
+    const auto& candidate = c.assessment.estimate.candidate;
+    return candidate.engine == "jetstream" && candidate.quant == "int8";
+  });
+  REQUIRE(jetstream_int8 != advice.candidates.end());
+  for (const auto& finding : jetstream_int8->assessment.findings) {
+    INFO(finding.code << ": " << finding.message);
+    CHECK((finding.severity != llmhw::rules::Severity::blocker || finding.code == "DOES_NOT_FIT"));
+  }
+  const bool larger_slice = std::any_of(advice.suggestions.begin(), advice.suggestions.end(),
+                                        [](const std::string& s) { return contains(s, "xtpu-v6e)"); });
+  CHECK(larger_slice);
+}
+
+TEST_CASE("an fp8 checkpoint on GPUs without fp8 units is also offered in int8", "[advice][suggestions]")
+{
+  // A100s have int8 tensor cores but no fp8 (NVIDIA A100 datasheet); channel-wise INT8 DeepSeek checkpoints exist
+  // for them. The fp8 weight-only path (vLLM's Marlin) stays a candidate too.
+  const Advice advice = advise("deepseek-v3", "8xa100-sxm4-80gb");
+  const bool int8 = std::any_of(advice.candidates.begin(), advice.candidates.end(),
+                                [](const auto& c) { return c.assessment.estimate.candidate.quant == "int8"; });
+  CHECK(int8);
+}
