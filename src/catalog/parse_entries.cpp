@@ -5,7 +5,7 @@
 namespace llmhw::catalog::detail {
 namespace {
 
-constexpr std::uint64_t k_max_params = 100'000'000'000'000ULL;   // 100 T
+constexpr std::uint64_t k_max_params = 100'000'000'000'000ULL; // 100 T
 constexpr std::uint64_t k_max_tokens = 100'000'000ULL;
 
 std::optional<double> positive_number(const util::JsonObject& entry, const char* key)
@@ -56,7 +56,8 @@ EngineSpec parse_engine(const util::JsonObject& entry)
 {
   entry.reject_unknown_keys({"id", "name", "backends", "min_compute_capability", "quants", "weight_only_quants",
                              "kv_quants", "architectures", "paged_kv", "prefix_caching", "speculative_decoding",
-                             "gpu_memory_utilization", "multi_node", "source", "notes"});
+                             "gpu_memory_utilization", "kv_cache_free_memory_fraction", "multi_node", "source",
+                             "notes"});
   EngineSpec engine;
   engine.id = entry.string("id");
   check_id(entry, engine.id);
@@ -76,6 +77,15 @@ EngineSpec parse_engine(const util::JsonObject& entry)
   engine.gpu_memory_utilization = entry.optional_number("gpu_memory_utilization");
   if (engine.gpu_memory_utilization && (*engine.gpu_memory_utilization <= 0 || *engine.gpu_memory_utilization > 1)) {
     entry.fail("gpu_memory_utilization", "must be in (0, 1]");
+  }
+  engine.kv_cache_free_memory_fraction = entry.optional_number("kv_cache_free_memory_fraction");
+  if (engine.kv_cache_free_memory_fraction &&
+      (!(*engine.kv_cache_free_memory_fraction > 0) || *engine.kv_cache_free_memory_fraction > 1)) {
+    entry.fail("kv_cache_free_memory_fraction", "must be in (0, 1]");
+  }
+  if (engine.kv_cache_free_memory_fraction && engine.gpu_memory_utilization) {
+    entry.fail("kv_cache_free_memory_fraction",
+               "an engine sizes its KV cache by gpu_memory_utilization or by this, not both");
   }
   engine.multi_node = entry.optional_string("multi_node");
   engine.source = entry.string("source");

@@ -3,6 +3,7 @@
 
 #include "detail.hpp"
 
+#include "llmhw/util/checked.hpp"
 #include "llmhw/util/units.hpp"
 
 #include <fmt/format.h>
@@ -107,9 +108,35 @@ double activation_bytes(const Inputs& inputs, std::uint64_t concurrency)
   return chunk * per_token + logits;
 }
 
-std::uint64_t to_u64(double bytes)
+/// What is left for the KV cache when the engine sizes it as a share of the
+/// memory free after loading the weights and profiling a prefill (TensorRT-LLM
+/// kv_cache_free_gpu_mem_fraction, LMDeploy cache_max_entry_count, TGI's
+/// wiggle room), rather than as a share of the whole device.
+double kv_budget(const Inputs& inputs, double free_after_load, std::vector<std::string>& assumptions)
 {
-  return bytes <= 0 ? 0 : static_cast<std::uint64_t>(std::ceil(bytes));
+  const std::optional<catalog::EngineSpec>& engine = inputs.engine;
+  if (!engine || !engine->kv_cache_free_memory_fraction ||
+      inputs.candidate.hardware.kind == DeviceKind::cpu) {
+    return free_after_load;
+  }
+  const double share = *engine->kv_cache_free_memory_fraction;
+  assumptions.push_back(
+      fmt::format("{} gives the KV cache {:.0f}% of the memory free after the weights", engine->name, share * 100));
+  return free_after_load > 0 ? share * free_after_load : free_after_load;
+}
+
+/// `value` truncated to an int64, saturating at its limits (a headroom worked
+/// out in double from a file's shapes can pass them; the cast would be UB).
+std::int64_t saturating_int64(double value)
+{
+  constexpr double k_two_to_63 = 9223372036854775808.0;
+  if (std::isnan(value) || value <= -k_two_to_63) {
+    return INT64_MIN;
+  }
+  if (value >= k_two_to_63) {
+    return INT64_MAX;
+  }
+  return static_cast<std::int64_t>(value);
 }
 
 } // namespace
@@ -140,7 +167,7 @@ MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptio
   MemoryPlan plan;
   plan.total_layers = arch.num_layers;
 
-  const double usable = usable_per_device(inputs, assumptions) * devices;
+  double usable = usable_per_device(inputs, assumptions) * devices;
   const double weights = (model.file_weight_bytes && inputs.quant.id == model.native_quant)
                              ? static_cast<double>(*model.file_weight_bytes)
                              : static_cast<double>(model::weight_bytes(model, inputs.quant));
@@ -150,14 +177,12 @@ MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptio
   const std::uint64_t context = std::max<std::uint64_t>(1, inputs.workload.context);
   const double kv_one = kv_bytes_per_sequence(inputs, context);
 
-  plan.usable_bytes = to_u64(usable);
-  plan.weights_bytes = to_u64(weights);
-  plan.overhead_bytes = to_u64(overhead);
-  plan.activation_bytes = to_u64(activations);
-
-  const double for_kv = usable - weights - overhead - activations;
+  const double free_after_load = usable - weights - overhead - activations;
+  const double for_kv = kv_budget(inputs, free_after_load, assumptions);
+  // The share of free memory such an engine leaves unallocated is not its to use.
+  usable -= free_after_load - for_kv;
   plan.fits = for_kv >= kv_one;
-  plan.max_concurrency = (for_kv > 0 && kv_one > 0) ? static_cast<std::uint64_t>(std::floor(for_kv / kv_one)) : 0;
+  plan.max_concurrency = (for_kv > 0 && kv_one > 0) ? util::saturating_ceil(std::floor(for_kv / kv_one)) : 0;
   plan.max_concurrency = std::min<std::uint64_t>(plan.max_concurrency, workload::k_max_concurrency);
 
   // The longest context one sequence can hold: KV grows monotonically with it
@@ -182,9 +207,12 @@ MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptio
                                     ? std::max<std::uint64_t>(1, plan.max_concurrency)
                                     : concurrency;
   const double kv_total = kv_one * static_cast<double>(planned);
-  plan.kv_cache_bytes = to_u64(kv_total);
-  const double headroom = usable - weights - overhead - activations - kv_total;
-  plan.headroom_bytes = static_cast<std::int64_t>(headroom);
+  plan.usable_bytes = util::saturating_ceil(usable);
+  plan.weights_bytes = util::saturating_ceil(weights);
+  plan.overhead_bytes = util::saturating_ceil(overhead);
+  plan.activation_bytes = util::saturating_ceil(activations);
+  plan.kv_cache_bytes = util::saturating_ceil(kv_total);
+  plan.headroom_bytes = saturating_int64(usable - weights - overhead - activations - kv_total);
 
   // llama.cpp offloads as many whole layers as fit (-ngl) and runs the rest on
   // the host CPU; the token embedding always stays in host memory.

@@ -11,21 +11,24 @@ namespace llmhw::catalog {
 
 /// An inference engine and where it runs.
 struct EngineSpec {
-  std::string id;            ///< "vllm", "llama.cpp", …
-  std::string name;          ///< "vLLM"
-  std::vector<std::string> backends;   ///< "cuda", "rocm", "tpu", "cpu", "metal", "gaudi", "xpu"
-  std::optional<std::string> min_compute_capability;   ///< CUDA: "7.0"
-  std::vector<std::string> quants;      ///< weight formats it runs (quants.json ids)
+  std::string id;                                    ///< "vllm", "llama.cpp", …
+  std::string name;                                  ///< "vLLM"
+  std::vector<std::string> backends;                 ///< "cuda", "rocm", "tpu", "cpu", "metal", "gaudi", "xpu"
+  std::optional<std::string> min_compute_capability; ///< CUDA: "7.0"
+  std::vector<std::string> quants;                   ///< weight formats it runs (quants.json ids)
   /// Formats it runs on devices without tensor cores for their compute precision, by dequantizing the weights
   /// to 16 bits (vLLM's Marlin FP8 kernels on Ampere): memory is saved, the matmuls run at 16-bit speed.
   std::vector<std::string> weight_only_quants;
-  std::vector<std::string> kv_quants;   ///< KV-cache precisions it supports
-  std::vector<std::string> architectures;   ///< HF model_type values it serves; empty means any
+  std::vector<std::string> kv_quants;     ///< KV-cache precisions it supports
+  std::vector<std::string> architectures; ///< HF model_type values it serves; empty means any
   bool paged_kv = false;
   bool prefix_caching = false;
   bool speculative_decoding = false;
-  std::optional<double> gpu_memory_utilization;   ///< default share of device memory it takes
-  std::optional<std::string> multi_node;          ///< how it spans hosts ("ray", "mpi"), if it can
+  std::optional<double> gpu_memory_utilization; ///< default share of device memory it takes
+  /// Default share of the memory free after loading the weights (and profiling a prefill) that it gives the KV
+  /// cache: TensorRT-LLM, LMDeploy and TGI size it this way instead of by a share of the whole device.
+  std::optional<double> kv_cache_free_memory_fraction;
+  std::optional<std::string> multi_node; ///< how it spans hosts ("ray", "mpi"), if it can
   std::string source;
 };
 
@@ -34,28 +37,28 @@ struct EngineSpec {
 /// own width: the transformer layers' matrices at bits_per_weight, the rest as
 /// the optional fields say (model::weight_bytes applies them).
 struct QuantFormat {
-  std::string id;                     ///< "bf16", "fp8", "int4", "q4_k_m"
-  std::vector<std::string> aliases;   ///< "awq", "Q4_K_M"
-  double bits_per_weight = 16;        ///< matrices of the transformer layers (a K-quant mix: their average)
-  std::optional<double> attention_bits_per_weight;   ///< attention and router matrices, when wider (gpt-oss MXFP4: 16)
-  std::optional<double> embedding_bits_per_weight;   ///< token embedding table; absent: bits_per_weight
-  std::optional<double> lm_head_bits_per_weight;     ///< output projection; absent: the embedding's
-  std::optional<double> vector_bits_per_weight;      ///< norms and vision tower; absent: 16, or wider formats' own
-  std::string compute_precision;      ///< tensor-core precision the matmuls run in ("bf16", "fp8", "int8", "fp4")
-  std::string family;                 ///< "float", "int", "gguf", "microscaling"
-  std::optional<std::uint32_t> gguf_type;        ///< ggml_type of its blocks (GGUF formats)
-  std::optional<std::uint32_t> gguf_file_type;   ///< llama_ftype a GGUF file in this format declares
-  std::optional<std::uint32_t> block_weights;    ///< weights per quantization block
-  std::optional<std::uint32_t> block_bytes;      ///< bytes per block, scales included
-  bool kv_cache = false;              ///< usable as a KV-cache precision (--kv-quant)
-  std::vector<std::string> backends;  ///< where kernels for it exist: "cuda", "rocm", "cpu", "metal", "tpu", …
-  std::optional<std::string> min_compute_capability;   ///< CUDA capability whose tensor cores run compute_precision
+  std::string id;                   ///< "bf16", "fp8", "int4", "q4_k_m"
+  std::vector<std::string> aliases; ///< "awq", "Q4_K_M"
+  double bits_per_weight = 16;      ///< matrices of the transformer layers (a K-quant mix: their average)
+  std::optional<double> attention_bits_per_weight; ///< attention and router matrices, when wider (gpt-oss MXFP4: 16)
+  std::optional<double> embedding_bits_per_weight; ///< token embedding table; absent: bits_per_weight
+  std::optional<double> lm_head_bits_per_weight;   ///< output projection; absent: the embedding's
+  std::optional<double> vector_bits_per_weight;    ///< norms and vision tower; absent: 16, or wider formats' own
+  std::string compute_precision;          ///< tensor-core precision the matmuls run in ("bf16", "fp8", "int8", "fp4")
+  std::string family;                     ///< "float", "int", "gguf", "microscaling"
+  std::optional<std::uint32_t> gguf_type; ///< ggml_type of its blocks (GGUF formats)
+  std::optional<std::uint32_t> gguf_file_type; ///< llama_ftype a GGUF file in this format declares
+  std::optional<std::uint32_t> block_weights;  ///< weights per quantization block
+  std::optional<std::uint32_t> block_bytes;    ///< bytes per block, scales included
+  bool kv_cache = false;                       ///< usable as a KV-cache precision (--kv-quant)
+  std::vector<std::string> backends; ///< where kernels for it exist: "cuda", "rocm", "cpu", "metal", "tpu", …
+  std::optional<std::string> min_compute_capability; ///< CUDA capability whose tensor cores run compute_precision
   std::string source;
 };
 
 /// A named workload: what a typical request looks like and what users expect.
 struct WorkloadPreset {
-  std::string id;               ///< "chat"
+  std::string id; ///< "chat"
   std::string description;
   std::uint64_t prompt_tokens = 0;
   std::uint64_t output_tokens = 0;

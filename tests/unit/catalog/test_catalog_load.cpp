@@ -152,6 +152,22 @@ TEST_CASE("a bad user entry is an error naming the file, the entry and the field
     REQUIRE_FALSE(catalog.ok());
     CHECK_THAT(catalog.error().message(), Catch::Contains("'10DE:2330' is not a lower-case vendor:device pair"));
   }
+  SECTION("a KV share of free memory outside (0, 1], or beside gpu_memory_utilization")
+  {
+    const std::string engine = R"({"id": "e", "name": "E", "backends": ["cuda"], "source": "s", )";
+    const std::string share =
+        dir.write("share.json", R"({"engines": [)" + engine + R"("kv_cache_free_memory_fraction": 1.5}]})");
+    auto catalog = llmhw::catalog::load(CatalogSources{{share}, std::nullopt});
+    REQUIRE_FALSE(catalog.ok());
+    CHECK_THAT(catalog.error().message(),
+               Catch::Contains("engines[0].kv_cache_free_memory_fraction: must be in (0, 1]"));
+    const std::string both =
+        dir.write("both.json", R"({"engines": [)" + engine +
+                                   R"("kv_cache_free_memory_fraction": 0.9, "gpu_memory_utilization": 0.9}]})");
+    catalog = llmhw::catalog::load(CatalogSources{{both}, std::nullopt});
+    REQUIRE_FALSE(catalog.ok());
+    CHECK_THAT(catalog.error().message(), Catch::Contains("engines[0].kv_cache_free_memory_fraction: an engine sizes"));
+  }
   SECTION("a file that does not exist")
   {
     auto catalog = llmhw::catalog::load(CatalogSources{{(dir.path() / "missing.json").string()}, std::nullopt});

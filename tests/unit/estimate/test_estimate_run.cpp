@@ -40,6 +40,47 @@ TEST_CASE("Memory plan: Llama 3.1 8B bf16 on one H100 SXM with vLLM", "[estimate
   CHECK_FALSE(memory.gpu_layers.has_value());
 }
 
+TEST_CASE("Memory plan: TensorRT-LLM, LMDeploy and TGI give the KV cache a share of the memory free after the weights",
+          "[estimate][memory]")
+{
+  const auto model = catalog_model("llama-3.1-8b");
+  const auto workload = workload_of(1000, 1000, 16);
+  // The H100 SXM's 81,559 MiB (85,520,809,984 bytes) as nvidia-smi reports them.
+  const double device = 85'520'809'984.0;
+  // Defaults: TensorRT-LLM KvCacheConfig free_gpu_memory_fraction 0.9, LMDeploy --cache-max-entry-count 0.8,
+  // TGI's TGI_WIGGLE_ROOM 0.95 ("leave 5%").
+  for (const auto& [engine, share] : {std::pair{"tensorrt-llm", 0.9}, {"lmdeploy", 0.8}, {"tgi", 0.95}}) {
+    CAPTURE(engine);
+    const auto memory = run(candidate("h100-sxm", engine, "bf16"), model, workload, builtin_catalog()).memory;
+    const double loaded = d(memory.weights_bytes) + d(memory.overhead_bytes) + d(memory.activation_bytes);
+    // What the engine may use: everything it loads plus its share of what is free after that.
+    CHECK(d(memory.usable_bytes) == Approx(loaded + share * (device - loaded)).epsilon(1e-6));
+    const double kv_pool = share * (device - loaded);
+    CHECK(memory.max_concurrency == static_cast<std::uint64_t>(kv_pool / (131'072.0 * 2000)));
+    CHECK(d(memory.kv_cache_bytes) == 131'072.0 * 2000 * 16);
+    CHECK(static_cast<double>(memory.headroom_bytes) == Approx(kv_pool - d(memory.kv_cache_bytes)).margin(2.0));
+  }
+  // A smaller share of the same free memory holds fewer sequences.
+  const auto lmdeploy = run(candidate("h100-sxm", "lmdeploy", "bf16"), model, workload, builtin_catalog()).memory;
+  const auto tensorrt = run(candidate("h100-sxm", "tensorrt-llm", "bf16"), model, workload, builtin_catalog()).memory;
+  CHECK(lmdeploy.max_concurrency < tensorrt.max_concurrency);
+}
+
+TEST_CASE("Memory plan: a share of free memory changes nothing when the weights do not fit", "[estimate][memory]")
+{
+  const auto model = catalog_model("llama-3.1-70b");
+  const auto memory =
+      run(candidate("rtx-4090", "tensorrt-llm", "bf16"), model, workload_of(1000, 1000, 1), builtin_catalog()).memory;
+  CHECK_FALSE(memory.fits);
+  CHECK(memory.max_concurrency == 0);
+  // 141 GB of weights against the card's 24 GiB: the shortfall is the whole difference.
+  CHECK(static_cast<double>(memory.headroom_bytes) ==
+        Approx(d(memory.usable_bytes) - d(memory.weights_bytes) - d(memory.overhead_bytes) -
+               d(memory.activation_bytes) - d(memory.kv_cache_bytes))
+            .margin(2.0));
+  CHECK(d(memory.usable_bytes) == Approx(25'757'220'864.0).epsilon(1e-6));
+}
+
 TEST_CASE("Memory plan: Llama 3.1 70B bf16 does not fit one RTX 4090", "[estimate][memory]")
 {
   const auto model = catalog_model("llama-3.1-70b");

@@ -106,6 +106,9 @@ TEST_CASE("TPU engines serve only the architectures they implement", "[rules]")
   // Gemma 3's config says "gemma3_text" for the text-only sizes; it is the same family.
   const auto gemma = assess(estimate("tpu-v6e-4", "vllm-tpu"), model("gemma-3-1b"), chat(), catalog());
   CHECK(find(gemma, "ARCHITECTURE_UNSUPPORTED") == nullptr);
+  // vLLM's TPU table (docs v0.10.0, v0.11.2) marks Llama-4-* as failing its accuracy test.
+  const auto scout = assess(estimate("tpu-v6e-8", "vllm-tpu"), model("llama-4-scout"), chat(), catalog());
+  CHECK(find(scout, "ARCHITECTURE_UNSUPPORTED") != nullptr);
 }
 
 TEST_CASE("a GGUF file is served by llama.cpp or Ollama only", "[rules]")
