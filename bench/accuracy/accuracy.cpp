@@ -247,7 +247,17 @@ estimate::Calibration fit(const std::vector<Measurement>& rows, const catalog::C
       }
     }
   }
+  // Drop the factors of every key refitted here first: an architecture row
+  // left over from an earlier fit would shadow its class row, which then sees
+  // no change in its score and fits to nothing. The fit is the same whatever
+  // calibration it starts from.
   estimate::Calibration calibration = base;
+  for (const auto& group : groups) {
+    const auto& key = group.first;
+    std::erase_if(calibration.factors, [&key](const estimate::EfficiencyFactors& f) {
+      return f.engine == std::get<0>(key) && f.device_class == std::get<1>(key) && f.quant == std::get<2>(key);
+    });
+  }
   for (const auto& group : groups) {
     // Plain references, not structured bindings: clang 14 (the fuzz preset)
     // cannot capture structured bindings in the lambdas below.

@@ -1,6 +1,7 @@
 // The estimator against the published measurements in bench/data/measurements.csv
-// (llama-bench tables, TensorRT-LLM's perf overview, JetStream's summary; each
-// row cites its source). The bounds are the project's accuracy targets
+// (llama-bench tables, TensorRT-LLM's perf overview, JetStream's summary, SGLang's
+// vLLM/SGLang comparison, Oracle's and AMD's vLLM runs on MI300X, llama.cpp
+// pull requests measured on Graviton3; each row cites its source). The bounds are the project's accuracy targets
 // (issue 5: decode within 15% and prefill within 25% median error) and worst
 // cases docs/accuracy.md explains row by row.
 
@@ -18,7 +19,7 @@ const llmhw::accuracy::Evaluation& evaluation()
   static const llmhw::accuracy::Evaluation result = [] {
     auto rows = llmhw::accuracy::read_measurements(LLM_HW_SOURCE_DIR "/bench/data/measurements.csv");
     REQUIRE(rows.ok());
-    REQUIRE(rows->size() == 116);
+    REQUIRE(rows->size() == 136);
     return llmhw::accuracy::evaluate(*rows, builtin_catalog(), llmhw::estimate::builtin_calibration());
   }();
   return result;
@@ -39,15 +40,15 @@ std::vector<llmhw::accuracy::Prediction> only(const std::string& split)
 
 TEST_CASE("Accuracy: every speed row is estimated", "[estimate][accuracy]")
 {
-  // 41 decode, 38 prefill, 16 throughput and 10 weight-size rows name catalog entries.
+  // 45 decode, 38 prefill, 32 throughput and 10 weight-size rows name catalog entries.
   const auto& predictions = evaluation().predictions;
   const auto count = [&](const std::string& metric) {
     return std::count_if(predictions.begin(), predictions.end(),
                          [&](const auto& p) { return p.measurement.metric == metric; });
   };
-  CHECK(count("decode_tok_s_per_user") == 41);
+  CHECK(count("decode_tok_s_per_user") == 45);
   CHECK(count("prefill_tok_s") == 38);
-  CHECK(count("output_throughput_tok_s") == 16);
+  CHECK(count("output_throughput_tok_s") == 32);
   CHECK(count("weights_gib") == 10);
   for (const auto& p : predictions) {
     INFO(p.measurement.metric << " " << p.measurement.model << " on " << p.measurement.target);
@@ -79,6 +80,37 @@ TEST_CASE("Accuracy: prefill within 25% median error", "[estimate][accuracy]")
 TEST_CASE("Accuracy: offline throughput within 15% median error", "[estimate][accuracy]")
 {
   CHECK(llmhw::accuracy::median_abs_error(evaluation().predictions, "output_throughput_tok_s") <= 0.15);
+}
+
+TEST_CASE("Accuracy: vLLM, SGLang, MI300X and server-CPU rows within the bounds docs/accuracy.md explains",
+          "[estimate][accuracy]")
+{
+  const auto groups = llmhw::accuracy::group_errors(evaluation().predictions);
+  const auto group = [&](const std::string& metric, const std::string& engine, const std::string& device_class,
+                         const std::string& split) {
+    const auto found = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
+      return g.metric == metric && g.engine == engine && g.device_class == device_class && g.split == split;
+    });
+    REQUIRE(found != groups.end());
+    return *found;
+  };
+  // llama.cpp on Graviton3 (pull requests 12064 and 11917): one row fitted, one held out.
+  CHECK(group("decode_tok_s_per_user", "llama.cpp", "cpu", "all").median_abs <= 0.15);
+  CHECK(group("decode_tok_s_per_user", "llama.cpp", "cpu", "holdout").worst_abs <= 0.15);
+  // vLLM on 8x MI300X, Oracle's Llama 3.1 405B FP8 runs at batch 1 to 256.
+  CHECK(group("output_throughput_tok_s", "vllm", "amd-gpu", "all").median_abs <= 0.15);
+  // Held out: AMD's Llama 3.1 70B FP8 runs with vLLM 0.9.1 (2025) have less per-step overhead than
+  // Oracle's vLLM of 2024 the factor is fitted on; the estimate is pessimistic, never optimistic.
+  const auto amd_decode = group("decode_tok_s_per_user", "vllm", "amd-gpu", "holdout");
+  CHECK(amd_decode.worst_abs <= 0.35);
+  CHECK(amd_decode.mean_signed < 0);
+  // SGLang and vLLM offline on ShareGPT: the A100 row is fitted, 70B over four H100s is held out and
+  // optimistic by about 40% (tensor-parallel large-batch efficiency the model does not capture).
+  for (const char* engine : {"sglang", "vllm"}) {
+    INFO(engine);
+    CHECK(group("output_throughput_tok_s", engine, "datacenter-gpu", "fit").worst_abs <= 0.05);
+    CHECK(group("output_throughput_tok_s", engine, "datacenter-gpu", "holdout").worst_abs <= 0.45);
+  }
 }
 
 TEST_CASE("Accuracy: GGUF weight sizes within 1% of the files", "[estimate][accuracy]")
