@@ -303,9 +303,15 @@ estimate::Calibration fit(const std::vector<Measurement>& rows, const catalog::C
       return absolute.empty() ? 0.0 : median(absolute) + 1e-3 * sum / static_cast<double>(absolute.size());
     };
     // Offline throughput alone cannot tell bandwidth from per-step overhead at
-    // the large batches it runs; such groups keep the prior bandwidth share.
+    // the large batches it runs; such groups keep the prior bandwidth share,
+    // and the prior overhead unless some runs are small batches (up to 8
+    // sequences), whose steps the fixed overhead dominates.
     const bool has_decode = std::any_of(group_rows.begin(), group_rows.end(),
                                         [](const Measurement& m) { return m.metric == "decode_tok_s_per_user"; });
+    const bool has_small_batch = std::any_of(group_rows.begin(), group_rows.end(), [](const Measurement& m) {
+      return m.metric == "output_throughput_tok_s" && m.concurrency >= 1 && m.concurrency <= 8;
+    });
+    const bool fit_overhead = has_decode || has_small_batch;
     const bool has_throughput = std::any_of(group_rows.begin(), group_rows.end(),
                                             [](const Measurement& m) { return m.metric == "output_throughput_tok_s"; });
     const bool has_prefill = std::any_of(group_rows.begin(), group_rows.end(), [](const Measurement& m) {
@@ -330,8 +336,10 @@ estimate::Calibration fit(const std::vector<Measurement>& rows, const catalog::C
         double best_bw = factors[index].decode_bandwidth;
         double best_overhead = factors[index].step_overhead_us_per_layer;
         const int fixed_bw = static_cast<int>(std::lround(factors[index].decode_bandwidth * 100));
+        const int fixed_overhead = static_cast<int>(std::lround(factors[index].step_overhead_us_per_layer));
         for (int bw = has_decode ? 30 : fixed_bw; bw <= (has_decode ? 96 : fixed_bw); bw += 2) {
-          for (int overhead = 0; overhead <= 300; overhead += 10) {
+          for (int overhead = fit_overhead ? 0 : fixed_overhead; overhead <= (fit_overhead ? 300 : fixed_overhead);
+               overhead += 10) {
             factors[index].decode_bandwidth = bw / 100.0;
             factors[index].step_overhead_us_per_layer = overhead;
             const double s = score({"decode_tok_s_per_user", "output_throughput_tok_s"});
@@ -355,6 +363,8 @@ estimate::Calibration fit(const std::vector<Measurement>& rows, const catalog::C
     std::string kept;
     if (!has_prefill) {
       kept = "; prefill_compute kept from the prior (no prefill rows)";
+    } else if (!has_decode && !fit_overhead) {
+      kept = "; decode_bandwidth and step overhead kept from the prior (offline throughput rows only)";
     } else if (!has_decode) {
       kept = "; decode_bandwidth kept from the prior (throughput rows only)";
     }

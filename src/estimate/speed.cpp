@@ -187,6 +187,8 @@ Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint
     const double per_token_flops = flops_prefill / prompt;
     double t_prefill_token = peak > 0 ? per_token_flops / (tp * stages * peak * eff_c) : 0.0;
     t_prefill_token = std::max(t_prefill_token, weights_all / (chunk * tp * stages * bandwidth * eff_bw));
+    // A chunk's activations cross the tensor-parallel links twice a layer, as a lone prompt's do.
+    t_prefill_token += (layers / stages) * 2.0 * all_reduce_seconds(chunk * activation_row_bytes, layout) / chunk;
     const double t_round = batch * prompt * t_prefill_token + output * t_stage * (stages / in_flight);
     performance.throughput_tok_s = batch * output / t_round;
   }
