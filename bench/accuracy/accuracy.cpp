@@ -101,10 +101,17 @@ double median(std::vector<double> values)
   return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
 }
 
+/// The calibration key of a weight format: its family, except that FP8
+/// weights get their own key. FP8 runs on other tensor-core paths (and, on
+/// ROCm in 2024, other GEMM libraries) than bf16, so a share of peak fitted
+/// on FP8 runs must not be applied to bf16 ones.
 std::string family_of(const catalog::Catalog& catalog, const std::string& quant)
 {
   const catalog::QuantFormat* format = catalog.find_quant(quant);
-  return format != nullptr ? format->family : "*";
+  if (format == nullptr) {
+    return "*";
+  }
+  return format->family == "float" && format->compute_precision == "fp8" ? format->id : format->family;
 }
 
 std::string class_of(const catalog::Catalog& catalog, const std::string& target)
