@@ -157,13 +157,15 @@ void cpu_suffices(const RuleInput& input, RuleOutput& out)
   if (blocked || speed_requirements == 0 || !all_met) {
     return;
   }
-  // The field's first advice: no accelerator to buy, share or keep busy when the CPU already does the job.
+  // The field's first advice: no accelerator to buy, share or keep busy when the CPU already does the job. It ranks
+  // first by this code (advice's better()), not by points: a bonus was clamped away at 100 and hid the differences
+  // between CPU candidates (a q8_0 KV cache, -1, tied with a 16-bit one for a 0.5B model and won on speed).
   out.add("CPU_SUFFICES", Severity::info,
           fmt::format("the CPU meets every requirement (time per token {}, first token {}): no "
                       "accelerator needed",
                       units::format_duration_ms(input.estimate.performance.tpot_ms),
                       units::format_duration_ms(input.estimate.performance.ttft_ms)),
-          10);
+          0);
 }
 
 } // namespace llmhw::rules::detail

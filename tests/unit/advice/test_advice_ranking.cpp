@@ -170,3 +170,19 @@ TEST_CASE("among devices that all meet the limits, the smallest that does the jo
   CHECK(advice.candidates.front().assessment.estimate.candidate.hardware.id == "l4");
   check_order(advice);
 }
+
+TEST_CASE("a CPU that suffices keeps the differences between its candidates in the score", "[advice][ranking]")
+{
+  // Qwen2.5 0.5B's KV cache for chat's 8 users is about 130 MB in bf16 (24 layers x 2 KV heads x 64 dims x 1,300 tokens
+  // x 8): nothing to save by quantizing it. A +10 bonus clamped at 100 once made a q8_0 KV cache (-1) tie with bf16 and
+  // win on speed; the 16-bit cache must lead.
+  Inputs inputs;
+  inputs.targets = {"graviton3"};
+  const Advice advice = advise("qwen2.5-0.5b", inputs);
+  REQUIRE(advice.recommendation);
+  const auto& best = advice.candidates.front().assessment;
+  CHECK(
+      std::any_of(best.findings.begin(), best.findings.end(), [](const auto& f) { return f.code == "CPU_SUFFICES"; }));
+  CHECK((best.estimate.candidate.kv_quant == "bf16" || best.estimate.candidate.kv_quant == "fp16"));
+  check_order(advice);
+}

@@ -15,7 +15,10 @@ TEST_CASE("a CPU that meets every requirement says so", "[rules]")
   const auto assessment = assess(crafted, model("qwen2.5-0.5b"), chat(), catalog());
   const auto* finding = find(assessment, "CPU_SUFFICES");
   REQUIRE(finding != nullptr);
-  CHECK(finding->score_delta > 0);
+  // No points: the CPU ranks first by this code, and its other findings (Q4_K_M of a bf16 model, fixed llama.cpp
+  // slots for 8 users) stay visible in its score instead of vanishing under a bonus clamped at 100.
+  CHECK(finding->score_delta == 0);
+  CHECK(assessment.score < 100);
   CHECK_THAT(finding->message, Catch::Contains("45"));
   CHECK(assessment.verdict == Verdict::recommended);
 
