@@ -37,17 +37,37 @@ const std::vector<std::string>& compute_precisions()
   return precisions;
 }
 
+namespace {
+
+/// The member that holds `precision`'s figure, or null; `Peak` is PeakTflops, const or not.
+template <typename Peak>
+auto* field_of(Peak& peak, const std::string& precision)
+{
+  decltype(&peak.fp32) field = nullptr;
+  if (precision == "fp32") field = &peak.fp32;
+  if (precision == "tf32") field = &peak.tf32;
+  if (precision == "bf16") field = &peak.bf16;
+  if (precision == "fp16") field = &peak.fp16;
+  if (precision == "fp8") field = &peak.fp8;
+  if (precision == "int8") field = &peak.int8;
+  if (precision == "int4") field = &peak.int4;
+  if (precision == "fp4") field = &peak.fp4;
+  return field;
+}
+
+} // namespace
+
 std::optional<double> PeakTflops::get(const std::string& precision) const
 {
-  if (precision == "fp32") return fp32;
-  if (precision == "tf32") return tf32;
-  if (precision == "bf16") return bf16;
-  if (precision == "fp16") return fp16;
-  if (precision == "fp8") return fp8;
-  if (precision == "int8") return int8;
-  if (precision == "int4") return int4;
-  if (precision == "fp4") return fp4;
-  return std::nullopt;
+  const auto* field = field_of(*this, precision);
+  return field != nullptr ? *field : std::nullopt;
+}
+
+void PeakTflops::set(const std::string& precision, std::optional<double> tflops)
+{
+  if (auto* field = field_of(*this, precision)) {
+    *field = tflops;
+  }
 }
 
 } // namespace llmhw::catalog

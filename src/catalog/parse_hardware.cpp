@@ -51,16 +51,10 @@ PeakTflops parse_peak(const util::JsonObject& entry)
   if (!object) {
     return peak;
   }
-  object->reject_unknown_keys({"fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"});
-  const auto read = [&](const char* key) { return positive_number(*object, key, k_max_tflops, "TFLOPS"); };
-  peak.fp32 = read("fp32");
-  peak.tf32 = read("tf32");
-  peak.bf16 = read("bf16");
-  peak.fp16 = read("fp16");
-  peak.fp8 = read("fp8");
-  peak.int8 = read("int8");
-  peak.int4 = read("int4");
-  peak.fp4 = read("fp4");
+  object->reject_unknown_keys(compute_precisions());
+  for (const std::string& precision : compute_precisions()) {
+    peak.set(precision, positive_number(*object, precision.c_str(), k_max_tflops, "TFLOPS"));
+  }
   return peak;
 }
 

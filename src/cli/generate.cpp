@@ -14,16 +14,6 @@
 namespace llmhw::cli {
 namespace {
 
-template <typename Entry>
-std::vector<std::string> ids_of(const std::vector<Entry>& entries)
-{
-  std::vector<std::string> ids;
-  for (const Entry& entry : entries) {
-    ids.push_back(entry.id);
-  }
-  return ids;
-}
-
 /// What each value-taking option completes to.
 void add_choices(OptionInfo& option, const catalog::Catalog& catalog)
 {
@@ -31,18 +21,18 @@ void add_choices(OptionInfo& option, const catalog::Catalog& catalog)
   if (name == "--format") {
     option.choices = {"text", "json", "markdown"};
   } else if (name == "--model") {
-    option.choices = ids_of(catalog.models);
+    option.choices = catalog::ids_of(catalog.models);
     option.file = true;
   } else if (name == "--quant" || name == "--kv-quant") {
-    option.choices = ids_of(catalog.quants);
+    option.choices = catalog::ids_of(catalog.quants);
   } else if (name == "--framework") {
-    option.choices = ids_of(catalog.engines);
+    option.choices = catalog::ids_of(catalog.engines);
   } else if (name == "--workload") {
-    option.choices = ids_of(catalog.workloads);
+    option.choices = catalog::ids_of(catalog.workloads);
     option.file = true;
   } else if (name == "--target") {
-    option.choices = ids_of(catalog.hardware);
-    const auto systems = ids_of(catalog.systems);
+    option.choices = catalog::ids_of(catalog.hardware);
+    const auto systems = catalog::ids_of(catalog.systems);
     option.choices.insert(option.choices.end(), systems.begin(), systems.end());
     option.choices.push_back("all");
   } else if (name == "--hardware" || name == "--catalog" || name == "--topology") {

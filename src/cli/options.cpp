@@ -51,16 +51,6 @@ Status read_into(std::optional<T>& target, const std::optional<std::string>& tex
   return Ok{};
 }
 
-template <typename Entry>
-std::vector<std::string> ids_of(const std::vector<Entry>& entries)
-{
-  std::vector<std::string> ids;
-  for (const Entry& entry : entries) {
-    ids.push_back(entry.id);
-  }
-  return ids;
-}
-
 Error unknown_name(const std::string& option, const std::string& value, const std::vector<std::string>& ids)
 {
   if (auto match = util::closest_match(value, ids)) {
@@ -110,13 +100,13 @@ Result<workload::Overrides> workload_overrides(const Options& options)
 Status check_catalog_names(const Options& options, const catalog::Catalog& catalog)
 {
   if (options.quant && catalog.find_quant(*options.quant) == nullptr) {
-    return unknown_name("--quant", *options.quant, ids_of(catalog.quants));
+    return unknown_name("--quant", *options.quant, catalog::ids_of(catalog.quants));
   }
   if (options.kv_quant && catalog.find_quant(*options.kv_quant) == nullptr) {
-    return unknown_name("--kv-quant", *options.kv_quant, ids_of(catalog.quants));
+    return unknown_name("--kv-quant", *options.kv_quant, catalog::ids_of(catalog.quants));
   }
   if (options.framework && catalog.find_engine(*options.framework) == nullptr) {
-    return unknown_name("--framework", *options.framework, ids_of(catalog.engines));
+    return unknown_name("--framework", *options.framework, catalog::ids_of(catalog.engines));
   }
   return Ok{};
 }

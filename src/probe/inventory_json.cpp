@@ -88,16 +88,11 @@ std::map<std::string, std::string> string_map(const JsonObject& object, std::str
 
 catalog::PeakTflops read_peak(const JsonObject& object)
 {
-  object.reject_unknown_keys({"fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"});
+  object.reject_unknown_keys(catalog::compute_precisions());
   catalog::PeakTflops peak;
-  peak.fp32 = bounded_number(object, "fp32", k_max_tflops);
-  peak.tf32 = bounded_number(object, "tf32", k_max_tflops);
-  peak.bf16 = bounded_number(object, "bf16", k_max_tflops);
-  peak.fp16 = bounded_number(object, "fp16", k_max_tflops);
-  peak.fp8 = bounded_number(object, "fp8", k_max_tflops);
-  peak.int8 = bounded_number(object, "int8", k_max_tflops);
-  peak.int4 = bounded_number(object, "int4", k_max_tflops);
-  peak.fp4 = bounded_number(object, "fp4", k_max_tflops);
+  for (const std::string& precision : catalog::compute_precisions()) {
+    peak.set(precision, bounded_number(object, precision, k_max_tflops));
+  }
   return peak;
 }
 

@@ -11,9 +11,11 @@ using nlohmann::json;
 
 json peak_json(const catalog::PeakTflops& peak)
 {
-  return {{"fp32", optional_json(peak.fp32)}, {"tf32", optional_json(peak.tf32)}, {"bf16", optional_json(peak.bf16)},
-          {"fp16", optional_json(peak.fp16)}, {"fp8", optional_json(peak.fp8)},   {"int8", optional_json(peak.int8)},
-          {"int4", optional_json(peak.int4)}, {"fp4", optional_json(peak.fp4)}};
+  json out = json::object();
+  for (const std::string& precision : catalog::compute_precisions()) {
+    out[precision] = optional_json(peak.get(precision));
+  }
+  return out;
 }
 
 json device_json(const probe::Device& device)

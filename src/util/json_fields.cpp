@@ -137,7 +137,10 @@ void JsonObject::fail(std::string_view key, const std::string& problem) const
   throw InputError{Error{m_input, where.empty() ? problem : fmt::format("{}: {}", where, problem)}};
 }
 
-bool JsonObject::has(std::string_view key) const { return find(key) != nullptr; }
+bool JsonObject::has(std::string_view key) const
+{
+  return find(key) != nullptr;
+}
 
 std::string JsonObject::string(std::string_view key) const
 {
@@ -204,10 +207,10 @@ std::optional<std::uint64_t> JsonObject::optional_count(std::string_view key, st
   if (value->is_number_unsigned()) {
     count = value->get<std::uint64_t>();
   } else if (value->is_number_integer() && value->get<std::int64_t>() >= 0) {
-    count = static_cast<std::uint64_t>(value->get<std::int64_t>());   // built in C++ rather than parsed
+    count = static_cast<std::uint64_t>(value->get<std::int64_t>()); // built in C++ rather than parsed
   } else if (value->is_number_float() && value->get<double>() >= 0 && value->get<double>() < 1.8e19 &&
              std::floor(value->get<double>()) == value->get<double>()) {
-    count = static_cast<std::uint64_t>(value->get<double>());   // 8.5e10 written in exponent form
+    count = static_cast<std::uint64_t>(value->get<double>()); // 8.5e10 written in exponent form
   } else {
     fail(key, fmt::format("expected a non-negative integer, got {}", describe(*value)));
   }
@@ -291,6 +294,11 @@ std::vector<JsonObject> JsonObject::objects(std::string_view key) const
 }
 
 void JsonObject::reject_unknown_keys(std::initializer_list<std::string_view> known) const
+{
+  reject_unknown_keys(std::vector<std::string>(known.begin(), known.end()));
+}
+
+void JsonObject::reject_unknown_keys(const std::vector<std::string>& known) const
 {
   for (const auto& [key, value] : m_json.items()) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {

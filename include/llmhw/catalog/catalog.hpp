@@ -57,6 +57,18 @@ struct Catalog {
   [[nodiscard]] std::vector<std::string> target_names() const;
 };
 
+/// The ids of a catalog section's entries, in catalog order (completions, "expected one of").
+template <typename Entry>
+std::vector<std::string> ids_of(const std::vector<Entry>& entries)
+{
+  std::vector<std::string> ids;
+  ids.reserve(entries.size());
+  for (const Entry& entry : entries) {
+    ids.push_back(entry.id);
+  }
+  return ids;
+}
+
 /// Where user catalog files come from, beside the built-in data.
 struct CatalogSources {
   std::vector<std::string> files;          ///< --catalog FILE, in order

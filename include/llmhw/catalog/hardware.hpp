@@ -28,6 +28,8 @@ struct PeakTflops {
 
   /// The figure for a compute precision named as in quants.json ("bf16", "fp8", …).
   [[nodiscard]] std::optional<double> get(const std::string& precision) const;
+  /// Sets the figure for one of compute_precisions(); other names are ignored.
+  void set(const std::string& precision, std::optional<double> tflops);
 };
 
 /// How devices of this kind talk to each other.

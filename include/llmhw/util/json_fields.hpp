@@ -40,8 +40,7 @@ public:
   [[nodiscard]] std::optional<double> optional_number(std::string_view key) const;
   /// A non-negative integer no larger than `max`.
   [[nodiscard]] std::uint64_t count(std::string_view key, std::uint64_t max = UINT64_MAX) const;
-  [[nodiscard]] std::optional<std::uint64_t> optional_count(std::string_view key,
-                                                            std::uint64_t max = UINT64_MAX) const;
+  [[nodiscard]] std::optional<std::uint64_t> optional_count(std::string_view key, std::uint64_t max = UINT64_MAX) const;
   [[nodiscard]] bool boolean(std::string_view key, bool fallback) const;
   [[nodiscard]] std::vector<std::string> strings(std::string_view key) const;
   [[nodiscard]] JsonObject object(std::string_view key) const;
@@ -51,6 +50,7 @@ public:
 
   /// Fails on any key not in `known` (catches typos in hand-written files).
   void reject_unknown_keys(std::initializer_list<std::string_view> known) const;
+  void reject_unknown_keys(const std::vector<std::string>& known) const;
 
   [[noreturn]] void fail(std::string_view key, const std::string& problem) const;
 
