@@ -219,6 +219,12 @@ Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload
                                       "do better; each candidate's reasons say what limits it");
     }
   }
+  if (top == rules::Verdict::recommended && !all) {
+    // A slice or instance is paid for whole: say so when a smaller one would serve as well.
+    if (auto smaller = detail::smaller_system(kept.front(), *pools, model, workload, inputs, catalog)) {
+      advice.suggestions.push_back(std::move(*smaller));
+    }
+  }
   advice.quant = model.native_quant;
   advice.kv_quant = "bf16";
   if (!kept.empty()) {

@@ -75,6 +75,12 @@ std::vector<std::string> suggestions(const std::vector<Scored>& ranked, const st
                                      const Inputs& inputs, const catalog::Catalog& catalog, bool all_targets,
                                      rules::Verdict goal);
 
+/// When the best candidate uses a whole slice or instance that meets every requirement: the smallest catalog slice
+/// or instance of the same device that would too (a v6e-1 for an 8B model on a v6e-8), or nothing.
+std::optional<std::string> smaller_system(const Scored& best, const std::vector<Pool>& pools,
+                                          const model::ModelSpec& model, const workload::Workload& workload,
+                                          const Inputs& inputs, const catalog::Catalog& catalog);
+
 /// The recommendation's one sentence.
 std::string summary_sentence(const RankedCandidate& best, const model::ModelSpec& model,
                              const workload::Workload& workload, const catalog::Catalog& catalog);

@@ -245,6 +245,52 @@ std::optional<std::string> catalog_target(const std::vector<Pool>& pools, const 
 
 } // namespace
 
+std::optional<std::string> smaller_system(const Scored& best, const std::vector<Pool>& pools,
+                                          const model::ModelSpec& model, const workload::Workload& workload,
+                                          const Inputs& inputs, const catalog::Catalog& catalog)
+{
+  const Pool& pool = pools[best.pool];
+  if (!pool.fixed_count || !pool.system) {
+    return std::nullopt; // only a slice or an instance is paid for whole, used or not
+  }
+  std::vector<catalog::TargetRef> smaller;
+  for (const catalog::TargetRef& target : catalog::all_targets(catalog)) {
+    if (target.system && target.system->kind == pool.system->kind && target.device.id == pool.hardware.id &&
+        target.device_count < pool.available) {
+      smaller.push_back(target);
+    }
+  }
+  std::stable_sort(smaller.begin(), smaller.end(),
+                   [](const auto& a, const auto& b) { return a.device_count < b.device_count; });
+  Inputs pinned = inputs;
+  pinned.targets.clear();
+  for (const catalog::TargetRef& target : smaller) {
+    const std::vector<Pool> target_pools = pools_from_targets({target});
+    std::optional<Scored> chosen; // the best-scored candidate that meets every requirement
+    for (const estimate::Candidate& candidate : candidates_for(target_pools.front(), model, pinned, catalog)) {
+      Scored scored = score(target_pools.front(), 0, candidate, model, workload, catalog);
+      if (scored.ranked.assessment.verdict == rules::Verdict::recommended &&
+          (!chosen || scored.ranked.assessment.score > chosen->ranked.assessment.score)) {
+        chosen = std::move(scored);
+      }
+    }
+    if (!chosen) {
+      continue;
+    }
+    const estimate::Candidate& candidate = chosen->ranked.assessment.estimate.candidate;
+    const catalog::EngineSpec* engine = catalog.find_engine(candidate.engine);
+    const std::string price = target.price_usd_per_hour && pool.price_usd_per_hour
+                                  ? fmt::format(" at ${:.2f} an hour instead of ${:.2f}", *target.price_usd_per_hour,
+                                                *pool.price_usd_per_hour)
+                                  : "";
+    return fmt::format("A smaller {} does the job: {} ({} of {}) meets every requirement with {} in {}{} "
+                       "(--target {})",
+                       pool.system->kind, target.system->name, target.device_count, pool.available,
+                       engine != nullptr ? engine->name : candidate.engine, candidate.quant, price, target.id);
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> suggestions(const std::vector<Scored>& ranked, const std::vector<Pool>& pools,
                                      const model::ModelSpec& model, const workload::Workload& workload,
                                      const Inputs& inputs, const catalog::Catalog& catalog, bool all_targets,

@@ -143,3 +143,16 @@ TEST_CASE("an fp8 checkpoint on GPUs without fp8 units is also offered in int8",
                                 [](const auto& c) { return c.assessment.estimate.candidate.quant == "int8"; });
   CHECK(int8);
 }
+
+TEST_CASE("a slice paid for whole names the smaller slice that would do the same job", "[advice][suggestions]")
+{
+  // Llama 3.1 8B in bf16 is 16 GB; one TPU v6e chip has 32 GB of HBM (Google Cloud TPU v6e documentation), so
+  // the eight chips of a v6e-8 serve chat no better for the money than a v6e-1 at an eighth of the price.
+  const Advice advice = advise("llama-3.1-8b", "tpu-v6e-8");
+  REQUIRE(advice.recommendation);
+  const bool smaller = std::any_of(advice.suggestions.begin(), advice.suggestions.end(),
+                                   [](const std::string& s) { return contains(s, "(--target tpu-v6e-1)"); });
+  CHECK(smaller);
+  // A bare device is not paid for whole: nothing to shrink.
+  CHECK(advise("llama-3.1-8b", "h100-sxm").suggestions.empty());
+}
