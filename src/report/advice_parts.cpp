@@ -69,9 +69,23 @@ std::vector<std::size_t> detailed_candidates(const advice::Advice& advice, bool 
   return shown;
 }
 
+/// Whether any of the first `rows` candidates (those the table shows) satisfies `test`.
+template <typename Test> bool any_shown(const advice::Advice& advice, std::size_t rows, Test test)
+{
+  const std::size_t shown = std::min(rows, advice.candidates.size());
+  return std::any_of(advice.candidates.begin(), advice.candidates.begin() + static_cast<std::ptrdiff_t>(shown), test);
+}
+
+/// A price per million output tokens: a priced cloud instance or slice, used whole.
+bool has_cost(const advice::RankedCandidate& ranked)
+{
+  return ranked.cost.usd_per_million_output_tokens.has_value();
+}
+
 Table candidate_table(const advice::Advice& advice, bool terminal, std::size_t rows)
 {
   const bool hosts = any_host(advice);
+  const bool costs = any_shown(advice, rows, has_cost);
   std::vector<Column> columns{{"#", true}, {"DEVICE", false, true}};
   if (hosts) {
     columns.push_back({"HOST", false, true});
@@ -82,8 +96,11 @@ Table candidate_table(const advice::Advice& advice, bool terminal, std::size_t r
                                  {"FITS"},
                                  {"TTFT", true},
                                  {terminal ? "TOK/S" : "tok/s per user", true},
-                                 {terminal ? "TOTAL" : "tok/s all users", true},
-                                 {"SCORE", true}});
+                                 {terminal ? "TOTAL" : "tok/s all users", true}});
+  if (costs) {
+    columns.push_back({terminal ? "$/M" : "$ per million output tokens", true});
+  }
+  columns.push_back({"SCORE", true});
   Table table(std::move(columns));
   int rank = 0;
   for (const advice::RankedCandidate& ranked : advice.candidates) {
@@ -112,21 +129,27 @@ Table candidate_table(const advice::Advice& advice, bool terminal, std::size_t r
                             : std::string("no"),
                 speed(performance.ttft_ms, units::format_duration_ms),
                 speed(performance.decode_tok_s_per_user, units::format_figure),
-                speed(performance.decode_tok_s_aggregate, units::format_figure),
-                std::to_string(ranked.assessment.score)});
+                speed(performance.decode_tok_s_aggregate, units::format_figure)});
+    if (costs) {
+      const std::optional<double>& usd = ranked.cost.usd_per_million_output_tokens;
+      row.push_back(usd ? fmt::format("{:.2f}", *usd) : std::string("–"));
+    }
+    row.push_back(std::to_string(ranked.assessment.score));
     table.add_row(std::move(row));
   }
   return table;
 }
 
-std::string candidate_table_caption(const advice::Advice& advice)
+std::string candidate_table_caption(const advice::Advice& advice, std::size_t rows)
 {
-  const bool offloaded =
-      std::any_of(advice.candidates.begin(), advice.candidates.end(), [](const advice::RankedCandidate& ranked) {
-        const estimate::MemoryPlan& memory = ranked.assessment.estimate.memory;
-        return !memory.fits && memory.gpu_layers.has_value();
-      });
+  const bool offloaded = any_shown(advice, rows, [](const advice::RankedCandidate& ranked) {
+    const estimate::MemoryPlan& memory = ranked.assessment.estimate.memory;
+    return !memory.fits && memory.gpu_layers.has_value();
+  });
   std::string caption = "TTFT time to first token · TOK/S output tokens/s per user · TOTAL all users";
+  if (any_shown(advice, rows, has_cost)) {
+    caption += " · $/M US dollars per million output tokens at the on-demand price of the whole instance or slice";
+  }
   if (offloaded) {
     caption += " · FITS n/m layers: n of the model's m layers fit on the device, the rest run on the CPU";
   }

@@ -30,7 +30,7 @@ inline constexpr std::size_t k_table_rows = 12;
 /// when any has a host (fleets). `terminal`: short speed headers, explained by
 /// candidate_table_caption().
 Table candidate_table(const advice::Advice& advice, bool terminal, std::size_t rows);
-std::string candidate_table_caption(const advice::Advice& advice);
+std::string candidate_table_caption(const advice::Advice& advice, std::size_t rows);
 
 /// The model and the workload it is sized for, in one line each.
 std::string model_line(const advice::Advice& advice);

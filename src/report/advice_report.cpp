@@ -235,7 +235,7 @@ std::string advice_text(const advice::Advice& advice, const Style& style)
     if (advice.candidates.size() > rows) {
       ranking += fmt::format("   … {} more (-v lists every candidate)\n", advice.candidates.size() - rows);
     }
-    ranking += wrapped(colors.dim, detail::candidate_table_caption(advice) + colors.reset, 0, style);
+    ranking += wrapped(colors.dim, detail::candidate_table_caption(advice, rows) + colors.reset, 0, style);
   }
   return join_sections({header(advice, colors, style), recommendation(advice, colors, style), ranking,
                         memory_section(advice, colors, style), reasons_section(advice, colors, style),

@@ -282,3 +282,20 @@ TEST_CASE("the memory legend shows the limit marker only when a bar has one", "[
   advice.candidates.pop_back(); // the RTX 4060, the one that does not fit
   CHECK_THAT(render(advice), !Catch::Contains("┃"));
 }
+
+TEST_CASE("text advice adds a cost column only when a shown candidate is priced", "[report][text]")
+{
+  llmhw::advice::Advice advice = llmhw::test::sample_advice();
+  CHECK_THAT(render(advice, Style{.width = 120}), !Catch::Contains("$/M"));
+  // $0.80 an hour for 128 output tokens/s: 0.80 / (128 × 3600) × 1e6 = $1.74 per million output tokens.
+  advice.candidates.front().cost.usd_per_million_output_tokens = 0.80 / (128.0 * 3600) * 1e6;
+  const std::string text = render(advice, Style{.width = 120});
+  const auto lines = lines_of(text);
+  const auto header = std::find_if(lines.begin(), lines.end(),
+                                   [](const std::string& line) { return line.find("DEVICE") != std::string::npos; });
+  REQUIRE(header + 2 < lines.end());
+  CHECK_THAT(*header, Catch::Matches(R"(.*TOTAL\s+\$/M\s+SCORE)"));
+  CHECK_THAT(header[1], Catch::Matches(R"(.*\s128\s+1\.74\s+72)"));
+  CHECK_THAT(header[2], Catch::Matches(R"(.*\s235\s+–\s+64)"));
+  CHECK_THAT(text, Catch::Contains("$/M US dollars per million output tokens"));
+}
