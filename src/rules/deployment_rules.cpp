@@ -136,10 +136,21 @@ void unknown_figures(const RuleInput& input, RuleOutput& out)
   if (unknown.empty()) {
     return;
   }
+  // In words a reader knows, with what the gap costs and how to fill it (the field names are in the JSON).
+  std::vector<std::string> names;
+  bool bandwidth = false;
+  for (const std::string& figure : unknown) {
+    bandwidth = bandwidth || figure == "memory_bandwidth_bytes_s";
+    names.push_back(figure == "memory_bandwidth_bytes_s" ? "memory bandwidth"
+                    : figure == "peak_tflops.bf16"       ? "peak BF16 TFLOPS"
+                                                         : figure);
+  }
   out.add("UNKNOWN_FIGURES", Severity::warn,
-          fmt::format("neither probed nor catalogued: {}; the estimate assumes typical values, so confidence is "
-                      "lower",
-                      fmt::join(unknown, ", ")),
+          fmt::format("the device's {} {} neither probed nor in the catalog ({}), so {}; add {} with a user catalog "
+                      "file (docs/catalog.md)",
+                      util::join(names, " and "), names.size() == 1 ? "is" : "are", util::join(unknown, ", "),
+                      bandwidth ? "no speed can be estimated" : "time to first token counts memory bandwidth only",
+                      names.size() == 1 ? "it" : "them"),
           -10);
 }
 

@@ -163,4 +163,8 @@ TEST_CASE("a device without bandwidth or TFLOPS has null speeds in JSON and ? in
   REQUIRE(text.exit_code == 0);
   CHECK_THAT(text.out, Catch::Matches(R"([\s\S]*\n1 +1× [^\n]*yes +\? +\? +\? +[0-9]+\n[\s\S]*)"));
   CHECK_THAT(text.out, !Catch::Contains(" 0 ms"));
+  // The reason says which figure is missing in words, what that costs, and how to add it.
+  CHECK_THAT(text.out,
+             Catch::Matches(R"([\s\S]*memory bandwidth\s+is\s+neither\s+probed\s+nor\s+in\s+the\s+catalog[\s\S]*)"));
+  CHECK_THAT(text.out, Catch::Matches(R"([\s\S]*no\s+speed\s+can\s+be\s+estimated[\s\S]*)"));
 }
