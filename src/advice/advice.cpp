@@ -9,7 +9,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <set>
+#include <string_view>
+#include <tuple>
 
 namespace llmhw::advice {
 namespace {
@@ -147,13 +150,13 @@ Cost cost_of(const Pool& pool, const estimate::Estimate& estimate)
   return cost;
 }
 
-Scored score(const Pool& pool, std::size_t pool_index, const estimate::Candidate& candidate,
-             const model::ModelSpec& model, const workload::Workload& workload, const catalog::Catalog& catalog)
+Scored score(const Pool& pool, std::size_t pool_index, estimate::Candidate candidate, const model::ModelSpec& model,
+             const workload::Workload& workload, const catalog::Catalog& catalog)
 {
   Scored scored;
-  const estimate::Estimate estimate = estimate::run(candidate, model, workload, catalog);
-  scored.ranked.assessment = rules::assess(estimate, model, workload, catalog);
-  scored.ranked.cost = cost_of(pool, estimate);
+  scored.ranked.assessment =
+      rules::assess(estimate::run(std::move(candidate), model, workload, catalog), model, workload, catalog);
+  scored.ranked.cost = cost_of(pool, scored.ranked.assessment.estimate);
   scored.pool = pool_index;
   return scored;
 }
@@ -175,22 +178,33 @@ Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload
   std::vector<detail::Scored> scored;
   for (std::size_t index = 0; index < pools->size(); ++index) {
     const detail::Pool& pool = (*pools)[index];
-    for (const estimate::Candidate& candidate : detail::candidates_for(pool, model, inputs, catalog)) {
-      scored.push_back(detail::score(pool, index, candidate, model, workload, catalog));
+    for (estimate::Candidate& candidate : detail::candidates_for(pool, model, inputs, catalog)) {
+      scored.push_back(detail::score(pool, index, std::move(candidate), model, workload, catalog));
     }
   }
-  std::stable_sort(scored.begin(), scored.end(), better);
+  // Sort positions, not the candidates (each holds its estimate, findings and their text): the same merge sort
+  // over the same comparisons, so the same order, without moving thousands of large objects.
+  std::vector<std::size_t> order(scored.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return better(scored[a], scored[b]); });
 
   // One line per target with --target all; otherwise the best of each device, count and engine.
-  std::vector<detail::Scored> kept;
-  std::set<std::string> seen;
-  for (detail::Scored& entry : scored) {
+  std::vector<std::size_t> shown;
+  std::set<std::tuple<std::size_t, std::uint32_t, std::string_view>> seen; // views into `scored`, unmoved here
+  for (const std::size_t position : order) {
+    const detail::Scored& entry = scored[position];
     const estimate::Candidate& candidate = entry.ranked.assessment.estimate.candidate;
-    const std::string key =
-        all ? fmt::format("{}", entry.pool) : fmt::format("{}|{}|{}", entry.pool, candidate.count, candidate.engine);
+    const auto key = all ? std::make_tuple(entry.pool, std::uint32_t{0}, std::string_view())
+                         : std::make_tuple(entry.pool, candidate.count, std::string_view(candidate.engine));
     if (seen.insert(key).second) {
-      kept.push_back(std::move(entry));
+      shown.push_back(position);
     }
+  }
+  std::vector<detail::Scored> kept;
+  kept.reserve(shown.size());
+  for (const std::size_t position : shown) {
+    kept.push_back(std::move(scored[position]));
   }
 
   Advice advice;

@@ -64,8 +64,8 @@ struct Scored {
 Cost cost_of(const Pool& pool, const estimate::Estimate& estimate);
 
 /// Estimates and judges one candidate.
-Scored score(const Pool& pool, std::size_t pool_index, const estimate::Candidate& candidate,
-             const model::ModelSpec& model, const workload::Workload& workload, const catalog::Catalog& catalog);
+Scored score(const Pool& pool, std::size_t pool_index, estimate::Candidate candidate, const model::ModelSpec& model,
+             const workload::Workload& workload, const catalog::Catalog& catalog);
 
 /// The smallest changes that would bring the best candidates to `goal` (running at all, or meeting every
 /// requirement), each computed by estimating the changed candidate: a narrower precision, more of the same device,

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace llmhw::estimate {
 namespace {
@@ -26,17 +27,18 @@ catalog::QuantFormat find_quant(const catalog::Catalog& catalog, const std::stri
 
 } // namespace
 
-Estimate run(const Candidate& candidate, const model::ModelSpec& model, const workload::Workload& workload,
+Estimate run(Candidate candidate, const model::ModelSpec& model, const workload::Workload& workload,
              const catalog::Catalog& catalog)
 {
-  return run_calibrated(candidate, model, workload, catalog, builtin_calibration());
+  return run_calibrated(std::move(candidate), model, workload, catalog, builtin_calibration());
 }
 
-Estimate run_calibrated(const Candidate& candidate, const model::ModelSpec& model, const workload::Workload& workload,
+Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const workload::Workload& workload,
                         const catalog::Catalog& catalog, const Calibration& calibration)
 {
   Estimate estimate;
-  estimate.candidate = candidate;
+  estimate.candidate = std::move(from);
+  const Candidate& candidate = estimate.candidate;
   std::vector<std::string>& assumptions = estimate.assumptions;
 
   const catalog::QuantFormat quant = find_quant(catalog, candidate.quant, model.native_quant, assumptions);

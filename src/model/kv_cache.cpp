@@ -40,13 +40,25 @@ std::uint64_t kv_bytes_per_token(const Architecture& arch, double bytes_per_elem
 
 std::uint64_t kv_cache_bytes(const Architecture& arch, std::uint64_t context_tokens, double bytes_per_element)
 {
-  const std::uint64_t per_token = elements_per_layer(arch);
-  double elements = 0;
-  for (std::uint32_t layer = 0; layer < arch.num_layers; ++layer) {
-    const std::uint64_t tokens =
-        arch.is_sliding(layer) ? std::min<std::uint64_t>(context_tokens, *arch.sliding_window) : context_tokens;
-    elements += static_cast<double>(per_token) * static_cast<double>(tokens);
+  // Layers that keep the whole context and layers that keep at most their window, counted rather than walked per
+  // layer: the estimator asks this about twenty times per candidate (max concurrency, the longest context).
+  std::uint64_t sliding = 0;
+  if (arch.sliding_window) {
+    sliding = arch.sliding_layers.empty()
+                  ? arch.num_layers
+                  : static_cast<std::uint64_t>(
+                        std::count(arch.sliding_layers.begin(),
+                                   arch.sliding_layers.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(
+                                                                     arch.sliding_layers.size(), arch.num_layers)),
+                                   true));
   }
+  const std::uint64_t full = arch.num_layers - sliding;
+  const std::uint64_t window_tokens =
+      arch.sliding_window ? std::min<std::uint64_t>(context_tokens, *arch.sliding_window) : context_tokens;
+  // Each product and the sum are whole numbers, exact in a double below 2^53 elements, as the per-layer sum was.
+  const double per_token = static_cast<double>(elements_per_layer(arch));
+  const double elements = per_token * static_cast<double>(context_tokens) * static_cast<double>(full) +
+                          per_token * static_cast<double>(window_tokens) * static_cast<double>(sliding);
   return to_bytes(elements, bytes_per_element);
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace llmhw::rules {
 
@@ -43,7 +44,7 @@ double miss_ratio(const Requirement& requirement)
   return std::max(1.0, ratio);
 }
 
-Assessment assess(const estimate::Estimate& estimate, const model::ModelSpec& model, const workload::Workload& workload,
+Assessment assess(estimate::Estimate estimate, const model::ModelSpec& model, const workload::Workload& workload,
                   const catalog::Catalog& catalog)
 {
   const estimate::Candidate& candidate = estimate.candidate;
@@ -60,7 +61,7 @@ Assessment assess(const estimate::Estimate& estimate, const model::ModelSpec& mo
   }
 
   Assessment assessment;
-  assessment.estimate = estimate;
+  assessment.estimate = std::move(estimate); // the rules are done with it
   int score = 100;
   for (const Finding& finding : out.findings) {
     score += finding.score_delta;

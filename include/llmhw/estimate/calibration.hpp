@@ -54,7 +54,7 @@ Result<Calibration> parse_calibration(const nlohmann::json& document, const std:
 const Calibration& builtin_calibration();
 
 /// estimate::run with another calibration (the accuracy tool fits and evaluates factors with it).
-Estimate run_calibrated(const Candidate& candidate, const model::ModelSpec& model, const workload::Workload& workload,
+Estimate run_calibrated(Candidate candidate, const model::ModelSpec& model, const workload::Workload& workload,
                         const catalog::Catalog& catalog, const Calibration& calibration);
 
 } // namespace llmhw::estimate

@@ -71,7 +71,8 @@ struct Estimate {
   std::vector<std::string> assumptions;   ///< what the figures rest on
 };
 
-Estimate run(const Candidate& candidate, const model::ModelSpec& model, const workload::Workload& workload,
+/// The candidate is taken by value: a caller done with it moves it into the estimate.
+Estimate run(Candidate candidate, const model::ModelSpec& model, const workload::Workload& workload,
              const catalog::Catalog& catalog);
 
 } // namespace llmhw::estimate

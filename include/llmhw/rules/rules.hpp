@@ -52,8 +52,9 @@ std::string backend_of(const catalog::HardwareSpec& hardware);
 
 /// Every rule over one candidate (the table and the codes are in docs/rules.md). The score starts at 100, each
 /// finding adds its delta, and the sum is clamped to 0–100. The verdict: not-viable with any blocker,
-/// recommended when every requirement is met, viable otherwise.
-Assessment assess(const estimate::Estimate& estimate, const model::ModelSpec& model,
+/// recommended when every requirement is met, viable otherwise. The estimate becomes the assessment's: a caller done
+/// with it moves it in.
+Assessment assess(estimate::Estimate estimate, const model::ModelSpec& model,
                   const workload::Workload& workload, const catalog::Catalog& catalog);
 
 } // namespace llmhw::rules
