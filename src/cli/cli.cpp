@@ -33,7 +33,7 @@ int run(int argc, char** argv)
   const std::unique_ptr<CLI::App> app = build_app(options);
   app->add_option("--generate", generate, "Print a shell completion script or the man page")
       ->check(CLI::IsMember({"bash", "zsh", "fish", "man"}))
-      ->group("");   // hidden: used by the build to install completions and the man page
+      ->group(""); // hidden: used by the build to install completions and the man page
 
   try {
     app->parse(argc, argv);
@@ -57,9 +57,13 @@ int run(int argc, char** argv)
   }
   options.command = app->get_subcommands().front()->get_name();
 
+  if (auto sizes = check_option_sizes(options); !sizes) {
+    print_error(sizes.error().message());
+    return k_exit_bad_input;
+  }
   try {
-    Result<int> outcome = options.command == "probe"    ? run_probe(options)
-                          : options.command == "models" ? run_models(options)
+    Result<int> outcome = options.command == "probe"     ? run_probe(options)
+                          : options.command == "models"  ? run_models(options)
                           : options.command == "targets" ? run_targets(options)
                                                          : run_advise(options);
     if (!outcome) {

@@ -120,6 +120,10 @@ Result<int> run_advise(Options options)
     if (auto applied = apply_requirements_file(*options.requirements, options); !applied) {
       return applied.error();
     }
+    // The file's lists and names are held to the command line's bounds (which it passed already).
+    if (auto sizes = check_option_sizes(options); !sizes) {
+      return Error{fmt::format("{} (from {})", sizes.error().input, *options.requirements), sizes.error().problem};
+    }
   }
   auto catalog = load_catalog(options);
   if (!catalog) {

@@ -7,6 +7,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <utility>
 
 namespace llmhw::cli {
 namespace {
@@ -59,7 +60,87 @@ Error unknown_name(const std::string& option, const std::string& value, const st
   return Error{fmt::format("{} {}", option, value), fmt::format("unknown; one of: {}", util::join(ids, ", "))};
 }
 
+/// The start of an over-long value, to name it in one short line.
+std::string shortened(const std::string& text)
+{
+  constexpr std::size_t k_shown = 40;
+  if (text.size() <= k_shown) {
+    return text;
+  }
+  std::size_t end = k_shown;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0U) == 0x80U) {
+    --end; // not inside a UTF-8 character
+  }
+  return text.substr(0, end) + "…";
+}
+
+Status check_length(const char* option, const std::string& value, std::size_t max)
+{
+  if (value.size() > max) {
+    return Error{fmt::format("{} {}", option, shortened(value)),
+                 fmt::format("{} characters long; at most {} are accepted", value.size(), max)};
+  }
+  return Ok{};
+}
+
+Status check_list(const char* option, const std::vector<std::string>& values, std::size_t max_chars)
+{
+  if (values.size() > k_max_list_values) {
+    return Error{option,
+                 fmt::format("given {} times; at most {} values are accepted", values.size(), k_max_list_values)};
+  }
+  for (const std::string& value : values) {
+    if (auto checked = check_length(option, value, max_chars); !checked) {
+      return checked;
+    }
+  }
+  return Ok{};
+}
+
 } // namespace
+
+Status check_option_sizes(const Options& options)
+{
+  const std::pair<const char*, const std::optional<std::string>*> names[] = {
+      {"--quant", &options.quant},
+      {"--kv-quant", &options.kv_quant},
+      {"--framework", &options.framework},
+      {"--prompt-tokens", &options.prompt_tokens},
+      {"--output-tokens", &options.output_tokens},
+      {"--concurrency", &options.concurrency},
+      {"--context", &options.context},
+      {"--max-ttft-ms", &options.max_ttft_ms},
+      {"--max-tpot-ms", &options.max_tpot_ms},
+      {"--min-tok-s", &options.min_tok_s},
+      {"--min-throughput", &options.min_throughput}};
+  for (const auto& [option, value] : names) {
+    if (*value) {
+      if (auto checked = check_length(option, **value, k_max_name_chars); !checked) {
+        return checked;
+      }
+    }
+  }
+  // A model or workload is a name or a path; paths may be long.
+  const std::pair<const char*, const std::optional<std::string>*> paths[] = {{"--model", &options.model},
+                                                                             {"--workload", &options.workload},
+                                                                             {"--requirements", &options.requirements},
+                                                                             {"--topology", &options.topology}};
+  for (const auto& [option, value] : paths) {
+    if (*value) {
+      if (auto checked = check_length(option, **value, k_max_path_chars); !checked) {
+        return checked;
+      }
+    }
+  }
+  for (Status status : {check_list("--target", options.targets, k_max_name_chars),
+                        check_list("--hardware", options.hardware_files, k_max_path_chars),
+                        check_list("--catalog", options.catalog_files, k_max_path_chars)}) {
+    if (!status) {
+      return status;
+    }
+  }
+  return Ok{};
+}
 
 Result<workload::Overrides> workload_overrides(const Options& options)
 {
@@ -71,14 +152,14 @@ Result<workload::Overrides> workload_overrides(const Options& options)
   const auto positive = [](const char* option) {
     return [option](const std::string& text) { return parse_positive(option, text); };
   };
-  for (Status status : {read_into(overrides.prompt_tokens, options.prompt_tokens, tokens("--prompt-tokens")),
-                        read_into(overrides.output_tokens, options.output_tokens, tokens("--output-tokens")),
-                        read_into(overrides.context, options.context, tokens("--context")),
-                        read_into(overrides.slo.max_ttft_ms, options.max_ttft_ms, positive("--max-ttft-ms")),
-                        read_into(overrides.slo.max_tpot_ms, options.max_tpot_ms, positive("--max-tpot-ms")),
-                        read_into(overrides.slo.min_tok_s, options.min_tok_s, positive("--min-tok-s")),
-                        read_into(overrides.slo.min_throughput_tok_s, options.min_throughput,
-                                  positive("--min-throughput"))}) {
+  for (Status status :
+       {read_into(overrides.prompt_tokens, options.prompt_tokens, tokens("--prompt-tokens")),
+        read_into(overrides.output_tokens, options.output_tokens, tokens("--output-tokens")),
+        read_into(overrides.context, options.context, tokens("--context")),
+        read_into(overrides.slo.max_ttft_ms, options.max_ttft_ms, positive("--max-ttft-ms")),
+        read_into(overrides.slo.max_tpot_ms, options.max_tpot_ms, positive("--max-tpot-ms")),
+        read_into(overrides.slo.min_tok_s, options.min_tok_s, positive("--min-tok-s")),
+        read_into(overrides.slo.min_throughput_tok_s, options.min_throughput, positive("--min-throughput"))}) {
     if (!status) {
       return status.error();
     }

@@ -5,6 +5,7 @@
 #include "llmhw/report/report.hpp"
 #include "llmhw/workload/workload.hpp"
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,16 @@ struct Options {
   bool verbose = false;
   bool measure = false;
 };
+
+/// Bounds on what the command line and a requirements file may say: far above any real use, low enough that a
+/// runaway script cannot hand the ranking (every target × engine × precision) minutes of work or print a
+/// megabyte-long error line.
+inline constexpr std::size_t k_max_name_chars = 256;  ///< a name or number: --target, --quant, --prompt-tokens …
+inline constexpr std::size_t k_max_path_chars = 4096; ///< a file path (PATH_MAX on Linux)
+inline constexpr std::size_t k_max_list_values = 64; ///< values of a repeatable option: --target, --hardware, --catalog
+
+/// Every option within those bounds; the error names the option and the bound it passes.
+Status check_option_sizes(const Options& options);
 
 /// The workload overrides the options name, each checked: token counts and
 /// concurrency are positive integers within bounds, times positive and finite.

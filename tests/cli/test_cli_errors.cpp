@@ -1,7 +1,11 @@
 // Bad usage and bad input: exit code 2, one line on stderr naming the input, nothing on stdout.
 #include "support/run_binary.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
 
 using llmhw::test::lines;
 using llmhw::test::run_llm_hw;
@@ -72,4 +76,52 @@ TEST_CASE("a malformed requirements file exits 2 naming the file and field", "[c
 {
   const std::string file = std::string(LLM_HW_TEST_FIXTURES) + "/requirements/strings-for-numbers.json";
   require_bad_input({"check", "--requirements", file}, "strings-for-numbers.json: concurrency: expected");
+}
+
+TEST_CASE("over-long names and over-long lists exit 2 in one short line", "[cli][errors][limits]")
+{
+  const std::string long_name(257, 'h');
+  require_bad_input({"advise", "--target", long_name}, "--target hhhhhhhh");
+  require_bad_input({"advise", "--target", long_name}, "257 characters long; at most 256 are accepted");
+  require_bad_input({"check", "--quant", long_name}, "--quant");
+  require_bad_input({"advise", "--prompt-tokens", std::string(300, '9')}, "--prompt-tokens");
+  require_bad_input({"advise", "--model", std::string(5000, 'm')}, "at most 4096 are accepted");
+  require_bad_input({"models", "--catalog", std::string(4097, 'c')}, "--catalog");
+
+  // 65 targets, each a real one: the count alone is refused, before any catalog work.
+  std::vector<std::string> arguments = {"advise"};
+  for (int i = 0; i < 65; ++i) {
+    arguments.insert(arguments.end(), {"--target", "h100-sxm"});
+  }
+  require_bad_input(arguments, "--target: given 65 times; at most 64 values are accepted");
+
+  // The error line stays short whatever the value: the value is cut to its first 40 characters.
+  const auto result = run_llm_hw({"advise", "--target", std::string(100'000, 'x')});
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.size() < 200);
+}
+
+TEST_CASE("a name of exactly 256 characters and 64 targets are within the limits", "[cli][errors][limits]")
+{
+  // 256 characters reach the catalog lookup, which names the target as unknown.
+  require_bad_input({"advise", "--target", std::string(256, 'h')}, "unknown target");
+  std::vector<std::string> arguments = {"advise", "--json"};
+  for (int i = 0; i < 64; ++i) {
+    arguments.insert(arguments.end(), {"--target", "l4"});
+  }
+  const auto result = run_llm_hw(arguments);
+  CHECK(result.exit_code == 0);
+  CHECK(result.err.empty());
+}
+
+TEST_CASE("a requirements file is held to the same limits as the command line", "[cli][errors][limits]")
+{
+  const llmhw::test::TempDir folder;
+  std::string targets;
+  for (int i = 0; i < 65; ++i) {
+    targets += std::string(i == 0 ? "" : ", ") + "\"h100-sxm\"";
+  }
+  const std::string file =
+      folder.write("many-targets.json", "{\"model\": \"llama-3.1-8b\", \"targets\": [" + targets + "]}");
+  require_bad_input({"check", "--requirements", file}, "many-targets.json): given 65 times; at most 64 values");
 }
