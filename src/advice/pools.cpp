@@ -330,12 +330,24 @@ std::vector<estimate::Candidate> candidates_for(const Pool& pool, const model::M
       }
     }
   }
+  // What each engine runs does not depend on the device count: work it out once, not once per count.
+  struct Offer {
+    const catalog::EngineSpec* engine;
+    std::vector<std::string> quants;
+    std::vector<std::string> kv_quants;
+  };
+  std::vector<Offer> offers;
+  offers.reserve(engines.size());
+  for (const catalog::EngineSpec* engine : engines) {
+    offers.push_back({engine, weight_precisions(pool, *engine, model, inputs, catalog),
+                      kv_precisions(pool, *engine, inputs, catalog)});
+  }
   std::vector<estimate::Candidate> candidates;
   for (const std::uint32_t count : counts_to_try(pool)) {
-    for (const catalog::EngineSpec* engine : engines) {
-      for (const std::string& quant : weight_precisions(pool, *engine, model, inputs, catalog)) {
-        for (const std::string& kv_quant : kv_precisions(pool, *engine, inputs, catalog)) {
-          candidates.push_back(candidate_of(pool, count, engine->id, quant, kv_quant));
+    for (const Offer& offer : offers) {
+      for (const std::string& quant : offer.quants) {
+        for (const std::string& kv_quant : offer.kv_quants) {
+          candidates.push_back(candidate_of(pool, count, offer.engine->id, quant, kv_quant));
         }
       }
     }

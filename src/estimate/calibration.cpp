@@ -21,7 +21,7 @@ bool contains(const std::string& text, std::string_view word)
 /// Score of a row for a lookup: -1 when a key does not match; otherwise
 /// higher for more specific rows (engine 8, architecture 5, device class 4, quant id 2, quant family 1).
 int match_score(const EfficiencyFactors& row, const std::string& engine, const std::string& device_class,
-                const std::string& architecture, const std::string& quant, const std::string& quant_family)
+                const std::string& class_and_architecture, const std::string& quant, const std::string& quant_family)
 {
   int score = 0;
   if (row.engine == engine) {
@@ -29,7 +29,7 @@ int match_score(const EfficiencyFactors& row, const std::string& engine, const s
   } else if (row.engine != "*") {
     return -1;
   }
-  if (!architecture.empty() && row.device_class == device_class + "/" + architecture) {
+  if (!class_and_architecture.empty() && row.device_class == class_and_architecture) {
     score += 5;
   } else if (row.device_class == device_class) {
     score += 4;
@@ -102,10 +102,12 @@ EfficiencyFactors Calibration::find(const std::string& engine, DeviceClass devic
                                     const std::string& quant_family) const
 {
   const std::string klass = to_string(device_class);
+  // "datacenter-gpu/hopper", built once for every row to compare with; empty when the architecture is unknown.
+  const std::string class_and_architecture = architecture.empty() ? std::string() : klass + "/" + architecture;
   const EfficiencyFactors* best = nullptr;
   int best_score = -1;
   for (const EfficiencyFactors& row : factors) {
-    const int score = match_score(row, engine, klass, architecture, quant, quant_family);
+    const int score = match_score(row, engine, klass, class_and_architecture, quant, quant_family);
     if (score > best_score) {
       best = &row;
       best_score = score;

@@ -30,9 +30,9 @@ struct Inputs {
   const Candidate& candidate;
   const model::ModelSpec& model;
   const workload::Workload& workload;
-  catalog::QuantFormat quant;
-  catalog::QuantFormat kv_quant;
-  std::optional<catalog::EngineSpec> engine;
+  const catalog::QuantFormat& quant;    ///< the catalog's entries, not copies: estimates run thousands of times
+  const catalog::QuantFormat& kv_quant;
+  const catalog::EngineSpec* engine;    ///< null when the catalog has no such engine
   DeviceClass device_class = DeviceClass::datacenter_gpu;
   EfficiencyFactors efficiency;
   Layout layout;
@@ -44,7 +44,7 @@ struct Inputs {
 };
 
 // parallel.cpp
-Layout plan_layout(const Candidate& candidate, const std::optional<catalog::EngineSpec>& engine);
+Layout plan_layout(const Candidate& candidate, const catalog::EngineSpec* engine);
 /// Ring all-reduce of `bytes` over `devices` (Patarasuk & Yuan 2009): 2(n-1)/n of the message crosses each link.
 double all_reduce_seconds(double bytes, const Layout& layout);
 

@@ -11,18 +11,20 @@
 namespace llmhw::estimate {
 namespace {
 
-catalog::QuantFormat find_quant(const catalog::Catalog& catalog, const std::string& id, const std::string& fallback,
-                                std::vector<std::string>& assumptions)
+const catalog::QuantFormat& find_quant(const catalog::Catalog& catalog, const std::string& id,
+                                       const std::string& fallback, std::vector<std::string>& assumptions)
 {
-  for (const std::string& name : {id, fallback, std::string("bf16")}) {
-    if (const catalog::QuantFormat* quant = catalog.find_quant(name); quant != nullptr && !name.empty()) {
-      if (name != id) {
+  static const std::string bf16 = "bf16";
+  for (const std::string* name : {&id, &fallback, &bf16}) {
+    if (const catalog::QuantFormat* quant = catalog.find_quant(*name); quant != nullptr && !name->empty()) {
+      if (*name != id) {
         assumptions.push_back(fmt::format("precision '{}' unknown; estimated as {}", id, quant->id));
       }
       return *quant;
     }
   }
-  return catalog::QuantFormat{}; // 16-bit: the catalog always holds bf16, so only an empty catalog gets here
+  static const catalog::QuantFormat sixteen_bit; // the catalog always holds bf16: only an empty catalog gets here
+  return sixteen_bit;
 }
 
 } // namespace
@@ -41,12 +43,9 @@ Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const wor
   const Candidate& candidate = estimate.candidate;
   std::vector<std::string>& assumptions = estimate.assumptions;
 
-  const catalog::QuantFormat quant = find_quant(catalog, candidate.quant, model.native_quant, assumptions);
-  const catalog::QuantFormat kv_quant = find_quant(catalog, candidate.kv_quant, "bf16", assumptions);
-  std::optional<catalog::EngineSpec> engine;
-  if (const catalog::EngineSpec* found = catalog.find_engine(candidate.engine); found != nullptr) {
-    engine = *found;
-  }
+  const catalog::QuantFormat& quant = find_quant(catalog, candidate.quant, model.native_quant, assumptions);
+  const catalog::QuantFormat& kv_quant = find_quant(catalog, candidate.kv_quant, "bf16", assumptions);
+  const catalog::EngineSpec* engine = catalog.find_engine(candidate.engine);
 
   detail::Inputs inputs{candidate, model, workload, quant, kv_quant, engine, {}, {}, {}, 0, {}, {}, {}, 0};
   inputs.device_class = classify(candidate.hardware);

@@ -114,8 +114,8 @@ double activation_bytes(const Inputs& inputs, std::uint64_t concurrency)
 /// wiggle room), rather than as a share of the whole device.
 double kv_budget(const Inputs& inputs, double free_after_load, std::vector<std::string>& assumptions)
 {
-  const std::optional<catalog::EngineSpec>& engine = inputs.engine;
-  if (!engine || !engine->kv_cache_free_memory_fraction ||
+  const catalog::EngineSpec* engine = inputs.engine;
+  if (engine == nullptr || !engine->kv_cache_free_memory_fraction ||
       inputs.candidate.hardware.kind == DeviceKind::cpu) {
     return free_after_load;
   }

@@ -15,9 +15,9 @@
 namespace llmhw::estimate::detail {
 namespace {
 
-bool splits_layers(const std::optional<catalog::EngineSpec>& engine)
+bool splits_layers(const catalog::EngineSpec* engine)
 {
-  return engine && (engine->id == "llama.cpp" || engine->id == "ollama");
+  return engine != nullptr && (engine->id == "llama.cpp" || engine->id == "ollama");
 }
 
 /// Latency of one small all-reduce. NCCL's all_reduce_perf shows 8-byte
@@ -39,7 +39,7 @@ double all_reduce_latency_s(const std::string& kind)
 
 } // namespace
 
-Layout plan_layout(const Candidate& candidate, const std::optional<catalog::EngineSpec>& engine)
+Layout plan_layout(const Candidate& candidate, const catalog::EngineSpec* engine)
 {
   Layout layout;
   layout.devices = std::max<std::uint32_t>(1, candidate.count);
