@@ -9,10 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
-#include <set>
-#include <string_view>
-#include <tuple>
+#include <limits>
 
 namespace llmhw::advice {
 namespace {
@@ -89,6 +86,45 @@ bool better(const detail::Scored& a, const detail::Scored& b)
   return ex.performance.tpot_ms < ey.performance.tpot_ms;
 }
 
+/// The best judgement the rules could give a candidate, as far as better() can tell: recommended, a full score, no
+/// requirement missed (none listed), CPU_SUFFICES where the device is a CPU (the only devices that rule judges), and
+/// of the estimate what better() reads: the device count and the speeds. Keep in step with better(): when the best
+/// candidate so far beats this, it beats any judgement of the candidate, so the rules need not run.
+detail::Scored ideal(const detail::Pool& pool, std::uint32_t count)
+{
+  detail::Scored scored;
+  rules::Assessment& assessment = scored.ranked.assessment;
+  assessment.verdict = rules::Verdict::recommended;
+  assessment.score = 100;
+  if (pool.hardware.kind == catalog::DeviceKind::cpu) {
+    assessment.findings.push_back({"CPU_SUFFICES", rules::Severity::info, {}, 0});
+  }
+  estimate::Estimate& estimate = assessment.estimate;
+  estimate.candidate.hardware.kind = pool.hardware.kind;
+  estimate.candidate.count = count;
+  // Before estimating: the fastest speeds and, where the pool's price could apply, a cost of nothing.
+  estimate.concurrency = UINT64_MAX;
+  estimate.memory.fits = true;
+  constexpr double k_fastest = std::numeric_limits<double>::infinity();
+  estimate.performance = {k_fastest, 0, 0, k_fastest, k_fastest, k_fastest, {}};
+  if (pool.price_usd_per_hour && count == pool.available) {
+    scored.ranked.cost = {pool.price_usd_per_hour, 0.0};
+  }
+  return scored;
+}
+
+/// The same once estimated: the estimate's speeds and the cost they give.
+detail::Scored ideal(const detail::Pool& pool, const estimate::Estimate& estimated)
+{
+  detail::Scored scored = ideal(pool, estimated.candidate.count);
+  estimate::Estimate& estimate = scored.ranked.assessment.estimate;
+  estimate.concurrency = estimated.concurrency;
+  estimate.memory = estimated.memory;
+  estimate.performance = estimated.performance;
+  scored.ranked.cost = detail::cost_of(pool, estimated);
+  return scored;
+}
+
 Status check_names(const Inputs& inputs, const catalog::Catalog& catalog)
 {
   if (inputs.framework && catalog.find_engine(*inputs.framework) == nullptr) {
@@ -161,6 +197,62 @@ Scored score(const Pool& pool, std::size_t pool_index, estimate::Candidate candi
   return scored;
 }
 
+Ranking rank(const std::vector<Pool>& pools, const model::ModelSpec& model, const workload::Workload& workload,
+             const Inputs& inputs, const catalog::Catalog& catalog, bool all_targets, Pruning pruning)
+{
+  // Each line of the report is the best candidate of its group: a pool with --target all, else a pool's device
+  // count and engine. better() is a strict weak order, so a group's best is found by keeping the best so far,
+  // replaced only by a strictly better one: among equals the earliest stays, as a stable sort of every candidate
+  // would leave it first. A candidate is skipped only when the group's best so far beats the best judgement it could
+  // get, so skipping never changes a group's best.
+  struct Best {
+    Scored scored;
+    std::size_t ordinal = 0; ///< the candidate's position among all of them, pruned or not
+  };
+  std::vector<Best> bests;
+  Ranking ranking;
+  for (std::size_t index = 0; index < pools.size(); ++index) {
+    const Pool& pool = pools[index];
+    const auto pool_first = static_cast<std::ptrdiff_t>(bests.size()); // this pool's groups
+    for (estimate::Candidate& candidate : candidates_for(pool, model, inputs, catalog)) {
+      const std::size_t ordinal = ranking.candidates++;
+      const auto group = std::find_if(bests.begin() + pool_first, bests.end(), [&](const Best& best) {
+        const estimate::Candidate& other = best.scored.ranked.assessment.estimate.candidate;
+        return all_targets || (other.count == candidate.count && other.engine == candidate.engine);
+      });
+      const bool contested = pruning == Pruning::unbeatable && group != bests.end();
+      // First by the device count alone (more devices than the best needed), then by the estimate's speeds.
+      if (contested && better(group->scored, ideal(pool, candidate.count))) {
+        continue;
+      }
+      estimate::Estimate estimate = estimate::run(std::move(candidate), model, workload, catalog);
+      ++ranking.estimated;
+      if (contested && better(group->scored, ideal(pool, estimate))) {
+        continue;
+      }
+      Scored entry;
+      entry.ranked.cost = cost_of(pool, estimate);
+      entry.ranked.assessment = rules::assess(std::move(estimate), model, workload, catalog);
+      entry.pool = index;
+      ++ranking.judged;
+      if (group == bests.end()) {
+        bests.push_back({std::move(entry), ordinal});
+      } else if (better(entry, group->scored)) {
+        *group = {std::move(entry), ordinal};
+      }
+    }
+  }
+  // Best first; equals in the order of the candidates, as a stable sort of every candidate would leave them. (A
+  // merge sort also stays within bounds should better() ever fail to be a strict weak order; std::sort may not.)
+  std::sort(bests.begin(), bests.end(), [](const Best& a, const Best& b) { return a.ordinal < b.ordinal; });
+  std::stable_sort(bests.begin(), bests.end(), [](const Best& a, const Best& b) { return better(a.scored, b.scored); });
+  ranking.kept.reserve(bests.size());
+  for (Best& best : bests) {
+    ranking.kept.push_back(std::move(best.scored));
+  }
+  return ranking;
+}
+
 } // namespace detail
 
 Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload& workload, const Inputs& inputs,
@@ -175,37 +267,8 @@ Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload
     return pools.error();
   }
 
-  std::vector<detail::Scored> scored;
-  for (std::size_t index = 0; index < pools->size(); ++index) {
-    const detail::Pool& pool = (*pools)[index];
-    for (estimate::Candidate& candidate : detail::candidates_for(pool, model, inputs, catalog)) {
-      scored.push_back(detail::score(pool, index, std::move(candidate), model, workload, catalog));
-    }
-  }
-  // Sort positions, not the candidates (each holds its estimate, findings and their text): the same merge sort
-  // over the same comparisons, so the same order, without moving thousands of large objects.
-  std::vector<std::size_t> order(scored.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return better(scored[a], scored[b]); });
-
-  // One line per target with --target all; otherwise the best of each device, count and engine.
-  std::vector<std::size_t> shown;
-  std::set<std::tuple<std::size_t, std::uint32_t, std::string_view>> seen; // views into `scored`, unmoved here
-  for (const std::size_t position : order) {
-    const detail::Scored& entry = scored[position];
-    const estimate::Candidate& candidate = entry.ranked.assessment.estimate.candidate;
-    const auto key = all ? std::make_tuple(entry.pool, std::uint32_t{0}, std::string_view())
-                         : std::make_tuple(entry.pool, candidate.count, std::string_view(candidate.engine));
-    if (seen.insert(key).second) {
-      shown.push_back(position);
-    }
-  }
-  std::vector<detail::Scored> kept;
-  kept.reserve(shown.size());
-  for (const std::size_t position : shown) {
-    kept.push_back(std::move(scored[position]));
-  }
+  std::vector<detail::Scored> kept =
+      detail::rank(*pools, model, workload, inputs, catalog, all, detail::Pruning::unbeatable).kept;
 
   Advice advice;
   advice.model = model;

@@ -60,6 +60,26 @@ struct Scored {
   std::size_t pool = 0;
 };
 
+/// Which candidates rank() estimates and judges.
+enum class Pruning {
+  none,       ///< every one: the reference the tests compare the pruned ranking with
+  unbeatable, ///< not those that could not beat their group's best even if the rules judged them perfectly
+};
+
+/// The report's candidates and what it took to find them.
+struct Ranking {
+  std::vector<Scored>
+      kept; ///< best first: the best of each pool with --target all, else of each pool, count and engine
+  std::size_t candidates = 0; ///< every (pool × count × engine × precision × KV precision)
+  std::size_t estimated = 0;  ///< those the estimator ran on
+  std::size_t judged = 0;     ///< those the rules judged
+};
+
+/// Ranks the pools' candidates. With Pruning::unbeatable the kept candidates are the same as with Pruning::none:
+/// a candidate is skipped only when the group's best so far beats the best judgement it could get.
+Ranking rank(const std::vector<Pool>& pools, const model::ModelSpec& model, const workload::Workload& workload,
+             const Inputs& inputs, const catalog::Catalog& catalog, bool all_targets, Pruning pruning);
+
 /// Price per hour and per million output tokens, where the pool's price is known and the candidate uses all of it.
 Cost cost_of(const Pool& pool, const estimate::Estimate& estimate);
 

@@ -9,6 +9,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdint>
+
 using llmhw::model::kv_bytes_per_token;
 using llmhw::model::kv_cache_bytes;
 
@@ -134,5 +137,24 @@ TEST_CASE("KV bytes per token across the catalog's attention layouts", "[model][
   for (const auto& [name, bytes] : expected) {
     INFO(name);
     CHECK(kv_bytes_per_token(arch(name), 2.0) == bytes);
+  }
+}
+
+TEST_CASE("a sequence's KV bytes are the sum over its layers, for every catalog model", "[model][kv][sliding]")
+{
+  // kv_cache_bytes counts full and sliding-window layers instead of walking them; the definition is the per-layer
+  // sum: each layer keeps the whole context, or at most its window.
+  for (const auto& entry : builtin_catalog().models) {
+    const llmhw::model::Architecture shape = arch(entry.id);
+    const std::uint64_t per_token_layer = kv_bytes_per_token(shape, 1.0) / std::max<std::uint32_t>(1, shape.num_layers);
+    const std::uint64_t window = shape.sliding_window.value_or(4'096);
+    for (const std::uint64_t context : {std::uint64_t{1}, window - 1, window, window + 1, std::uint64_t{131'072}}) {
+      std::uint64_t expected = 0;
+      for (std::uint32_t layer = 0; layer < shape.num_layers; ++layer) {
+        expected += per_token_layer * (shape.is_sliding(layer) ? std::min(context, window) : context);
+      }
+      INFO(entry.id << " at " << context << " tokens");
+      CHECK(kv_cache_bytes(shape, context, 1.0) == expected);
+    }
   }
 }
