@@ -88,8 +88,8 @@ bool better(const detail::Scored& a, const detail::Scored& b)
 
 /// The best judgement the rules could give a candidate, as far as better() can tell: recommended, a full score, no
 /// requirement missed (none listed), CPU_SUFFICES where the device is a CPU (the only devices that rule judges), and
-/// of the estimate what better() reads: the device count and the speeds. Keep in step with better(): when the best
-/// candidate so far beats this, it beats any judgement of the candidate, so the rules need not run.
+/// of the estimate what better() reads: the device count, its memory and the speeds. Keep in step with better(): when
+/// the best candidate so far beats this, it beats any judgement of the candidate, so the rules need not run.
 detail::Scored ideal(const detail::Pool& pool, std::uint32_t count)
 {
   detail::Scored scored;
@@ -101,6 +101,7 @@ detail::Scored ideal(const detail::Pool& pool, std::uint32_t count)
   }
   estimate::Estimate& estimate = assessment.estimate;
   estimate.candidate.hardware.kind = pool.hardware.kind;
+  estimate.candidate.hardware.memory_bytes = pool.hardware.memory_bytes; // every candidate of the pool has it
   estimate.candidate.count = count;
   // Before estimating: the fastest speeds and, where the pool's price could apply, a cost of nothing.
   estimate.concurrency = UINT64_MAX;
