@@ -31,6 +31,16 @@ inline model::ModelSpec catalog_model(const std::string& name)
   return loaded.value();
 }
 
+/// A workload preset of data/workloads.json ("chat", "rag", …) as `--workload` resolves it.
+inline workload::Workload preset_workload(const std::string& preset = "chat")
+{
+  workload::Overrides overrides;
+  overrides.workload = preset;
+  auto resolved = workload::resolve(overrides, builtin_catalog());
+  REQUIRE(resolved.ok());
+  return resolved.value();
+}
+
 inline estimate::Candidate candidate(const std::string& device, const std::string& engine, const std::string& quant,
                                      std::uint32_t count = 1, const std::string& kv_quant = "bf16")
 {

@@ -6,6 +6,8 @@
 #include "llmhw/probe/probe.hpp"
 #include "llmhw/workload/workload.hpp"
 
+#include "support/builtin_catalog.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -17,28 +19,16 @@ using llmhw::advice::Inputs;
 using llmhw::advice::recommend;
 using llmhw::rules::Verdict;
 
+using llmhw::test::builtin_catalog;
+using llmhw::test::preset_workload;
 namespace {
 
-const llmhw::catalog::Catalog& catalog()
+Advice advise(const std::string& model, const Inputs& inputs,
+              const llmhw::workload::Workload& load = preset_workload("chat"))
 {
-  static const llmhw::catalog::Catalog loaded = llmhw::catalog::load({}).value();
-  return loaded;
-}
-
-llmhw::workload::Workload chat()
-{
-  llmhw::workload::Overrides overrides;
-  overrides.workload = "chat";
-  auto resolved = llmhw::workload::resolve(overrides, catalog());
-  REQUIRE(resolved.ok());
-  return resolved.value();
-}
-
-Advice advise(const std::string& model, const Inputs& inputs, const llmhw::workload::Workload& load = chat())
-{
-  auto spec = llmhw::model::load(model, catalog());
+  auto spec = llmhw::model::load(model, builtin_catalog());
   REQUIRE(spec.ok());
-  auto advice = recommend(spec.value(), load, inputs, catalog());
+  auto advice = recommend(spec.value(), load, inputs, builtin_catalog());
   if (!advice.ok()) {
     FAIL(advice.error().message());
   }
@@ -51,7 +41,7 @@ Inputs this_vm()
   llmhw::probe::Environment environment;
   environment.root = std::string(LLM_HW_TEST_FIXTURES) + "/machines/this-vm";
   environment.skip_nvml = true;
-  auto inventory = llmhw::probe::detect(environment, catalog());
+  auto inventory = llmhw::probe::detect(environment, builtin_catalog());
   REQUIRE(inventory.ok());
   Inputs inputs;
   inputs.inventories.push_back(inventory.value());

@@ -6,6 +6,8 @@
 #include "llmhw/catalog/catalog.hpp"
 #include "llmhw/workload/workload.hpp"
 
+#include "support/builtin_catalog.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -17,35 +19,16 @@ using llmhw::advice::Inputs;
 using llmhw::advice::recommend;
 using llmhw::rules::Verdict;
 
+using llmhw::test::builtin_catalog;
+using llmhw::test::catalog_model;
+using llmhw::test::preset_workload;
 namespace {
 
-const llmhw::catalog::Catalog& catalog()
-{
-  static const llmhw::catalog::Catalog loaded = llmhw::catalog::load({}).value();
-  return loaded;
-}
-
-llmhw::model::ModelSpec model(const std::string& name)
-{
-  auto loaded = llmhw::model::load(name, catalog());
-  REQUIRE(loaded.ok());
-  return loaded.value();
-}
-
-llmhw::workload::Workload workload(const std::string& preset = "chat")
-{
-  llmhw::workload::Overrides overrides;
-  overrides.workload = preset;
-  auto resolved = llmhw::workload::resolve(overrides, catalog());
-  REQUIRE(resolved.ok());
-  return resolved.value();
-}
-
 Advice advise(const llmhw::model::ModelSpec& spec, const std::vector<std::string>& targets,
-              const llmhw::workload::Workload& load = workload(), Inputs inputs = {})
+              const llmhw::workload::Workload& load = preset_workload(), Inputs inputs = {})
 {
   inputs.targets = targets;
-  auto advice = recommend(spec, load, inputs, catalog());
+  auto advice = recommend(spec, load, inputs, builtin_catalog());
   if (!advice.ok()) {
     FAIL(advice.error().message());
   }
@@ -63,10 +46,10 @@ bool has_code(const llmhw::rules::Assessment& assessment, const std::string& cod
 TEST_CASE("Llama 3.1 70B in bf16 does not fit one H100 but fits two, four and eight", "[advice]")
 {
   // 70.6 B parameters x 2 bytes = 141 GB of weights against 80 GB per H100 SXM (NVIDIA H100 datasheet).
-  const auto spec = model("llama-3.1-70b");
+  const auto spec = catalog_model("llama-3.1-70b");
   Inputs bf16;
   bf16.quant = "bf16";
-  const Advice eight = advise(spec, {"8xh100-sxm"}, workload(), bf16);
+  const Advice eight = advise(spec, {"8xh100-sxm"}, preset_workload(), bf16);
   std::set<std::uint32_t> fitting;
   for (const auto& candidate : eight.candidates) {
     const auto& estimate = candidate.assessment.estimate;
@@ -86,7 +69,7 @@ TEST_CASE("Llama 3.1 70B in bf16 does not fit one H100 but fits two, four and ei
   CHECK_THAT(eight.candidates.front().command, Catch::Contains("--tensor-parallel-size 2") ||
                                                    Catch::Contains("--tp 2") || Catch::Contains("--tp_size 2"));
 
-  const Advice one = advise(spec, {"h100-sxm"}, workload(), bf16);
+  const Advice one = advise(spec, {"h100-sxm"}, preset_workload(), bf16);
   CHECK(one.candidates.front().assessment.verdict != Verdict::recommended);
   REQUIRE_FALSE(one.suggestions.empty());
   const bool more_devices = std::any_of(one.suggestions.begin(), one.suggestions.end(), [](const std::string& s) {
@@ -97,7 +80,7 @@ TEST_CASE("Llama 3.1 70B in bf16 does not fit one H100 but fits two, four and ei
 
 TEST_CASE("tensor parallel over NVLink is preferred to PCIe", "[advice]")
 {
-  const Advice advice = advise(model("llama-3.1-70b"), {"2xl40s", "2xh100-sxm"});
+  const Advice advice = advise(catalog_model("llama-3.1-70b"), {"2xl40s", "2xh100-sxm"});
   REQUIRE(advice.recommendation);
   CHECK(advice.candidates.front().assessment.estimate.candidate.hardware.id == "h100-sxm");
   const auto l40s = std::find_if(advice.candidates.begin(), advice.candidates.end(), [](const auto& c) {
@@ -110,11 +93,11 @@ TEST_CASE("tensor parallel over NVLink is preferred to PCIe", "[advice]")
 TEST_CASE("a CPU is recommended for a small model with loose service levels", "[advice]")
 {
   // Qwen2.5 0.5B: 1 GB of bf16 weights; an EPYC 9654 reads 460.8 GB/s (12 x DDR5-4800, AMD's datasheet).
-  auto load = workload("chat");
+  auto load = preset_workload("chat");
   load.concurrency = 1;
   load.slo.max_tpot_ms = 200;
   load.slo.max_ttft_ms = 5000;
-  const Advice advice = advise(model("qwen2.5-0.5b"), {"h100-sxm", "epyc-9654"}, load);
+  const Advice advice = advise(catalog_model("qwen2.5-0.5b"), {"h100-sxm", "epyc-9654"}, load);
   REQUIRE(advice.recommendation);
   const auto& best = advice.candidates.front();
   CHECK(best.assessment.estimate.candidate.hardware.kind == llmhw::catalog::DeviceKind::cpu);
@@ -124,14 +107,14 @@ TEST_CASE("a CPU is recommended for a small model with loose service levels", "[
 
 TEST_CASE("fp8 is not proposed on an A100, and refused when asked of an engine without a fallback", "[advice]")
 {
-  const Advice chosen = advise(model("llama-3.1-8b"), {"a100-sxm4-80gb"});
+  const Advice chosen = advise(catalog_model("llama-3.1-8b"), {"a100-sxm4-80gb"});
   for (const auto& candidate : chosen.candidates) {
     CHECK(candidate.assessment.estimate.candidate.quant != "fp8");
   }
   Inputs pinned;
   pinned.quant = "fp8";
   pinned.framework = "sglang";
-  const Advice refused = advise(model("llama-3.1-8b"), {"a100-sxm4-80gb"}, workload(), pinned);
+  const Advice refused = advise(catalog_model("llama-3.1-8b"), {"a100-sxm4-80gb"}, preset_workload(), pinned);
   CHECK_FALSE(refused.recommendation);
   REQUIRE_FALSE(refused.candidates.empty());
   CHECK(has_code(refused.candidates.front().assessment, "PRECISION_NOT_NATIVE"));
@@ -139,7 +122,7 @@ TEST_CASE("fp8 is not proposed on an A100, and refused when asked of an engine w
 
 TEST_CASE("a GGUF model is served by llama.cpp or Ollama", "[advice]")
 {
-  auto gguf = model("llama-3.1-8b");
+  auto gguf = catalog_model("llama-3.1-8b");
   gguf.source = llmhw::model::ModelSource::gguf;
   gguf.path = "Llama-3.1-8B-Instruct-Q4_K_M.gguf";
   gguf.native_quant = "q4_k_m";
@@ -157,20 +140,20 @@ TEST_CASE("a GGUF model is served by llama.cpp or Ollama", "[advice]")
 
 TEST_CASE("TPU engines refuse architectures they do not serve", "[advice]")
 {
-  const Advice cohere = advise(model("command-r"), {"tpu-v5e-8"});
+  const Advice cohere = advise(catalog_model("command-r"), {"tpu-v5e-8"});
   CHECK_FALSE(cohere.recommendation);
   REQUIRE_FALSE(cohere.candidates.empty());
   for (const auto& candidate : cohere.candidates) {
     CHECK(has_code(candidate.assessment, "ARCHITECTURE_UNSUPPORTED"));
   }
-  const Advice llama = advise(model("llama-3.1-8b"), {"tpu-v5e-8"});
+  const Advice llama = advise(catalog_model("llama-3.1-8b"), {"tpu-v5e-8"});
   REQUIRE(llama.recommendation);
   CHECK((llama.recommendation->framework == "jetstream" || llama.recommendation->framework == "vllm-tpu"));
 }
 
 TEST_CASE("target all ranks each catalog target once, priced ones with a cost per million tokens", "[advice]")
 {
-  const Advice advice = advise(model("llama-3.1-8b"), {"all"});
+  const Advice advice = advise(catalog_model("llama-3.1-8b"), {"all"});
   std::set<std::string> devices;
   bool priced = false;
   for (const auto& candidate : advice.candidates) {
@@ -204,7 +187,7 @@ TEST_CASE("a local inventory's devices are candidates under their probe ids", "[
   inventory.devices.push_back(cpu);
   Inputs inputs;
   inputs.inventories.push_back(inventory);
-  auto advice = recommend(model("qwen2.5-0.5b"), workload(), inputs, catalog());
+  auto advice = recommend(catalog_model("qwen2.5-0.5b"), preset_workload(), inputs, builtin_catalog());
   REQUIRE(advice.ok());
   REQUIRE_FALSE(advice->candidates.empty());
   for (const auto& candidate : advice->candidates) {
@@ -218,12 +201,12 @@ TEST_CASE("unknown targets and engines are errors naming the input", "[advice]")
 {
   Inputs inputs;
   inputs.targets = {"h100-sxmm"};
-  auto unknown_target = recommend(model("llama-3.1-8b"), workload(), inputs, catalog());
+  auto unknown_target = recommend(catalog_model("llama-3.1-8b"), preset_workload(), inputs, builtin_catalog());
   REQUIRE_FALSE(unknown_target.ok());
   CHECK_THAT(unknown_target.error().message(), Catch::Contains("h100-sxmm"));
   inputs.targets = {"h100-sxm"};
   inputs.framework = "vllmm";
-  auto unknown_engine = recommend(model("llama-3.1-8b"), workload(), inputs, catalog());
+  auto unknown_engine = recommend(catalog_model("llama-3.1-8b"), preset_workload(), inputs, builtin_catalog());
   REQUIRE_FALSE(unknown_engine.ok());
   CHECK_THAT(unknown_engine.error().message(), Catch::Contains("--framework vllmm"));
 }
@@ -231,7 +214,7 @@ TEST_CASE("unknown targets and engines are errors naming the input", "[advice]")
 TEST_CASE("an instance's hourly price becomes a cost per million output tokens", "[advice]")
 {
   // aws-g5.xlarge: one A10G at $1.006 an hour on demand (data/hardware.json, AWS price list).
-  const Advice advice = advise(model("llama-3.1-8b"), {"aws-g5.xlarge"});
+  const Advice advice = advise(catalog_model("llama-3.1-8b"), {"aws-g5.xlarge"});
   REQUIRE(advice.recommendation);
   const auto& best = advice.candidates.front();
   REQUIRE(best.cost.usd_per_hour);

@@ -7,6 +7,8 @@
 #include "llmhw/catalog/targets.hpp"
 #include "llmhw/workload/workload.hpp"
 
+#include "support/builtin_catalog.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -16,26 +18,21 @@
 using llmhw::advice::Advice;
 using llmhw::advice::Inputs;
 
+using llmhw::test::builtin_catalog;
 namespace {
-
-const llmhw::catalog::Catalog& catalog()
-{
-  static const llmhw::catalog::Catalog loaded = llmhw::catalog::load({}).value();
-  return loaded;
-}
 
 Advice advise(const std::string& model, const std::string& target, std::optional<double> max_tpot_ms = {})
 {
   llmhw::workload::Overrides overrides;
   overrides.workload = "chat";
   overrides.slo.max_tpot_ms = max_tpot_ms;
-  auto load = llmhw::workload::resolve(overrides, catalog());
+  auto load = llmhw::workload::resolve(overrides, builtin_catalog());
   REQUIRE(load.ok());
-  auto spec = llmhw::model::load(model, catalog());
+  auto spec = llmhw::model::load(model, builtin_catalog());
   REQUIRE(spec.ok());
   Inputs inputs;
   inputs.targets = {target};
-  auto advice = llmhw::advice::recommend(spec.value(), load.value(), inputs, catalog());
+  auto advice = llmhw::advice::recommend(spec.value(), load.value(), inputs, builtin_catalog());
   if (!advice.ok()) {
     FAIL(advice.error().message());
   }
@@ -49,7 +46,7 @@ llmhw::catalog::HardwareSpec suggested_device(const Advice& advice)
   for (const std::string& suggestion : advice.suggestions) {
     std::smatch match;
     if (std::regex_search(suggestion, match, target)) {
-      auto resolved = llmhw::catalog::resolve_target(catalog(), match[1].str());
+      auto resolved = llmhw::catalog::resolve_target(builtin_catalog(), match[1].str());
       REQUIRE(resolved.ok());
       return resolved->device;
     }
