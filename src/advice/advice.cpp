@@ -61,9 +61,15 @@ bool better(const detail::Scored& a, const detail::Scored& b)
   if (const double x_miss = shortfall(x), y_miss = shortfall(y); x_miss != y_miss) {
     return x_miss < y_miss;
   }
+  // A known cost before an unknown one (a priced instance is a deployment one can order), then the cheaper. Both
+  // steps keep the order total: comparing costs only where both are known would not be transitive, and the sort
+  // of the whole catalog would then depend on unrelated targets.
   const auto& x_cost = a.ranked.cost.usd_per_million_output_tokens;
   const auto& y_cost = b.ranked.cost.usd_per_million_output_tokens;
-  if (x_cost && y_cost && *x_cost != *y_cost) {
+  if (x_cost.has_value() != y_cost.has_value()) {
+    return x_cost.has_value();
+  }
+  if (x_cost && *x_cost != *y_cost) {
     return *x_cost < *y_cost;
   }
   const estimate::Estimate& ex = x.estimate;

@@ -173,8 +173,8 @@ std::string workload_line(const workload::Workload& workload)
 {
   std::string line = fmt::format(
       "{} workload · {} prompt + {} output tokens · context {} · {}", workload.name.empty() ? "custom" : workload.name,
-      group_thousands(workload.prompt_tokens), group_thousands(workload.output_tokens),
-      group_thousands(workload.context),
+      units::group_thousands(workload.prompt_tokens), units::group_thousands(workload.output_tokens),
+      units::group_thousands(workload.context),
       workload.max_concurrency ? std::string("as many users as fit") : fmt::format("{} users", workload.concurrency));
   return line;
 }

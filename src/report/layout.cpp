@@ -47,20 +47,6 @@ std::string markdown_text(const std::string& text)
   return out;
 }
 
-std::string group_thousands(std::uint64_t value)
-{
-  // Appended digit by digit: GCC 12 warns (-Wrestrict, a false positive) on string::insert at -O2.
-  const std::string digits = std::to_string(value);
-  std::string grouped;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) {
-      grouped += ',';
-    }
-    grouped += digits[i];
-  }
-  return grouped;
-}
-
 std::string format_params(std::uint64_t params)
 {
   const double value = static_cast<double>(params);

@@ -15,8 +15,6 @@ std::vector<std::string> wrap(const std::string& text, std::size_t width);
 /// Escapes what markdown would read as markup in running text (not a table cell).
 std::string markdown_text(const std::string& text);
 
-/// "1,234,567": thousands grouped, for token counts.
-std::string group_thousands(std::uint64_t value);
 
 /// Parameters as people say them: "8.0B", "671B", "125M".
 std::string format_params(std::uint64_t params);

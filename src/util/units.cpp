@@ -94,6 +94,11 @@ std::string format_figure(double value)
   return grouped(fmt::format("{:.0f}", value));
 }
 
+std::string group_thousands(std::uint64_t value)
+{
+  return grouped(std::to_string(value));
+}
+
 std::string format_rate(double per_second, std::string_view unit)
 {
   return fmt::format("{} {}", format_figure(per_second), unit);

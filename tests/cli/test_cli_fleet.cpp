@@ -27,6 +27,19 @@ std::string probe_of(const std::string& machine)
   return probed.out;
 }
 
+/// `llm-hw ARGUMENTS --json`, which must succeed and validate against docs/schema/advice-v1.json.
+nlohmann::json advice_json(std::vector<std::string> arguments)
+{
+  arguments.emplace_back("--json");
+  const auto result = run_llm_hw(arguments);
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  const auto check = llmhw::test::check_against_schema(result.out, "advice");
+  INFO(check.problems);
+  CHECK(check.valid);
+  return nlohmann::json::parse(result.out);
+}
+
 std::string hostname_of(const std::string& probe_json)
 {
   return nlohmann::json::parse(probe_json)["host"]["hostname"].get<std::string>();
@@ -54,16 +67,7 @@ TEST_CASE("advise over three hosts ranks every host's devices and names the host
                                               "--hardware",
                                               dir.write("laptop.json", laptop)};
 
-  auto json_arguments = arguments;
-  json_arguments.emplace_back("--json");
-  const auto result = run_llm_hw(json_arguments);
-  INFO(result.err);
-  REQUIRE(result.exit_code == 0);
-  const auto check = llmhw::test::check_against_schema(result.out, "advice");
-  INFO(check.problems);
-  CHECK(check.valid);
-
-  const auto document = nlohmann::json::parse(result.out);
+  const auto document = advice_json(arguments);
   std::set<std::string> hosts;
   for (const auto& candidate : document["candidates"]) {
     REQUIRE(candidate["host"].is_string());
@@ -133,16 +137,7 @@ TEST_CASE("a device without bandwidth or TFLOPS has null speeds in JSON and ? in
   const llmhw::test::TempDir dir;
   const std::string file = dir.write("unknown-cpu.json", probed.dump());
   const std::vector<std::string> arguments = {"advise", "--model", "llama-3.2-1b", "--hardware", file};
-
-  auto json_arguments = arguments;
-  json_arguments.emplace_back("--json");
-  const auto result = run_llm_hw(json_arguments);
-  INFO(result.err);
-  REQUIRE(result.exit_code == 0);
-  const auto check = llmhw::test::check_against_schema(result.out, "advice");
-  INFO(check.problems);
-  CHECK(check.valid);
-  const auto document = nlohmann::json::parse(result.out);
+  const auto document = advice_json(arguments);
   REQUIRE(!document["candidates"].empty());
   for (const auto& candidate : document["candidates"]) {
     const auto& performance = candidate["performance"];

@@ -25,6 +25,9 @@ std::string format_bandwidth(double bytes_per_second);
 /// positive figure too small to show; "?" when not finite.
 std::string format_figure(double value);
 
+/// "1,234,567": a whole number with its thousands grouped (token counts).
+std::string group_thousands(std::uint64_t value);
+
 /// "12.3 tok/s", "1,530 tok/s": format_figure and the unit.
 std::string format_rate(double per_second, std::string_view unit);
 

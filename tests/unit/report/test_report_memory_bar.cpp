@@ -72,13 +72,3 @@ TEST_CASE("memory legend names every glyph and colours only with a palette", "[r
   const Palette colors = llmhw::report::detail::palette(llmhw::report::Style{.color = true});
   CHECK(memory_legend(colors).front() == "\x1b[34m█\x1b[0m weights");
 }
-
-TEST_CASE("token counts are grouped by thousands", "[report][layout]")
-{
-  using llmhw::report::detail::group_thousands;
-  CHECK(group_thousands(0) == "0");
-  CHECK(group_thousands(999) == "999");
-  CHECK(group_thousands(1000) == "1,000");
-  CHECK(group_thousands(131072) == "131,072");
-  CHECK(group_thousands(10'000'000) == "10,000,000");
-}

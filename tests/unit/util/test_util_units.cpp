@@ -74,3 +74,13 @@ TEST_CASE("sizes from bytes to TiB and bandwidths to hundreds of TB/s", "[util][
   CHECK(format_bandwidth(8 * 3.35e12) == "26.8 TB/s");
   CHECK(format_bandwidth(72 * 8e12) == "576 TB/s");
 }
+
+TEST_CASE("token counts are grouped by thousands", "[util][units]")
+{
+  using llmhw::units::group_thousands;
+  CHECK(group_thousands(0) == "0");
+  CHECK(group_thousands(999) == "999");
+  CHECK(group_thousands(1000) == "1,000");
+  CHECK(group_thousands(131072) == "131,072");
+  CHECK(group_thousands(10'000'000) == "10,000,000");
+}
