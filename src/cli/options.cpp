@@ -101,33 +101,30 @@ Status check_list(const char* option, const std::vector<std::string>& values, st
 
 Status check_option_sizes(const Options& options)
 {
-  const std::pair<const char*, const std::optional<std::string>*> names[] = {
-      {"--quant", &options.quant},
-      {"--kv-quant", &options.kv_quant},
-      {"--framework", &options.framework},
-      {"--prompt-tokens", &options.prompt_tokens},
-      {"--output-tokens", &options.output_tokens},
-      {"--concurrency", &options.concurrency},
-      {"--context", &options.context},
-      {"--max-ttft-ms", &options.max_ttft_ms},
-      {"--max-tpot-ms", &options.max_tpot_ms},
-      {"--min-tok-s", &options.min_tok_s},
-      {"--min-throughput", &options.min_throughput}};
-  for (const auto& [option, value] : names) {
-    if (*value) {
-      if (auto checked = check_length(option, **value, k_max_name_chars); !checked) {
-        return checked;
-      }
-    }
-  }
+  struct Single {
+    const char* option;
+    const std::optional<std::string>* value;
+    std::size_t max_chars;
+  };
   // A model or workload is a name or a path; paths may be long.
-  const std::pair<const char*, const std::optional<std::string>*> paths[] = {{"--model", &options.model},
-                                                                             {"--workload", &options.workload},
-                                                                             {"--requirements", &options.requirements},
-                                                                             {"--topology", &options.topology}};
-  for (const auto& [option, value] : paths) {
-    if (*value) {
-      if (auto checked = check_length(option, **value, k_max_path_chars); !checked) {
+  const Single singles[] = {{"--quant", &options.quant, k_max_name_chars},
+                            {"--kv-quant", &options.kv_quant, k_max_name_chars},
+                            {"--framework", &options.framework, k_max_name_chars},
+                            {"--prompt-tokens", &options.prompt_tokens, k_max_name_chars},
+                            {"--output-tokens", &options.output_tokens, k_max_name_chars},
+                            {"--concurrency", &options.concurrency, k_max_name_chars},
+                            {"--context", &options.context, k_max_name_chars},
+                            {"--max-ttft-ms", &options.max_ttft_ms, k_max_name_chars},
+                            {"--max-tpot-ms", &options.max_tpot_ms, k_max_name_chars},
+                            {"--min-tok-s", &options.min_tok_s, k_max_name_chars},
+                            {"--min-throughput", &options.min_throughput, k_max_name_chars},
+                            {"--model", &options.model, k_max_path_chars},
+                            {"--workload", &options.workload, k_max_path_chars},
+                            {"--requirements", &options.requirements, k_max_path_chars},
+                            {"--topology", &options.topology, k_max_path_chars}};
+  for (const Single& single : singles) {
+    if (*single.value) {
+      if (auto checked = check_length(single.option, **single.value, single.max_chars); !checked) {
         return checked;
       }
     }
