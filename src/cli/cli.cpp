@@ -4,27 +4,16 @@
 #include "commands.hpp"
 #include "generate.hpp"
 #include "options.hpp"
+#include "terminal.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <exception>
 #include <iostream>
 #include <memory>
 
 namespace llmhw::cli {
-namespace {
-
-/// One line, whatever the message holds.
-void print_error(const std::string& message)
-{
-  std::string line = message;
-  std::replace(line.begin(), line.end(), '\n', ' ');
-  std::cerr << "llm-hw: error: " << line << "\n";
-}
-
-} // namespace
 
 int run(int argc, char** argv)
 {

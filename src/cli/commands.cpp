@@ -49,7 +49,7 @@ Result<int> probe_failure(const Options& options, const Error& error)
   if (options.topology) {
     return error;
   }
-  std::cerr << "llm-hw: error: probe failed: " << error.message() << "\n";
+  print_error("probe failed: " + error.message());
   return k_exit_probe_failed;
 }
 

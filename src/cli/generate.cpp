@@ -1,6 +1,7 @@
 #include "generate.hpp"
 
 #include "app.hpp"
+#include "terminal.hpp"
 
 #include "llmhw/catalog/catalog.hpp"
 #include "llmhw/cli/cli.hpp"
@@ -280,7 +281,7 @@ int print_generated(const CLI::App& app, const std::string& what)
 {
   auto catalog = catalog::load({});
   if (!catalog) {
-    std::cerr << "llm-hw: error: " << catalog.error().message() << "\n";
+    print_error(catalog.error().message());
     return k_exit_bad_input;
   }
   const std::vector<CommandInfo> commands = describe(app, *catalog);

@@ -3,7 +3,11 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "llmhw/util/text.hpp"
+
+#include <algorithm>
 #include <cstdlib>
+#include <iostream>
 #include <string>
 
 namespace llmhw::cli {
@@ -29,5 +33,14 @@ report::Style terminal_style(bool verbose)
 }
 
 bool stderr_is_terminal() { return isatty(STDERR_FILENO) == 1; }
+
+void print_error(const std::string& message)
+{
+  // Line breaks the message itself makes (CLI11's, wrapped errors) become spaces; any other control character,
+  // from a value it quotes, is written visibly.
+  std::string line = message;
+  std::replace(line.begin(), line.end(), '\n', ' ');
+  std::cerr << "llm-hw: error: " << util::printable(line) << "\n";
+}
 
 } // namespace llmhw::cli

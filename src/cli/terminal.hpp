@@ -3,6 +3,8 @@
 
 #include "llmhw/report/report.hpp"
 
+#include <string>
+
 namespace llmhw::cli {
 
 /// Colour only when stdout is a terminal and NO_COLOR is unset or empty;
@@ -11,5 +13,9 @@ report::Style terminal_style(bool verbose);
 
 /// Whether stderr is a terminal (for progress lines).
 bool stderr_is_terminal();
+
+/// "llm-hw: error: MESSAGE" on stderr, on one line, whatever the message holds: its line breaks become spaces,
+/// and the names, paths and values it quotes cannot send the terminal control characters (util::printable).
+void print_error(const std::string& message);
 
 } // namespace llmhw::cli

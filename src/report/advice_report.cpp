@@ -7,6 +7,7 @@
 #include "json_util.hpp"
 #include "layout.hpp"
 #include "memory_bar.hpp"
+#include "printable.hpp"
 #include "style.hpp"
 
 #include <fmt/format.h>
@@ -244,24 +245,28 @@ std::string advice_text(const advice::Advice& advice, const Style& style)
 
 } // namespace
 
+// Text and markdown show the display copy (detail::printable); JSON the original strings.
 std::string advice(const advice::Advice& advice, Format format, const Style& style)
 {
-  switch (format) {
-  case Format::json: return dump(advice_json(advice));
-  case Format::markdown: return detail::advice_markdown(advice, style);
-  case Format::text: break;
+  if (format == Format::json) {
+    return dump(advice_json(advice));
   }
-  return advice_text(advice, style);
+  const auto shown = detail::printable(advice);
+  return detail::terminal_safe(format == Format::markdown ? detail::advice_markdown(shown, style)
+                                                          : advice_text(shown, style),
+                               format, style);
 }
 
 std::string check(const advice::Advice& advice, Format format, const Style& style)
 {
-  switch (format) {
-  case Format::json: return dump(advice_json(advice));
-  case Format::markdown: return detail::check_markdown(advice) + "\n" + detail::advice_markdown(advice, style);
-  case Format::text: break;
+  if (format == Format::json) {
+    return dump(advice_json(advice));
   }
-  return detail::check_text(advice, style) + "\n" + advice_text(advice, style);
+  const auto shown = detail::printable(advice);
+  return detail::terminal_safe(format == Format::markdown
+                                   ? detail::check_markdown(shown) + "\n" + detail::advice_markdown(shown, style)
+                                   : detail::check_text(shown, style) + "\n" + advice_text(shown, style),
+                               format, style);
 }
 
 } // namespace llmhw::report

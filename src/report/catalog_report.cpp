@@ -3,6 +3,7 @@
 
 #include "json_util.hpp"
 #include "layout.hpp"
+#include "printable.hpp"
 #include "style.hpp"
 #include "table.hpp"
 
@@ -32,10 +33,10 @@ std::string format_tflops(const std::optional<double>& tflops)
 std::string render(const detail::Table& table, Format format, const Style& style)
 {
   if (format == Format::markdown) {
-    return table.markdown();
+    return detail::terminal_safe(table.markdown(), format, style);
   }
   const detail::Palette colors = detail::palette(style);
-  return table.text(style.width, colors.bold, colors.reset);
+  return detail::terminal_safe(table.text(style.width, colors.bold, colors.reset), format, style);
 }
 
 /// "GPUs", "Cloud instances": a section heading for a kind of target.
@@ -76,7 +77,8 @@ std::string models(const catalog::Catalog& catalog, Format format, const Style& 
   }
   detail::Table table(
       {{"ID"}, {"NAME", false, true}, {"FAMILY"}, {"PARAMS", true}, {"ACTIVE", true}, {"ALSO KNOWN AS", false, true}});
-  for (const catalog::ModelEntry& entry : catalog.models) {
+  for (const catalog::ModelEntry& original : catalog.models) {
+    const catalog::ModelEntry entry = detail::printable(original); // as shown; the JSON has the original
     std::vector<std::string> names;
     if (entry.hf_repo)
       names.push_back(*entry.hf_repo);
@@ -99,15 +101,18 @@ std::string targets(const catalog::Catalog& catalog, Format format, const Style&
     std::string kind;
     std::vector<std::string> cells; ///< ID, NAME, MEMORY, BANDWIDTH, TFLOPS, $/HOUR
   };
+  // Rows show display copies (detail::printable); the JSON has the originals.
   std::vector<Row> rows;
-  for (const catalog::HardwareSpec& spec : catalog.hardware) {
+  for (const catalog::HardwareSpec& original : catalog.hardware) {
+    const catalog::HardwareSpec spec = detail::printable(original);
     rows.push_back(
         {catalog::to_string(spec.kind),
          {spec.id, spec.name, units::format_bytes(spec.memory_bytes),
           units::format_bandwidth(spec.memory_bandwidth_bytes_s), format_tflops(spec.peak_tflops.bf16), ""}});
   }
-  for (const catalog::SystemSpec& system : catalog.systems) {
-    const catalog::HardwareSpec* device = catalog.find_hardware(system.device);
+  for (const catalog::SystemSpec& original : catalog.systems) {
+    const catalog::HardwareSpec* device = catalog.find_hardware(original.device);
+    const catalog::SystemSpec system = detail::printable(original);
     rows.push_back({system.kind,
                     {system.id, fmt::format("{} ({}× {})", system.name, system.count, system.device),
                      device ? units::format_bytes(device->memory_bytes * system.count) : "?",
@@ -124,7 +129,7 @@ std::string targets(const catalog::Catalog& catalog, Format format, const Style&
       row.cells.insert(row.cells.begin() + 1, row.kind);
       table.add_row(std::move(row.cells));
     }
-    return table.markdown();
+    return render(table, format, style);
   }
 
   // On a terminal the kind heads a section, so the name gets the width: it wraps rather than being cut, and
@@ -145,8 +150,7 @@ std::string targets(const catalog::Catalog& catalog, Format format, const Style&
       }
     }
   }
-  const detail::Palette colors = detail::palette(style);
-  return table.text(style.width, colors.bold, colors.reset) + "\n" +
+  return render(table, format, style) + "\n" +
          wrap_caption("MEMORY and BANDWIDTH of all a target's devices together · TFLOPS dense BF16 per device · "
                       "$/HOUR on-demand list price (--json gives its date, region and source)",
                       style);

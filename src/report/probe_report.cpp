@@ -2,6 +2,7 @@
 #include "llmhw/report/report.hpp"
 
 #include "json_util.hpp"
+#include "printable.hpp"
 #include "style.hpp"
 #include "table.hpp"
 
@@ -62,13 +63,8 @@ std::string field_sources(const probe::Inventory& inventory)
   return out;
 }
 
-} // namespace
-
-std::string probe(const probe::Inventory& inventory, Format format, const Style& style)
+std::string probe_document(const probe::Inventory& inventory, Format format, const Style& style)
 {
-  if (format == Format::json) {
-    return dump(probe_json(inventory));
-  }
   const detail::Table table = device_table(inventory);
   if (format == Format::markdown) {
     std::string out = "### llm-hw probe\n\n" + table.markdown();
@@ -86,6 +82,17 @@ std::string probe(const probe::Inventory& inventory, Format format, const Style&
     out += fmt::format("{}warning:{} {}\n", colors.yellow, colors.reset, warning);
   }
   return out;
+}
+
+} // namespace
+
+// Text and markdown show the display copy (detail::printable); JSON the original strings.
+std::string probe(const probe::Inventory& inventory, Format format, const Style& style)
+{
+  if (format == Format::json) {
+    return dump(probe_json(inventory));
+  }
+  return detail::terminal_safe(probe_document(detail::printable(inventory), format, style), format, style);
 }
 
 } // namespace llmhw::report

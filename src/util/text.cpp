@@ -1,5 +1,7 @@
 #include "llmhw/util/text.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <numeric>
@@ -94,6 +96,91 @@ std::vector<std::string> split(std::string_view text, char separator)
     }
     start = end + 1;
   }
+}
+
+namespace {
+
+/// Bytes of the valid UTF-8 sequence at the start of `text` (2 to 4), or 0 when there is none. Follows the
+/// Unicode table of well-formed sequences: no overlong forms, no surrogates, nothing above U+10FFFF.
+std::size_t utf8_sequence_length(std::string_view text)
+{
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(0);
+  std::size_t length = 0;
+  unsigned char second_low = 0x80;
+  unsigned char second_high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    second_low = lead == 0xE0 ? 0xA0 : 0x80;  // E0 80–9F would be overlong
+    second_high = lead == 0xED ? 0x9F : 0xBF; // ED A0–BF would be a surrogate
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    second_low = lead == 0xF0 ? 0x90 : 0x80;  // F0 80–8F would be overlong
+    second_high = lead == 0xF4 ? 0x8F : 0xBF; // F4 90 and above would pass U+10FFFF
+  } else {
+    return 0;
+  }
+  if (text.size() < length || byte(1) < second_low || byte(1) > second_high) {
+    return 0;
+  }
+  for (std::size_t i = 2; i < length; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xBF) {
+      return 0;
+    }
+  }
+  return length;
+}
+
+char32_t decode_utf8(std::string_view sequence)
+{
+  const auto byte = [&](std::size_t i) { return static_cast<char32_t>(static_cast<unsigned char>(sequence[i])); };
+  char32_t code_point = byte(0) & (sequence.size() == 2 ? 0x1F : sequence.size() == 3 ? 0x0F : 0x07);
+  for (std::size_t i = 1; i < sequence.size(); ++i) {
+    code_point = (code_point << 6) | (byte(i) & 0x3F);
+  }
+  return code_point;
+}
+
+/// Characters a terminal or a text renderer acts on rather than shows: C1 controls, bidi controls, line breaks.
+bool is_invisible_control(char32_t code_point)
+{
+  return (code_point >= 0x80 && code_point <= 0x9F) || code_point == 0x061C || code_point == 0x200E ||
+         code_point == 0x200F || (code_point >= 0x2028 && code_point <= 0x202E) ||
+         (code_point >= 0x2066 && code_point <= 0x2069);
+}
+
+} // namespace
+
+std::string printable(std::string_view text)
+{
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte < 0x7F) {
+      out += text[i];
+      ++i;
+      continue;
+    }
+    const std::size_t length = byte < 0x80 ? 0 : utf8_sequence_length(text.substr(i));
+    if (length == 0) {
+      // A control character or a byte that is not valid UTF-8.
+      out += fmt::format("\\x{:02x}", byte);
+      ++i;
+      continue;
+    }
+    const std::string_view sequence = text.substr(i, length);
+    if (const char32_t code_point = decode_utf8(sequence); is_invisible_control(code_point)) {
+      out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(code_point));
+    } else {
+      out += sequence;
+    }
+    i += length;
+  }
+  return out;
 }
 
 } // namespace llmhw::util

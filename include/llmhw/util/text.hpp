@@ -28,4 +28,14 @@ std::string_view trim(std::string_view text);
 /// Splits on one character; empty fields are kept.
 std::vector<std::string> split(std::string_view text, char separator);
 
+/// `text` safe to show on a terminal: everything that is not printable UTF-8 becomes visible text.
+///  - a C0 control (0x00–0x1F, tab and newline included: one value stays on one line), DEL (0x7F), and a byte
+///    that is not part of valid UTF-8 (stray continuation bytes, overlong forms, surrogates, cut-off sequences)
+///    becomes the four characters `\xHH` (lower-case hex of the byte);
+///  - a C1 control (U+0080–U+009F; 0x9B is the one-byte CSI some terminals obey), a bidirectional-text control
+///    (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) and the line and paragraph separators
+///    (U+2028, U+2029) become the six characters `\uHHHH`.
+/// Every other valid UTF-8 character is kept as it is ("Ryzen™", "µs", "→", CJK).
+std::string printable(std::string_view text);
+
 } // namespace llmhw::util
