@@ -39,7 +39,7 @@ std::string recommendation(const advice::Advice& advice)
   }
   std::string out = "**Recommended:** " + markdown_text(advice.recommendation->summary) + "\n";
   if (!advice.candidates.front().command.empty()) {
-    out += "\n```sh\n" + advice.candidates.front().command + "\n```\n";
+    out += "\n" + markdown_code_block(advice.candidates.front().command, "sh");
   }
   // The best candidate misses something: what would not.
   if (!advice.suggestions.empty()) {

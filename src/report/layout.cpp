@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string_view>
 
 namespace llmhw::report::detail {
@@ -45,6 +46,18 @@ std::string markdown_text(const std::string& text)
     out += (c == '\n' || c == '\r') ? ' ' : c;
   }
   return out;
+}
+
+std::string markdown_code_block(const std::string& code, const std::string& language)
+{
+  std::size_t longest = 0;
+  std::size_t run = 0;
+  for (const char c : code) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+  return fence + language + "\n" + code + "\n" + fence + "\n";
 }
 
 std::string format_params(std::uint64_t params)

@@ -15,6 +15,10 @@ std::vector<std::string> wrap(const std::string& text, std::size_t width);
 /// Escapes what markdown would read as markup in running text (not a table cell).
 std::string markdown_text(const std::string& text);
 
+/// `code` in a fenced code block of `language`, the fence longer than any run of backticks in the code (a path
+/// with "```" in it cannot end the block early).
+std::string markdown_code_block(const std::string& code, const std::string& language);
+
 
 /// Parameters as people say them: "8.0B", "671B", "125M".
 std::string format_params(std::uint64_t params);

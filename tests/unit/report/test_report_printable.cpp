@@ -153,3 +153,14 @@ TEST_CASE("terminal_safe lets through line breaks and the palette's own sequence
   // Colour off: no escape is the report's own.
   CHECK(terminal_safe("\x1b[1mbold\x1b[0m", llmhw::report::detail::palette({})) == "\\x1b[1mbold\\x1b[0m");
 }
+
+TEST_CASE("advice markdown: backticks in a command's path cannot end its code block early", "[report][terminal]")
+{
+  llmhw::advice::Advice advice = llmhw::test::sample_advice();
+  REQUIRE(advice.recommendation.has_value());
+  advice.candidates.front().command = "vllm serve /models/```\n# Injected heading";
+  const std::string markdown = llmhw::report::advice(advice, Format::markdown, {});
+  // A four-backtick fence, the command on one line inside it.
+  CHECK_THAT(markdown, Catch::Contains("````sh\nvllm serve /models/```\\x0a# Injected heading\n````\n"));
+  CHECK(markdown.find("\n# Injected heading") == std::string::npos);
+}
