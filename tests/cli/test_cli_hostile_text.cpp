@@ -470,3 +470,20 @@ TEST_CASE("command-line values quoted in errors reach the terminal as visible te
   }
   check_terminal_safe({"advise", "--model", k_hostile});
 }
+
+TEST_CASE("an hwloc topology's CPU model reaches the terminal as visible text", "[cli][terminal]")
+{
+  const TempDir dir;
+  std::string xml = read_text(std::string(LLM_HW_TEST_FIXTURES) + "/hwloc-xml/192em64t-24n8c2t.xml");
+  const std::string key = "name=\"CPUModel\" value=\"";
+  std::size_t replaced = 0;
+  for (std::size_t at = xml.find(key); at != std::string::npos; at = xml.find(key, at + 1)) {
+    const std::size_t start = at + key.size();
+    xml.replace(start, xml.find('"', start) - start, k_hostile);
+    ++replaced;
+  }
+  REQUIRE(replaced > 0);
+  const std::string topology = dir.write("hostile.xml", xml);
+  CHECK_THAT(check_terminal_safe({"probe", "--topology", topology}), Catch::Contains("hidden"));
+  check_terminal_safe({"advise", "--topology", topology, "--model", "llama-3.1-8b"});
+}
