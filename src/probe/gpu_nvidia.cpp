@@ -154,8 +154,9 @@ void check_nvml_bandwidth(Device& device, const catalog::HardwareSpec* spec, std
   const double catalog = spec != nullptr ? spec->memory_bandwidth_bytes_s : 0.0;
   std::string problem;
   if (nvml > k_max_gpu_bandwidth_bytes_s) {
-    problem = fmt::format("more than any GPU has ({})", units::format_bandwidth(k_max_gpu_bandwidth_bytes_s));
-  } else if (catalog > 0 && (nvml > catalog * k_max_catalog_disagreement || nvml * k_max_catalog_disagreement < catalog)) {
+    problem = fmt::format("above the {} no GPU reaches", units::format_bandwidth(k_max_gpu_bandwidth_bytes_s));
+  } else if (catalog > 0 &&
+             (nvml > catalog * k_max_catalog_disagreement || nvml * k_max_catalog_disagreement < catalog)) {
     problem = fmt::format("more than {}× away from the catalog's {} for {}", k_max_catalog_disagreement,
                           units::format_bandwidth(catalog), spec->id);
   } else {
@@ -189,8 +190,8 @@ std::vector<Paired> keep_gpus_on_the_bus(const NvmlReport& nvml, const std::vect
     }
   }
   if (kept.size() < nvml.gpus.size()) {
-    warnings.push_back(fmt::format("{} NVML GPU(s) match no NVIDIA GPU on the PCI bus; ignored",
-                                   nvml.gpus.size() - kept.size()));
+    warnings.push_back(
+        fmt::format("{} NVML GPU(s) match no NVIDIA GPU on the PCI bus; ignored", nvml.gpus.size() - kept.size()));
   }
   return kept;
 }
@@ -242,8 +243,8 @@ std::vector<Device> nvidia_gpus(const Environment& environment, const catalog::C
     }
   }
   if (nvml.available && physical.size() > kept.size()) {
-    warnings.push_back(fmt::format("{} NVIDIA PCI device(s) not reported by NVML (no driver bound?)",
-                                   physical.size() - kept.size()));
+    warnings.push_back(
+        fmt::format("{} NVIDIA PCI device(s) not reported by NVML (no driver bound?)", physical.size() - kept.size()));
   }
 
   std::vector<const catalog::HardwareSpec*> specs;

@@ -389,8 +389,7 @@ Collected collect(int fd, std::chrono::steady_clock::time_point deadline)
   Collected collected;
   char buffer[1 << 16];
   for (;;) {
-    const auto left =
-        std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
     if (left <= 0) {
       return collected;
     }
@@ -538,7 +537,8 @@ bool read_memory(const util::JsonObject& object, std::uint64_t& total, std::opti
   return true;
 }
 
-std::vector<NvmlMig> migs_from(const util::JsonObject& gpu, const std::string& label, std::vector<std::string>& warnings)
+std::vector<NvmlMig> migs_from(const util::JsonObject& gpu, const std::string& label,
+                               std::vector<std::string>& warnings)
 {
   const std::vector<util::JsonObject> instances = gpu.objects("migs");
   if (instances.size() > k_max_mig_slots_read) {
@@ -547,8 +547,8 @@ std::vector<NvmlMig> migs_from(const util::JsonObject& gpu, const std::string& l
   if (instances.size() > k_max_mig_instances) {
     warnings.push_back(fmt::format("{}: NVML reports {}{} MIG instances, more than the {} a GPU can hold; "
                                    "its MIG instances are ignored",
-                                   label, instances.size() == k_max_mig_slots_read ? "at least " : "",
-                                   instances.size(), k_max_mig_instances));
+                                   label, instances.size() == k_max_mig_slots_read ? "at least " : "", instances.size(),
+                                   k_max_mig_instances));
     return {};
   }
   std::vector<NvmlMig> migs;
@@ -645,8 +645,8 @@ void drop_bad_bus_ids(std::vector<NvmlGpu>& gpus, std::vector<std::string>& warn
     return false;
   });
   if (!malformed.empty()) {
-    warnings.push_back(fmt::format("NVML reports {} GPU(s) with a malformed bus id (\"{}\"); ignored",
-                                   malformed.size(), malformed.front()));
+    warnings.push_back(fmt::format("NVML reports {} GPU(s) with a malformed bus id (\"{}\"); ignored", malformed.size(),
+                                   malformed.front()));
   }
   if (!repeated.empty()) {
     warnings.push_back(fmt::format("NVML reports {} GPU(s) with a bus id it already gave another ({}); ignored",
@@ -660,8 +660,8 @@ NvmlReport report_from(const util::JsonObject& answer, const std::string& librar
   NvmlReport report;
   if (!answer.boolean("loaded", false)) {
     if (!library.empty()) { // no NVIDIA driver is the common case, not worth a warning
-      report.warnings.push_back(fmt::format("cannot load NVML from {}: {}", library,
-                                            text(answer, "load_error", 400).value_or("?")));
+      report.warnings.push_back(
+          fmt::format("cannot load NVML from {}: {}", library, text(answer, "load_error", 400).value_or("?")));
     }
     return report;
   }
@@ -677,7 +677,7 @@ NvmlReport report_from(const util::JsonObject& answer, const std::string& librar
   if (const auto error = text(answer, "count_error", 400)) {
     report.warnings.push_back("NVML cannot count devices: " + *error);
   }
-  report.device_count = answer.count("count", UINT32_MAX);
+  report.device_count = answer.optional_count("count", UINT32_MAX).value_or(0);
   if (report.device_count > k_max_gpus_read) {
     report.warnings.push_back(fmt::format("NVML reports {} GPUs, more than a host holds; only the first {} were read",
                                           report.device_count, k_max_gpus_read));
@@ -689,10 +689,10 @@ NvmlReport report_from(const util::JsonObject& answer, const std::string& librar
   for (const util::JsonObject& gpu : gpus) {
     report.gpus.push_back(gpu_from(gpu, report.warnings));
   }
-  if (const auto missing = answer.count("no_handle", k_max_gpus_read); missing > 0) {
+  if (const auto missing = answer.optional_count("no_handle", k_max_gpus_read).value_or(0); missing > 0) {
     report.warnings.push_back(fmt::format("NVML gave no handle for {} GPU(s)", missing));
   }
-  if (const auto null = answer.count("null_handle", k_max_gpus_read); null > 0) {
+  if (const auto null = answer.optional_count("null_handle", k_max_gpus_read).value_or(0); null > 0) {
     report.warnings.push_back(fmt::format("NVML gave a NULL handle for {} GPU(s); skipped", null));
   }
   drop_bad_bus_ids(report.gpus, report.warnings);
@@ -702,22 +702,6 @@ NvmlReport report_from(const util::JsonObject& answer, const std::string& librar
   }
   report.available = true;
   return report;
-}
-
-/// The child's bytes as a report; a warning alone when they are not the answer it writes.
-NvmlReport parse_answer(const std::string& bytes, const std::string& library)
-{
-  const auto document = util::parse_json(bytes, "NVML's answer");
-  const auto answer = document ? util::root_object(document.value(), "NVML's answer")
-                               : Result<util::JsonObject>(document.error());
-  if (!answer) {
-    return with_warning(fmt::format("NVML's answer was malformed ({}){}", answer.error().message(), k_fallback));
-  }
-  try {
-    return report_from(answer.value(), library);
-  } catch (const InputError& error) {
-    return with_warning(fmt::format("NVML's answer was malformed ({}){}", error.error.message(), k_fallback));
-  }
 }
 
 } // namespace
@@ -744,11 +728,27 @@ NvmlReport query_nvml(const std::string& library, std::chrono::milliseconds time
   close(pipe_ends[1]);
   const Collected collected = collect(pipe_ends[0], deadline);
   close(pipe_ends[0]);
-  const Ending ending = reap(child, collected.complete && !collected.too_large ? deadline : std::chrono::steady_clock::now());
+  const Ending ending =
+      reap(child, collected.complete && !collected.too_large ? deadline : std::chrono::steady_clock::now());
   if (auto problem = ending_problem(collected, ending, timeout)) {
     return with_warning(std::move(*problem));
   }
-  return parse_answer(collected.bytes, library);
+  return parse_nvml_answer(collected.bytes, library);
+}
+
+NvmlReport parse_nvml_answer(std::string_view answer_bytes, const std::string& library)
+{
+  const auto document = util::parse_json(answer_bytes, "NVML's answer");
+  const auto answer =
+      document ? util::root_object(document.value(), "NVML's answer") : Result<util::JsonObject>(document.error());
+  if (!answer) {
+    return with_warning(fmt::format("NVML's answer was malformed ({}){}", answer.error().message(), k_fallback));
+  }
+  try {
+    return report_from(answer.value(), library);
+  } catch (const InputError& error) {
+    return with_warning(fmt::format("NVML's answer was malformed ({}){}", error.error.message(), k_fallback));
+  }
 }
 
 } // namespace llmhw::probe::detail

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace llmhw::probe::detail {
@@ -50,5 +51,10 @@ struct NvmlReport {
 /// answer is checked as untrusted input (bounded sizes, plausible figures, well-formed and
 /// unique bus ids, at most 7 MIG instances per GPU).
 NvmlReport query_nvml(const std::string& library, std::chrono::milliseconds timeout);
+
+/// The child's answer (what NVML said, as JSON) judged as untrusted input: a warning alone when it
+/// is malformed. `library` as for query_nvml (empty: the default, whose absence is no warning).
+/// Exposed for the tests and the fuzz target; query_nvml is its only caller in llm-hw.
+NvmlReport parse_nvml_answer(std::string_view answer, const std::string& library);
 
 } // namespace llmhw::probe::detail

@@ -4,6 +4,7 @@
 // each of these must end in a warning naming what happened, with the CPU and the GPUs the PCI
 // bus shows still reported; and through the real binary, a complete probe JSON and exit 0.
 
+#include "probe/nvml.hpp"
 #include "probe_fixture.hpp"
 
 #include "support/run_binary.hpp"
@@ -183,8 +184,8 @@ TEST_CASE("NVML's memory clock × bus width: implausible bandwidth gives way to 
   SECTION("99,999 MHz × 16,384 bit = 410 TB/s")
   {
     const auto inventory = probe_machine(hgx_with_nvml(faulty_hgx_config(dir, "absurd_clock")));
-    CHECK(has_warning(inventory, "NVIDIA GPU 0000:18:00.0: NVML's memory clock × bus width gives 410 TB/s, more "
-                                 "than any GPU has (32.0 TB/s); the catalog's figure is used"));
+    CHECK(has_warning(inventory, "NVIDIA GPU 0000:18:00.0: NVML's memory clock × bus width gives 410 TB/s, above "
+                                 "the 32.0 TB/s no GPU reaches; the catalog's figure is used"));
     check_pci_gpus_remain(inventory);
     const Device& gpu = device(inventory, "gpu0");
     CHECK(*gpu.memory_bandwidth_bytes_s == Approx(3.35e12)); // H100 SXM datasheet
@@ -214,6 +215,76 @@ TEST_CASE("NVML's memory clock × bus width: implausible bandwidth gives way to 
     const auto inventory = probe_machine(environment);
     CHECK(has_warning(inventory, "NVIDIA GPU NVIDIA Prototype: NVML's memory clock × bus width gives 410 TB/s"));
     CHECK_FALSE(device(inventory, "gpu0").memory_bandwidth_bytes_s.has_value());
+  }
+}
+
+TEST_CASE("NVML's answer from the child is parsed as untrusted input", "[probe][nvml]")
+{
+  using llmhw::probe::detail::parse_nvml_answer;
+  const auto malformed = [](const std::string& answer) {
+    const auto report = parse_nvml_answer(answer, "");
+    INFO(answer.substr(0, 80));
+    CHECK_FALSE(report.available);
+    CHECK(report.gpus.empty());
+    REQUIRE(report.warnings.size() == 1);
+    CHECK(report.warnings[0].starts_with("NVML's answer was malformed ("));
+  };
+  const std::string gpu = R"({"index": 0, "name": "NVIDIA H100 80GB HBM3", "bus_id": "00000000:18:00.0",
+                              "pci_device_id": 590354654, "memory_total": 85520809984})";
+  SECTION("a well-formed answer")
+  {
+    const auto report = parse_nvml_answer(R"({"loaded": true, "count": 1, "no_handle": 0, "null_handle": 0,
+                                              "cuda": 12070, "gpus": [)" +
+                                              gpu + "]}",
+                                          "");
+    CHECK(report.available);
+    REQUIRE(report.gpus.size() == 1);
+    CHECK(report.gpus[0].bus_id == "0000:18:00.0");
+    CHECK(report.gpus[0].device_id == "2330"); // 0x233010DE >> 16
+    CHECK(report.cuda_version == "12.7");
+    CHECK(report.warnings.empty());
+  }
+  SECTION("the default library absent is silent, a named one a warning")
+  {
+    const std::string absent = R"({"loaded": false, "load_error": "libnvidia-ml.so.1: cannot open shared object"})";
+    CHECK(parse_nvml_answer(absent, "").warnings.empty());
+    CHECK(parse_nvml_answer(absent, "/opt/nvml.so").warnings ==
+          std::vector<std::string>{"cannot load NVML from /opt/nvml.so: libnvidia-ml.so.1: cannot open shared object"});
+  }
+  SECTION("not JSON, not an object, wrong types, too deep, too long, too many")
+  {
+    malformed("");
+    malformed("garbage on the pipe");
+    malformed("[1, 2, 3]");
+    malformed(R"({"loaded": "yes"})");
+    malformed(R"({"loaded": true, "count": -1})");
+    malformed(R"({"loaded": true, "count": 1, "gpus": {"index": 0}})");
+    malformed(R"({"loaded": true, "count": 1, "gpus": [{"index": 0, "memory_total": 1.5}]})");
+    malformed(std::string(100'000, '[') + std::string(100'000, ']'));
+    malformed(R"({"loaded": true, "count": 1, "gpus": [{"index": 0, "name": ")" + std::string(97, 'x') + "\"}]}");
+    std::string many = R"({"loaded": true, "count": 65, "gpus": [)";
+    for (int i = 0; i < 65; ++i) {
+      many += (i > 0 ? "," : "") + gpu;
+    }
+    malformed(many + "]}");
+  }
+  SECTION("figures out of range are dropped, not trusted")
+  {
+    const auto report = parse_nvml_answer(
+        R"({"loaded": true, "count": 1, "cuda": -5, "gpus": [{"index": 0, "name": "x", "memory_total": 1024,
+            "memory_free": 4096, "cc_major": 0, "cc_minor": 0, "memory_clock_mhz": 100000, "bus_width": 0,
+            "power_limit_mw": 4294967295, "nvlink_active": 19}]})",
+        "");
+    REQUIRE(report.gpus.size() == 1);
+    const auto& parsed = report.gpus[0];
+    CHECK(parsed.memory_total_bytes == 1024);
+    CHECK_FALSE(parsed.memory_free_bytes.has_value()); // more free than total
+    CHECK_FALSE(parsed.compute_capability.has_value());
+    CHECK_FALSE(parsed.memory_clock_mhz.has_value());
+    CHECK_FALSE(parsed.memory_bus_width_bits.has_value());
+    CHECK_FALSE(parsed.power_limit_watts.has_value());
+    CHECK_FALSE(parsed.nvlink_active.has_value()); // 18 links at most
+    CHECK_FALSE(report.cuda_version.has_value());
   }
 }
 
