@@ -358,10 +358,11 @@ void write_all(int fd, const std::string& bytes)
 /// llm-hw's output, JSON included), the answer to `fd`, then _exit: no atexit handler, no flush
 /// of stdio buffers copied from the parent.
 ///
-/// Only async-signal-safe calls are strictly allowed after fork() in a process with threads. The
-/// probe runs NVML on the thread that called detect(), with no thread of its own running, and
-/// glibc keeps malloc and the dynamic loader usable in a forked child (it holds their locks across
-/// fork). Should anything still block in the child, it ends like a hung driver: at the deadline.
+/// After fork() in a process with threads only async-signal-safe calls are strictly allowed, as a
+/// lock held by another thread stays held in the child. The probe forks from the thread that called
+/// detect() while llm-hw runs no other (the --measure threads are joined before), so no lock the
+/// child needs (malloc's, the loader's) can be held; glibc also resets malloc's locks in a child.
+/// Should anything still block in the child, it ends like a hung driver: killed at the deadline.
 [[noreturn]] void answer_in_child(const std::string& path, int fd)
 {
   const int null = open("/dev/null", O_RDWR | O_CLOEXEC);

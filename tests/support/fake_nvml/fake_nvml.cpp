@@ -27,10 +27,11 @@
 //   mig_flood           every GPU in MIG mode with 64 instances
 //   absurd_clock        memory clock 99,999 MHz and bus width 16,384 bit (410 TB/s)
 //   names_without_nul   strings fill the buffer with no terminator
-//   answers_garbage     nvmlInit_v2 writes a JSON document of the wrong shape to every pipe
-//                       the process holds, then _exit(0): the answer a caller reads is not its own
+//   answers_garbage     nvmlInit_v2 writes a JSON document of the wrong shape to the pipes the
+//                       process opened for writing, then _exit(0): the answer read is not the caller's
 //   answers_too_much    the same with 2 MiB of spaces
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -244,12 +245,16 @@ Gpu& flood_instance()
 }
 #endif
 
-/// Writes `text` to every pipe above stderr (a caller that reads its answer from a pipe gets this).
-void write_to_pipes(const std::string& text)
+/// Writes `text` to the pipes this process opened itself for writing: write ends with FD_CLOEXEC
+/// set. Pipes inherited across exec (a test runner's) lack the flag and are left alone.
+void write_to_own_pipes(const std::string& text)
 {
   for (int fd = 3; fd < 1024; ++fd) {
     struct stat status {};
-    if (fstat(fd, &status) == 0 && S_ISFIFO(status.st_mode)) {
+    const int flags = fcntl(fd, F_GETFL);
+    const int fd_flags = fcntl(fd, F_GETFD);
+    if (fstat(fd, &status) == 0 && S_ISFIFO(status.st_mode) && flags >= 0 && (flags & O_ACCMODE) == O_WRONLY &&
+        fd_flags >= 0 && (fd_flags & FD_CLOEXEC) != 0) {
       (void)!write(fd, text.data(), text.size());
     }
   }
@@ -302,11 +307,11 @@ __attribute__((visibility("default"))) int nvmlInit_v2()
     std::exit(0);
   }
   if (fault("answers_garbage")) {
-    write_to_pipes("{\"loaded\": true, \"count\": 1, \"gpus\": [{\"index\": \"zero\"}]}");
+    write_to_own_pipes("{\"loaded\": true, \"count\": 1, \"gpus\": [{\"index\": \"zero\"}]}");
     _exit(0);
   }
   if (fault("answers_too_much")) {
-    write_to_pipes(std::string(2u << 20, ' '));
+    write_to_own_pipes(std::string(2u << 20, ' '));
     _exit(0);
   }
   if (fault("prints_to_stdout")) {
