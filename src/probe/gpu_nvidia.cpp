@@ -3,6 +3,8 @@
 #include "accelerators.hpp"
 #include "visibility.hpp"
 
+#include "llmhw/util/units.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -131,6 +133,69 @@ Device mig_device(const Device& parent, const NvmlMig& mig, const catalog::Hardw
   return slice;
 }
 
+/// The fastest memory any GPU has is B200's 8 TB/s (HBM3e); NVIDIA's Rubin is announced with
+/// about 20 TB/s (HBM4). 32 TB/s leaves room for that and stops the figures a wrong clock or
+/// width register gives (99999 MHz × 16384 bit = 410 TB/s).
+constexpr double k_max_gpu_bandwidth_bytes_s = 32e12;
+/// NVML's clock × width reproduces the datasheet within a few percent (H100 SXM 3.352 vs 3.35
+/// TB/s); a factor 2 either way from the catalog's figure for the same PCI id is not a memory
+/// variant but a misread register (a wrong transfer rate per clock or bus width).
+constexpr double k_max_catalog_disagreement = 2.0;
+
+/// Drops NVML's bandwidth when it is beyond any GPU or far from the catalog's datasheet figure;
+/// apply_catalog then fills in the catalog's.
+void check_nvml_bandwidth(Device& device, const catalog::HardwareSpec* spec, std::vector<std::string>& warnings)
+{
+  const auto source = device.field_sources.find("memory_bandwidth_bytes_s");
+  if (!device.memory_bandwidth_bytes_s || source == device.field_sources.end() || source->second != "nvml") {
+    return;
+  }
+  const double nvml = *device.memory_bandwidth_bytes_s;
+  const double catalog = spec != nullptr ? spec->memory_bandwidth_bytes_s : 0.0;
+  std::string problem;
+  if (nvml > k_max_gpu_bandwidth_bytes_s) {
+    problem = fmt::format("above the {} no GPU reaches", units::format_bandwidth(k_max_gpu_bandwidth_bytes_s));
+  } else if (catalog > 0 &&
+             (nvml > catalog * k_max_catalog_disagreement || nvml * k_max_catalog_disagreement < catalog)) {
+    problem = fmt::format("more than {}× away from the catalog's {} for {}", k_max_catalog_disagreement,
+                          units::format_bandwidth(catalog), spec->id);
+  } else {
+    return;
+  }
+  warnings.push_back(fmt::format("NVIDIA GPU {}: NVML's memory clock × bus width gives {}, {}; {}",
+                                 device.pci ? device.pci->bus_id : device.model, units::format_bandwidth(nvml), problem,
+                                 catalog > 0 ? "the catalog's figure is used" : "bandwidth unknown"));
+  device.memory_bandwidth_bytes_s.reset();
+  device.field_sources.erase(source);
+}
+
+using Paired = std::pair<const NvmlGpu*, const PciFunction*>;
+
+/// NVML's GPUs with the PCI functions they paired with. When the PCI bus shows NVIDIA GPUs, it
+/// is the truth about how many there are: an NVML GPU that pairs with none of them (a lie, or a
+/// count above the bus's) is dropped with a warning. Without any on the bus (a VM or container
+/// whose sysfs hides them), NVML's list stands.
+std::vector<Paired> keep_gpus_on_the_bus(const NvmlReport& nvml, const std::vector<const PciFunction*>& functions,
+                                         std::size_t on_the_bus, std::vector<std::string>& warnings)
+{
+  if (on_the_bus > 0 && nvml.device_count > on_the_bus) {
+    warnings.push_back(fmt::format("NVML counts {} GPU(s) but the PCI bus shows {} NVIDIA GPU(s); only those on the "
+                                   "bus are kept",
+                                   nvml.device_count, on_the_bus));
+  }
+  std::vector<Paired> kept;
+  for (std::size_t g = 0; g < nvml.gpus.size(); ++g) {
+    if (on_the_bus == 0 || functions[g] != nullptr) {
+      kept.emplace_back(&nvml.gpus[g], functions[g]);
+    }
+  }
+  if (kept.size() < nvml.gpus.size()) {
+    warnings.push_back(
+        fmt::format("{} NVML GPU(s) match no NVIDIA GPU on the PCI bus; ignored", nvml.gpus.size() - kept.size()));
+  }
+  return kept;
+}
+
 } // namespace
 
 std::vector<Device> nvidia_gpus(const Environment& environment, const catalog::Catalog& catalog, const PciScan& pci,
@@ -167,8 +232,9 @@ std::vector<Device> nvidia_gpus(const Environment& environment, const catalog::C
       matched[i] = true;
     }
   }
-  for (std::size_t g = 0; g < nvml.gpus.size(); ++g) {
-    physical.push_back(from_nvml(nvml.gpus[g], functions[g], nvml));
+  const std::vector<Paired> kept = keep_gpus_on_the_bus(nvml, functions, pci_gpus.size(), warnings);
+  for (const auto& [gpu, function] : kept) {
+    physical.push_back(from_nvml(*gpu, function, nvml));
   }
   // GPUs NVML did not report (no driver, NVML failed): PCI identity and catalog figures.
   for (std::size_t i = 0; i < pci_gpus.size(); ++i) {
@@ -176,9 +242,9 @@ std::vector<Device> nvidia_gpus(const Environment& environment, const catalog::C
       physical.push_back(PhysicalGpu{base_device(pci_gpus[i]), {}});
     }
   }
-  if (nvml.available && physical.size() > nvml.gpus.size()) {
-    warnings.push_back(fmt::format("{} NVIDIA PCI device(s) not reported by NVML (no driver bound?)",
-                                   physical.size() - nvml.gpus.size()));
+  if (nvml.available && physical.size() > kept.size()) {
+    warnings.push_back(
+        fmt::format("{} NVIDIA PCI device(s) not reported by NVML (no driver bound?)", physical.size() - kept.size()));
   }
 
   std::vector<const catalog::HardwareSpec*> specs;
@@ -187,6 +253,7 @@ std::vector<Device> nvidia_gpus(const Environment& environment, const catalog::C
     const auto* spec =
         match_catalog(catalog, k_nvidia, device.pci ? device.pci->device_id : std::string(), device.model);
     specs.push_back(spec);
+    check_nvml_bandwidth(device, spec, warnings);
     if (spec != nullptr) {
       apply_catalog(device, *spec);
     } else {

@@ -5,13 +5,39 @@
 // exporting only the five functions the probe requires.
 //
 // Config file: "key = value" lines; "[gpu]" starts a GPU, "[mig]" a MIG instance of
-// the last GPU. Top-level keys: driver, cuda (12070), fault (init_fails, init_blocks,
-// count_fails, names_without_nul). GPU keys: name, uuid, bus_id, pci_device_id (hex),
+// the last GPU. Top-level keys: driver, cuda (12070), fault (one or more of the names
+// below). GPU keys: name, uuid, bus_id, pci_device_id (hex),
 // memory_total, memory_free (bytes), cc (9.0), arch (NVML code), memory_clock_mhz,
 // bus_width, power_limit_mw, nvlink_active (links up of 18), mig (1 = enabled).
 // MIG keys: name, uuid, memory_total, memory_free.
+//
+// Faults, the ways a broken driver library fails:
+//   init_fails          nvmlInit_v2 returns NVML_ERROR_DRIVER_NOT_LOADED
+//   init_blocks         nvmlInit_v2 sleeps 30 s (a hung driver)
+//   init_aborts         nvmlInit_v2 calls abort()
+//   init_exits_zero     nvmlInit_v2 calls _exit(0)
+//   init_calls_exit     nvmlInit_v2 calls exit(0), running atexit handlers
+//   constructor_sleeps  the library's constructor sleeps 30 s: dlopen itself hangs
+//   prints_to_stdout    nvmlInit_v2 writes garbage to stdout and stderr
+//   memory_segfault     nvmlDeviceGetMemoryInfo dies of SIGSEGV
+//   count_fails         nvmlDeviceGetCount_v2 returns NVML_ERROR_UNKNOWN
+//   count_huge          the count is 10,000; handles past the configured GPUs repeat them
+//   null_handles        two more GPUs counted than configured, their handles NULL with success
+//   garbage_bus_ids     two more GPUs: one with a malformed bus id, one repeating GPU 0's
+//   mig_flood           every GPU in MIG mode with 64 instances
+//   absurd_clock        memory clock 99,999 MHz and bus width 16,384 bit (410 TB/s)
+//   names_without_nul   strings fill the buffer with no terminator
+//   answers_garbage     nvmlInit_v2 writes a JSON document of the wrong shape to the pipes the
+//                       process opened for writing, then _exit(0): the answer read is not the caller's
+//   answers_too_much    the same with 2 MiB of spaces
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -143,6 +169,16 @@ Config load()
         config.fault = value;
     }
   }
+  if (config.fault.find("garbage_bus_ids") != std::string::npos && !config.gpus.empty()) {
+    const std::string first_bus_id = config.gpus.front().bus_id;
+    for (const std::string& bus_id : {std::string("zz:bogus:\x7f"), first_bus_id}) {
+      Gpu liar = config.gpus.front();
+      liar.bus_id = bus_id;
+      liar.mig = false;
+      liar.migs.clear();
+      config.gpus.push_back(liar);
+    }
+  }
   for (Gpu& parent : config.gpus) {
     for (const Mig& instance : parent.migs) {
       Gpu handle;
@@ -192,6 +228,48 @@ Gpu* gpu(void* handle)
   return static_cast<Gpu*>(handle);
 }
 
+#ifndef FAKE_NVML_MINIMAL
+/// The one MIG instance mig_flood hands out for every slot of every GPU.
+Gpu& flood_instance()
+{
+  static Gpu instance = [] {
+    Gpu mig;
+    mig.name = "NVIDIA H100 80GB HBM3 MIG 1g.10gb";
+    mig.uuid = "MIG-00000000-0000-0000-0000-000000000000";
+    mig.memory_total = 10ull << 30;
+    mig.memory_free = 10ull << 30;
+    mig.is_mig = true;
+    return mig;
+  }();
+  return instance;
+}
+#endif
+
+/// Writes `text` to the pipes this process opened itself for writing: write ends with FD_CLOEXEC
+/// set. Pipes inherited across exec (a test runner's) lack the flag and are left alone.
+void write_to_own_pipes(const std::string& text)
+{
+  for (int fd = 3; fd < 1024; ++fd) {
+    struct stat status {};
+    const int flags = fcntl(fd, F_GETFL);
+    const int fd_flags = fcntl(fd, F_GETFD);
+    if (fstat(fd, &status) == 0 && S_ISFIFO(status.st_mode) && flags >= 0 && (flags & O_ACCMODE) == O_WRONLY &&
+        fd_flags >= 0 && (fd_flags & FD_CLOEXEC) != 0) {
+      (void)!write(fd, text.data(), text.size());
+    }
+  }
+}
+
+/// GPUs counted beyond the configured ones by null_handles.
+constexpr unsigned int k_phantoms = 2;
+
+__attribute__((constructor)) void sleep_when_loaded()
+{
+  if (fault("constructor_sleeps")) {
+    std::this_thread::sleep_for(std::chrono::seconds(30)); // dlopen does not return before this
+  }
+}
+
 } // namespace
 
 extern "C" {
@@ -219,6 +297,30 @@ __attribute__((visibility("default"))) int nvmlInit_v2()
   if (fault("init_blocks")) {
     std::this_thread::sleep_for(std::chrono::seconds(30)); // a hung driver; touches nothing after
   }
+  if (fault("init_aborts")) {
+    std::abort();
+  }
+  if (fault("init_exits_zero")) {
+    _exit(0);
+  }
+  if (fault("init_calls_exit")) {
+    std::exit(0);
+  }
+  if (fault("answers_garbage")) {
+    write_to_own_pipes("{\"loaded\": true, \"count\": 1, \"gpus\": [{\"index\": \"zero\"}]}");
+    _exit(0);
+  }
+  if (fault("answers_too_much")) {
+    write_to_own_pipes(std::string(2u << 20, ' '));
+    _exit(0);
+  }
+  if (fault("prints_to_stdout")) {
+    std::printf("NVML: \x1b[31mgarbage on stdout\n{\"devices\": [");
+    std::fflush(stdout);
+    std::fprintf(stderr, "NVML: garbage on stderr\n");
+    const char raw[] = "raw bytes on fd 1\n";
+    (void)!write(1, raw, sizeof raw - 1);
+  }
   return fails ? 9 : 0; // NVML_ERROR_DRIVER_NOT_LOADED
 }
 
@@ -227,16 +329,26 @@ __attribute__((visibility("default"))) int nvmlDeviceGetCount_v2(unsigned int* c
   if (fault("count_fails")) {
     return 999; // NVML_ERROR_UNKNOWN
   }
-  *count = static_cast<unsigned int>(config().gpus.size());
+  const auto configured = static_cast<unsigned int>(config().gpus.size());
+  *count = fault("count_huge") ? 10'000 : fault("null_handles") ? configured + k_phantoms : configured;
   return 0;
 }
 
 __attribute__((visibility("default"))) int nvmlDeviceGetHandleByIndex_v2(unsigned int index, void** device)
 {
-  if (index >= config().gpus.size()) {
+  std::vector<Gpu>& gpus = config().gpus;
+  if (index >= gpus.size() && fault("null_handles")) {
+    *device = nullptr; // "success", and a handle every other call would crash on
+    return 0;
+  }
+  if (index >= gpus.size() && fault("count_huge") && !gpus.empty()) {
+    *device = &gpus[index % gpus.size()];
+    return 0;
+  }
+  if (index >= gpus.size()) {
     return 2;
   }
-  *device = &config().gpus[index];
+  *device = &gpus[index];
   return 0;
 }
 
@@ -247,6 +359,10 @@ __attribute__((visibility("default"))) int nvmlDeviceGetName(void* device, char*
 
 __attribute__((visibility("default"))) int nvmlDeviceGetMemoryInfo(void* device, nvmlMemory_t* memory)
 {
+  if (fault("memory_segfault")) {
+    std::signal(SIGSEGV, SIG_DFL); // die as a real segfault does, whatever handler a sanitizer set
+    std::raise(SIGSEGV);
+  }
   memory->total = gpu(device)->memory_total;
   memory->free = gpu(device)->memory_free;
   memory->used = memory->total >= memory->free ? memory->total - memory->free : 0;
@@ -296,7 +412,7 @@ __attribute__((visibility("default"))) int nvmlDeviceGetMaxClockInfo(void* devic
   if (type != 2 || gpu(device)->memory_clock_mhz == 0) { // NVML_CLOCK_MEM
     return 3;
   }
-  *clock = gpu(device)->memory_clock_mhz;
+  *clock = fault("absurd_clock") ? 99'999 : gpu(device)->memory_clock_mhz;
   return 0;
 }
 
@@ -305,7 +421,7 @@ __attribute__((visibility("default"))) int nvmlDeviceGetMemoryBusWidth(void* dev
   if (gpu(device)->bus_width == 0) {
     return 3;
   }
-  *width = gpu(device)->bus_width;
+  *width = fault("absurd_clock") ? 16'384 : gpu(device)->bus_width;
   return 0;
 }
 
@@ -321,20 +437,24 @@ __attribute__((visibility("default"))) int nvmlDeviceGetPowerManagementLimit(voi
 __attribute__((visibility("default"))) int nvmlDeviceGetMigMode(void* device, unsigned int* current,
                                                                 unsigned int* pending)
 {
-  *current = gpu(device)->mig ? 1 : 0;
+  *current = gpu(device)->mig || fault("mig_flood") ? 1 : 0;
   *pending = *current;
   return 0;
 }
 
 __attribute__((visibility("default"))) int nvmlDeviceGetMaxMigDeviceCount(void* device, unsigned int* count)
 {
-  *count = gpu(device)->mig ? 7 : 0;
+  *count = fault("mig_flood") ? 64 : gpu(device)->mig ? 7 : 0;
   return 0;
 }
 
 __attribute__((visibility("default"))) int nvmlDeviceGetMigDeviceHandleByIndex(void* device, unsigned int index,
                                                                                void** mig)
 {
+  if (fault("mig_flood")) {
+    *mig = &flood_instance();
+    return 0;
+  }
   Gpu* parent = gpu(device);
   if (index >= parent->migs.size()) {
     return 6; // NVML_ERROR_NOT_FOUND: an empty slot

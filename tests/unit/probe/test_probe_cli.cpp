@@ -48,7 +48,7 @@ TEST_CASE("probe: no CPU information at all is exit code 3", "[probe][cli]")
   CHECK(lines(run.err).size() == 1);
 }
 
-TEST_CASE("probe: an NVML that blocks is abandoned after 2 s", "[probe][cli][nvml]")
+TEST_CASE("probe: an NVML that blocks is stopped after 2 s", "[probe][cli][nvml]")
 {
   const TempDir dir;
   const auto started = std::chrono::steady_clock::now();
@@ -59,7 +59,7 @@ TEST_CASE("probe: an NVML that blocks is abandoned after 2 s", "[probe][cli][nvm
   const auto elapsed = std::chrono::steady_clock::now() - started;
   CHECK(run.exit_code == 0);
   CHECK(elapsed >= std::chrono::seconds(2));
-  CHECK(elapsed < std::chrono::seconds(20)); // the blocked thread does not hold the process
+  CHECK(elapsed < std::chrono::seconds(10)); // the blocked child is killed, not waited for
   const auto document = nlohmann::json::parse(run.out);
   CHECK(document["devices"].size() == 9);
   CHECK(document["warnings"].dump().find("NVML did not answer within 2000 ms") != std::string::npos);

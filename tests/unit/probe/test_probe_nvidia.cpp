@@ -200,7 +200,7 @@ TEST_CASE("NVML faults: init failure, missing optional symbols, absurd memory, n
   }
 }
 
-TEST_CASE("NVML that blocks is abandoned after the timeout", "[probe][nvml]")
+TEST_CASE("NVML that blocks is stopped after the timeout", "[probe][nvml]")
 {
   const TempDir dir;
   Environment environment = with_nvml("hgx-h100", dir.write("blocks.conf", "fault = init_blocks\n"));
@@ -208,6 +208,6 @@ TEST_CASE("NVML that blocks is abandoned after the timeout", "[probe][nvml]")
   const auto started = std::chrono::steady_clock::now();
   const auto inventory = probe_machine(environment);
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
-  CHECK(has_warning(inventory, "NVML did not answer within 200 ms; abandoned"));
+  CHECK(has_warning(inventory, "NVML did not answer within 200 ms; stopped"));
   CHECK(gpu_count(inventory) == 8);
 }
