@@ -23,7 +23,7 @@ struct Named {
 
 /// Words that tools put in front of the same part ("NVIDIA GeForce RTX 4090", "Tesla T4", "AMD Radeon RX 7900 XTX")
 /// and that people leave out when they type it ("4090", "7900 xtx").
-constexpr std::array<std::string_view, 11> k_brand_words = {"nvidia", "geforce", "tesla", "amd", "radeon", "rtx",
+constexpr std::array<std::string_view, 11> k_brand_words = {"nvidia", "geforce", "tesla", "amd",    "radeon", "rtx",
                                                             "gtx",    "rx",      "intel", "google", "apple"};
 
 /// A normalized name without its leading brand words, so "A100-SXM4-80GB" meets "NVIDIA A100-SXM4-80GB".
@@ -232,13 +232,7 @@ std::vector<std::string> family_ids(const Catalog& catalog, std::string_view nam
 std::optional<std::string> nearest_target(const Catalog& catalog, std::string_view name)
 {
   const std::vector<std::string> family = family_ids(catalog, name);
-  if (family.size() == 1) {
-    return family.front();
-  }
-  if (!family.empty()) {
-    return util::nearest(name, family);
-  }
-  return util::closest_match(name, catalog.target_names());
+  return family.empty() ? util::closest_match(name, catalog.target_names()) : util::nearest(name, family);
 }
 
 Error unknown_target(const Catalog& catalog, std::string_view name, std::optional<std::uint64_t> count,

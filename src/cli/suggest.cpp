@@ -41,7 +41,8 @@ std::string option_message(const CLI::App& command, const std::string& word, boo
   if (auto match = util::closest_match(name, long_options(command))) {
     return fmt::format("{}unknown option '{}'; did you mean {}?", where, name, *match);
   }
-  return fmt::format("{}unknown option '{}' (see llm-hw {}--help)", where, name, top_level ? "" : command.get_name() + " ");
+  return fmt::format("{}unknown option '{}' (see llm-hw {}--help)", where, name,
+                     top_level ? "" : command.get_name() + " ");
 }
 
 } // namespace

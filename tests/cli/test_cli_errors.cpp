@@ -69,8 +69,10 @@ TEST_CASE("unknown options and subcommands exit 2", "[cli][errors]")
 TEST_CASE("a misspelt command, option or field gets the nearest name", "[cli][errors][names]")
 {
   require_bad_input({"advice"}, "llm-hw: error: unknown command 'advice'; did you mean 'advise'?");
-  require_bad_input({"advise", "--modle", "x"}, "llm-hw: error: advise: unknown option '--modle'; did you mean --model?");
-  require_bad_input({"check", "--targt=h100-sxm"}, "llm-hw: error: check: unknown option '--targt'; did you mean --target?");
+  require_bad_input({"advise", "--modle", "x"},
+                    "llm-hw: error: advise: unknown option '--modle'; did you mean --model?");
+  require_bad_input({"check", "--targt=h100-sxm"},
+                    "llm-hw: error: check: unknown option '--targt'; did you mean --target?");
   require_bad_input({"frobnicate"}, "llm-hw: error: unknown command 'frobnicate' (see llm-hw --help)");
 
   const llmhw::test::TempDir folder;
@@ -98,11 +100,11 @@ TEST_CASE("target names as people type them, in the binary", "[cli][errors][name
                     "llm-hw: error: --target mi250: unknown target; did you mean 'mi250x'? (see llm-hw targets)");
   // Names that resolve: the JSON names the catalog entry each one means.
   for (const auto& [text, id] : std::vector<std::pair<std::string, std::string>>{{"4090", "rtx-4090"},
-                                                                                {"7900 xtx", "rx-7900-xtx"},
-                                                                                {"A100 80GB", "a100-sxm4-80gb"},
-                                                                                {"H100-80GB", "h100-sxm"},
-                                                                                {"aws-p5", "aws-p5.48xlarge"},
-                                                                                {"p4d", "aws-p4d.24xlarge"}}) {
+                                                                                 {"7900 xtx", "rx-7900-xtx"},
+                                                                                 {"A100 80GB", "a100-sxm4-80gb"},
+                                                                                 {"H100-80GB", "h100-sxm"},
+                                                                                 {"aws-p5", "aws-p5.48xlarge"},
+                                                                                 {"p4d", "aws-p4d.24xlarge"}}) {
     INFO(text);
     const auto result = run_llm_hw({"advise", "--json", "--model", "llama-3.1-8b", "--target", text});
     CHECK(result.exit_code == 0);
