@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "generate.hpp"
 #include "options.hpp"
+#include "suggest.hpp"
 #include "terminal.hpp"
 
 #include <CLI/CLI.hpp>
@@ -32,6 +33,9 @@ int run(int argc, char** argv)
     return app->exit(help);
   } catch (const CLI::CallForVersion& version) {
     return app->exit(version);
+  } catch (const CLI::ExtrasError& error) {
+    print_error(unexpected_arguments_message(*app, error));
+    return k_exit_bad_input;
   } catch (const CLI::ParseError& error) {
     print_error(error.what());
     return k_exit_bad_input;

@@ -1,5 +1,7 @@
 #include "llmhw/util/json_fields.hpp"
 
+#include "llmhw/util/text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -302,7 +304,9 @@ void JsonObject::reject_unknown_keys(const std::vector<std::string>& known) cons
 {
   for (const auto& [key, value] : m_json.items()) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {
-      fail("", fmt::format("unknown field '{}'", key));
+      const auto match = closest_match(key, known);
+      fail("", match ? fmt::format("unknown field '{}'; did you mean '{}'?", key, *match)
+                     : fmt::format("unknown field '{}'", key));
     }
   }
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <numeric>
 
 namespace llmhw::util {
@@ -45,19 +46,47 @@ std::size_t edit_distance(std::string_view a, std::string_view b)
   return row[b.size()];
 }
 
-std::optional<std::string> closest_match(std::string_view word, std::span<const std::string> candidates)
+namespace {
+
+/// Words this long that begin a candidate are plausible however much is left out ("max_ttft" → "max_ttft_ms").
+constexpr std::size_t k_min_abbreviation = 3;
+
+/// The best candidate fewer than `limit` edits from `word` or begun by it: fewest edits, and of those one that
+/// begins with the whole of `word`, else the first.
+std::optional<std::string> best_candidate(std::string_view word, std::span<const std::string> candidates,
+                                          std::size_t limit)
 {
   const std::string needle = to_lower(word);
   std::optional<std::string> best;
-  std::size_t best_distance = std::max<std::size_t>(2, needle.size() / 3) + 1;
+  bool best_extends = false;
+  std::size_t best_distance = limit;
   for (const std::string& candidate : candidates) {
-    const std::size_t distance = edit_distance(needle, to_lower(candidate));
-    if (distance < best_distance) {
-      best_distance = distance;
+    const std::string lower = to_lower(candidate);
+    const std::size_t distance = edit_distance(needle, lower);
+    const bool extends = lower.starts_with(needle);
+    if (distance >= limit && !(extends && needle.size() >= k_min_abbreviation)) {
+      continue;
+    }
+    if (!best || distance < best_distance || (distance == best_distance && extends && !best_extends)) {
       best = candidate;
+      best_extends = extends;
+      best_distance = distance;
     }
   }
   return best;
+}
+
+} // namespace
+
+std::optional<std::string> closest_match(std::string_view word, std::span<const std::string> candidates)
+{
+  // Or a third of the word, at least two edits: "vllmm" → "vllm", but not "tgi" → "mlx".
+  return best_candidate(word, candidates, std::max<std::size_t>(2, word.size() / 3) + 1);
+}
+
+std::optional<std::string> nearest(std::string_view word, std::span<const std::string> candidates)
+{
+  return best_candidate(word, candidates, SIZE_MAX);
 }
 
 std::string join(std::span<const std::string> parts, std::string_view separator)

@@ -66,6 +66,53 @@ TEST_CASE("unknown options and subcommands exit 2", "[cli][errors]")
   require_bad_input({"probe", "--topology", "/no/such/file.xml"}, "/no/such/file.xml");
 }
 
+TEST_CASE("a misspelt command, option or field gets the nearest name", "[cli][errors][names]")
+{
+  require_bad_input({"advice"}, "llm-hw: error: unknown command 'advice'; did you mean 'advise'?");
+  require_bad_input({"advise", "--modle", "x"},
+                    "llm-hw: error: advise: unknown option '--modle'; did you mean --model?");
+  require_bad_input({"check", "--targt=h100-sxm"},
+                    "llm-hw: error: check: unknown option '--targt'; did you mean --target?");
+  require_bad_input({"frobnicate"}, "llm-hw: error: unknown command 'frobnicate' (see llm-hw --help)");
+
+  const llmhw::test::TempDir folder;
+  const std::string requirements = folder.write("typo.json", R"({"model": "llama-3.1-8b", "concurency": 4})");
+  require_bad_input({"check", "--requirements", requirements},
+                    "typo.json: unknown field 'concurency'; did you mean 'concurrency'?");
+  const std::string workload = folder.write("workload.json", R"({"prompt_tokens": 100, "output_token": 50})");
+  require_bad_input({"advise", "--target", "l4", "--workload", workload},
+                    "workload.json: unknown field 'output_token'; did you mean 'output_tokens'?");
+  const std::string catalog = folder.write(
+      "catalog.json", R"({"hardware": [{"id": "x", "name": "X", "vendor": "V", "kind": "gpu", "memroy_bytes": 1}]})");
+  require_bad_input({"targets", "--catalog", catalog},
+                    "catalog.json: hardware[0]: unknown field 'memroy_bytes'; did you mean 'memory_bytes'?");
+}
+
+TEST_CASE("target names as people type them, in the binary", "[cli][errors][names]")
+{
+  require_bad_input({"advise", "--target", "a100"},
+                    "llm-hw: error: --target a100: matches several targets: a100-sxm4-80gb, a100-sxm4-40gb, "
+                    "a100-pcie-80gb, a100-pcie-40gb; name one");
+  require_bad_input({"advise", "--target", "M3 Max"},
+                    "llm-hw: error: --target M3 Max: matches several targets: apple-m3-max-30c, apple-m3-max-30c-36gb, "
+                    "apple-m3-max-40c, apple-m3-max-40c-48gb, apple-m3-max-40c-64gb; name one");
+  require_bad_input({"check", "--target", "mi250"},
+                    "llm-hw: error: --target mi250: unknown target; did you mean 'mi250x'? (see llm-hw targets)");
+  // Names that resolve: the JSON names the catalog entry each one means.
+  for (const auto& [text, id] : std::vector<std::pair<std::string, std::string>>{{"4090", "rtx-4090"},
+                                                                                 {"7900 xtx", "rx-7900-xtx"},
+                                                                                 {"A100 80GB", "a100-sxm4-80gb"},
+                                                                                 {"H100-80GB", "h100-sxm"},
+                                                                                 {"aws-p5", "aws-p5.48xlarge"},
+                                                                                 {"p4d", "aws-p4d.24xlarge"}}) {
+    INFO(text);
+    const auto result = run_llm_hw({"advise", "--json", "--model", "llama-3.1-8b", "--target", text});
+    CHECK(result.exit_code == 0);
+    CHECK(result.err.empty());
+    CHECK_THAT(result.out, Catch::Contains("\"" + id + "\""));
+  }
+}
+
 TEST_CASE("a malformed user catalog exits 2 naming the file and field", "[cli][errors]")
 {
   const std::string file = std::string(LLM_HW_TEST_FIXTURES) + "/catalog/malformed.json";

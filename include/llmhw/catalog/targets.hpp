@@ -29,9 +29,11 @@ struct TargetRef {
   std::optional<double> price_usd_per_hour; ///< instances × the system's on-demand price; empty when unknown
 };
 
-/// Resolves one --target value: an id, alias or vendor name ("NVIDIA GeForce RTX 4090", "A100-SXM4-80GB"),
-/// optionally prefixed by a count ("8x", "8×", "8*"). An Error names the text and says why: unknown (with the
-/// nearest name), ambiguous, a count of 0 or above k_max_target_devices, or "all" (see resolve_targets).
+/// Resolves one --target value: an id, alias or vendor name ("NVIDIA GeForce RTX 4090", "A100-SXM4-80GB", "4090",
+/// "7900 xtx"), or a family with one member ("aws-p5", "p4d", "a100 pcie 40gb"), optionally prefixed by a count ("8x",
+/// "8×", "8*"). An Error names the text and says why: unknown (with the nearest name, from the same family where
+/// there is one), several matches (a family of variants such as "a100": the ids to choose from), a count of 0 or
+/// above k_max_target_devices, or "all" (see resolve_targets).
 Result<TargetRef> resolve_target(const Catalog& catalog, std::string_view text);
 
 /// Every catalog target once, one of each: GPUs, TPUs and other accelerators, then CPUs, then systems, each group

@@ -18,8 +18,13 @@ std::string normalize_name(std::string_view text);
 /// Levenshtein distance, for "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
-/// The candidate closest to `word` when it is close enough to be a plausible typo.
+/// The candidate closest to `word` when it is close enough to be a plausible typo, or begins with `word` (three
+/// characters at least: an abbreviation). Of equally close ones, one that begins with all of `word`: the same
+/// family is the likelier meaning ("mi250" → "mi250x" rather than "mi25"); else the first.
 std::optional<std::string> closest_match(std::string_view word, std::span<const std::string> candidates);
+
+/// The candidate closest to `word` by the same ranking, however far; empty only when there are no candidates.
+std::optional<std::string> nearest(std::string_view word, std::span<const std::string> candidates);
 
 std::string join(std::span<const std::string> parts, std::string_view separator);
 

@@ -156,6 +156,84 @@ TEST_CASE("unknown targets suggest the nearest name", "[catalog][targets]")
   CHECK(error_of("quantum-annealer-9000") == "--target quantum-annealer-9000: unknown target (see llm-hw targets)");
 }
 
+TEST_CASE("names as people type them resolve", "[catalog][targets][names]")
+{
+  // Bare model numbers: the product-line word (RTX, RX) left out.
+  CHECK(resolved("4090").id == "rtx-4090");
+  CHECK(resolved("3090").id == "rtx-3090");
+  CHECK(resolved("5090").id == "rtx-5090");
+  CHECK(resolved("3090 ti").id == "rtx-3090-ti");
+  // Spaces inside a name: "7900 xtx" is one card, not 7,900 of a "tx".
+  const TargetRef xtx = resolved("7900 xtx");
+  CHECK(xtx.id == "rx-7900-xtx");
+  CHECK(xtx.device_count == 1);
+  CHECK(resolved("7900 XTX").id == "rx-7900-xtx");
+  CHECK(resolved("2x7900 xtx").id == "2xrx-7900-xtx");
+  CHECK(resolved("2 x 7900 xtx").device_count == 2);
+  CHECK(resolved("2x4090").device_count == 2);
+}
+
+TEST_CASE("a memory size picks the variant with that memory", "[catalog][targets][names]")
+{
+  CHECK(resolved("A100 80GB").id == "a100-sxm4-80gb");
+  CHECK(resolved("a100-80gb").id == "a100-sxm4-80gb");
+  CHECK(resolved("a100-40gb").id == "a100-sxm4-40gb");
+  CHECK(resolved("a100 pcie 40gb").id == "a100-pcie-40gb");
+  // The H100 with 80 GB, not a GH200 whose name merely ends in 80GB.
+  const TargetRef h100 = resolved("H100-80GB");
+  CHECK(h100.id == "h100-sxm");
+  CHECK(h100.device.memory_bytes > 79ULL << 30); // 81559 MiB as nvidia-smi reports it
+  CHECK(h100.device.memory_bytes < 81ULL << 30);
+  // Apple chips come in several memory sizes; each size is its own entry.
+  const TargetRef m3 = resolved("m3-max-64gb");
+  CHECK(m3.id == "apple-m3-max-40c-64gb");
+  CHECK(m3.device.memory_bytes == 64ULL << 30);
+  CHECK(resolved("M3 Max 36GB").device.memory_bytes == 36ULL << 30);
+  CHECK(resolved("M3 Max 128GB").id == "apple-m3-max-40c");
+  CHECK(resolved("M4 Max 48GB").device.memory_bytes == 48ULL << 30);
+}
+
+TEST_CASE("an instance family names its instance", "[catalog][targets][names]")
+{
+  const TargetRef p5 = resolved("aws-p5");
+  CHECK(p5.id == "aws-p5.48xlarge");
+  CHECK(p5.device_count == 8);
+  CHECK(resolved("p4d").id == "aws-p4d.24xlarge");
+  CHECK(resolved("aws-p4d").id == "aws-p4d.24xlarge");
+  CHECK(resolved("2xp4d").id == "2xaws-p4d.24xlarge");
+  CHECK(resolved("p4de").id == "aws-p4de.24xlarge");
+}
+
+TEST_CASE("a name that fits several variants asks which", "[catalog][targets][names]")
+{
+  CHECK(error_of("a100") == "--target a100: matches several targets: a100-sxm4-80gb, a100-sxm4-40gb, "
+                            "a100-pcie-80gb, a100-pcie-40gb; name one");
+  CHECK(error_of("v100") == "--target v100: matches several targets: v100-sxm2-16gb, v100-sxm2-32gb, "
+                            "v100-pcie-16gb, v100-pcie-32gb, v100-sxm3-32gb; name one");
+  CHECK(error_of("M3 Max") == "--target M3 Max: matches several targets: apple-m3-max-30c, apple-m3-max-30c-36gb, "
+                              "apple-m3-max-40c, apple-m3-max-40c-48gb, apple-m3-max-40c-64gb; name one");
+  CHECK(error_of("M4 Max") == "--target M4 Max: matches several targets: apple-m4-max-32c, apple-m4-max-40c, "
+                              "apple-m4-max-40c-48gb, apple-m4-max-40c-64gb; name one");
+  CHECK(error_of("aws-g5") == "--target aws-g5: matches several targets: aws-g5.xlarge, aws-g5.12xlarge, "
+                              "aws-g5.48xlarge; name one");
+  CHECK(error_of("v100 32gb") == "--target v100 32gb: matches several targets: v100-sxm2-32gb, v100-pcie-32gb, "
+                                 "v100-sxm3-32gb; name one");
+  // With a count, the same question.
+  CHECK_THAT(error_of("8xa100"), Catch::StartsWith("--target 8xa100: matches several targets: a100-sxm4-80gb"));
+  // A long family lists a screenful and says how many more.
+  CHECK_THAT(error_of("tpu"), Catch::EndsWith("and 6 more (see llm-hw targets); name one"));
+}
+
+TEST_CASE("suggestions stay in the family of the name", "[catalog][targets][names]")
+{
+  // One letter from MI25, but the MI250X is the part of the same generation.
+  CHECK(error_of("mi250") == "--target mi250: unknown target; did you mean 'mi250x'? (see llm-hw targets)");
+  CHECK(error_of("7900 xt") == "--target 7900 xt: unknown target; did you mean 'rx-7900-xtx'? (see llm-hw targets)");
+  CHECK(error_of("a100-20gb") ==
+        "--target a100-20gb: unknown target; did you mean 'a100-sxm4-80gb'? (see llm-hw targets)");
+  CHECK(error_of("h100-sx") == "--target h100-sx: unknown target; did you mean 'h100-sxm'? (see llm-hw targets)");
+}
+
 TEST_CASE("impossible counts are errors", "[catalog][targets]")
 {
   CHECK(error_of("0xh100-sxm") == "--target 0xh100-sxm: a count of 0 names no devices");
@@ -189,8 +267,7 @@ TEST_CASE("a name two entries answer to is an error naming both", "[catalog][tar
   REQUIRE(llmhw::catalog::merge(mine, nlohmann::json::parse(document.dump()), "mine.json").ok());
   auto target = resolve_target(mine, "H100 SXM");
   REQUIRE_FALSE(target.ok());
-  CHECK(target.error().message() ==
-        "--target H100 SXM: matches several targets (h100-sxm, my-h100); name one by its id");
+  CHECK(target.error().message() == "--target H100 SXM: matches several targets: h100-sxm, my-h100; name one");
   // The id still picks one.
   CHECK(resolve_target(mine, "my-h100").ok());
 }

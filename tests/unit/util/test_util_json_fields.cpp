@@ -99,7 +99,12 @@ TEST_CASE("JsonObject rejects unknown keys, naming the first", "[util][json]")
   const JsonObject root(document, "typo.json", "hardware[0]");
   CHECK(failure_of([&] {
           root.reject_unknown_keys({"id", "memory_bytes"});
-        }) == "typo.json: hardware[0]: unknown field 'memroy_bytes'");
+        }) == "typo.json: hardware[0]: unknown field 'memroy_bytes'; did you mean 'memory_bytes'?");
+  // Nothing near enough: no guess.
+  const nlohmann::json other = nlohmann::json::parse(R"({"colour": "red"})");
+  CHECK(failure_of([&] {
+          JsonObject(other, "typo.json", "").reject_unknown_keys({"id", "memory_bytes"});
+        }) == "typo.json: unknown field 'colour'");
 }
 
 TEST_CASE("objects() names the index of a bad array element", "[util][json]")

@@ -28,6 +28,20 @@ TEST_CASE("closest_match suggests near names and nothing for far ones", "[util][
   CHECK_FALSE(closest_match("stable-diffusion-xl", names).has_value());
 }
 
+TEST_CASE("closest_match prefers the same family and accepts abbreviations", "[util][text]")
+{
+  // One edit from each; the one that begins the same way is the likelier meaning.
+  const std::vector<std::string> parts = {"mi25", "mi210", "mi250x"};
+  CHECK(closest_match("mi250", parts) == "mi250x");
+  // A word that begins a candidate is an abbreviation of it, however much is left out.
+  const std::vector<std::string> fields = {"max_ttft_ms", "max_tpot_ms", "min_tok_s"};
+  CHECK(closest_match("max_ttft", fields) == "max_ttft_ms");
+  // Too short to be an abbreviation, too far to be a typo.
+  CHECK_FALSE(closest_match("ma", fields).has_value());
+  CHECK(nearest("zzz", fields).has_value());
+  CHECK_FALSE(nearest("zzz", std::vector<std::string>{}).has_value());
+}
+
 TEST_CASE("split keeps empty fields and trim drops surrounding blanks", "[util][text]")
 {
   CHECK(split("a,,b", ',') == std::vector<std::string>{"a", "", "b"});

@@ -134,7 +134,7 @@ TEST_CASE("workload files are checked field by field", "[workload]")
     CHECK(workload.error().input == *overrides.workload);
     return workload.error().problem;
   };
-  CHECK(problem("typo.json", R"({"promt_tokens": 10})") == "unknown field 'promt_tokens'");
+  CHECK(problem("typo.json", R"({"promt_tokens": 10})") == "unknown field 'promt_tokens'; did you mean 'prompt_tokens'?");
   CHECK(problem("many.json", R"({"concurrency": "lots"})") == "concurrency: expected a count or \"max\", got \"lots\"");
   CHECK(problem("float.json", R"({"output_tokens": 2.5})") ==
         "output_tokens: expected a non-negative integer, got 2.5");
