@@ -257,7 +257,7 @@ std::string advice(const advice::Advice& advice, Format format, const Style& sty
 std::string check(const advice::Advice& advice, Format format, const Style& style)
 {
   switch (format) {
-  case Format::json: return dump(advice_json(advice));
+  case Format::json: return dump(check_json(advice));
   case Format::markdown: return detail::check_markdown(advice) + "\n" + detail::advice_markdown(advice, style);
   case Format::text: break;
   }
