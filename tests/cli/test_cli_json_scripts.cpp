@@ -160,7 +160,7 @@ TEST_CASE("check --json says passed exactly when check exits 0", "[cli][json]")
   CHECK_FALSE(run_json({"advise", "--model", "llama-3.1-8b", "--target", "h100-sxm"}).contains("passed"));
 }
 
-TEST_CASE("--sort cost puts the lowest cost per million output tokens first, within each verdict", "[cli][json]")
+TEST_CASE("sort by cost puts the lowest cost per million output tokens first, within each verdict", "[cli][json]")
 {
   std::vector<std::string> arguments = {"advise", "--model", "llama-3.1-8b", "--sort", "cost"};
   for (const std::string& target : priced_targets()) {
@@ -188,7 +188,7 @@ TEST_CASE("--sort cost puts the lowest cost per million output tokens first, wit
   CHECK(all["recommendation"]["cost"]["usd_per_million_output_tokens"].is_number());
 }
 
-TEST_CASE("--sort speed puts the fastest decode per user first, within each verdict", "[cli][json]")
+TEST_CASE("sort by speed puts the fastest decode per user first, within each verdict", "[cli][json]")
 {
   const json document = run_json({"advise", "--model", "llama-3.1-8b", "--target", "all", "--sort", "speed"});
   const json& candidates = document["candidates"];
