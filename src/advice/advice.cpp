@@ -172,9 +172,65 @@ Result<std::vector<detail::Pool>> pools_of(const Inputs& inputs, const catalog::
   return pools;
 }
 
+/// What --sort cost and --sort speed compare; nullopt when unknown, which ranks last.
+std::optional<double> sort_key(const RankedCandidate& ranked, Sort sort)
+{
+  if (sort == Sort::cost) {
+    return ranked.cost.usd_per_million_output_tokens;
+  }
+  const double tpot = ranked.assessment.estimate.performance.tpot_ms;
+  return std::isfinite(tpot) && tpot > 0 ? std::optional<double>(tpot) : std::nullopt;
+}
+
 } // namespace
 
+std::string to_string(Alternative::Kind kind)
+{
+  switch (kind) {
+  case Alternative::Kind::target: return "target";
+  case Alternative::Kind::count: return "count";
+  case Alternative::Kind::quant: return "quant";
+  case Alternative::Kind::engine: return "engine";
+  case Alternative::Kind::model: return "model";
+  }
+  return "unknown";
+}
+
 namespace detail {
+
+void sort_candidates(std::vector<Scored>& ranked, Sort sort)
+{
+  if (sort == Sort::score) {
+    return; // rank() left them in the judgement's order
+  }
+  // Lowest cost, or lowest time per output token (the fastest decode each user sees), within each verdict: a
+  // cheaper plan that misses the service levels must not displace one that meets them. Known before unknown; the
+  // judgement's order among equals (a stable sort).
+  std::stable_sort(ranked.begin(), ranked.end(), [sort](const Scored& a, const Scored& b) {
+    const int a_verdict = verdict_rank(a.ranked.assessment.verdict);
+    const int b_verdict = verdict_rank(b.ranked.assessment.verdict);
+    if (a_verdict != b_verdict) {
+      return a_verdict < b_verdict;
+    }
+    const std::optional<double> x = sort_key(a.ranked, sort);
+    const std::optional<double> y = sort_key(b.ranked, sort);
+    if (x.has_value() != y.has_value()) {
+      return x.has_value();
+    }
+    return x && *x < *y;
+  });
+}
+
+void cap_scores_by_rank(std::vector<Scored>& ranked)
+{
+  // Within a verdict the order follows the score, so this binds only where the ranking puts a lower score first for
+  // a reason the points do not weigh: a verdict (meeting every requirement outranks points lost to warnings) or a
+  // CPU that suffices. A script that sorts by score then gets the advice's order.
+  for (std::size_t i = 1; i < ranked.size(); ++i) {
+    int& score = ranked[i].ranked.assessment.score;
+    score = std::min(score, ranked[i - 1].ranked.assessment.score);
+  }
+}
 
 Cost cost_of(const Pool& pool, const estimate::Estimate& estimate)
 {
@@ -276,6 +332,8 @@ Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload
 
   std::vector<detail::Scored> kept =
       detail::rank(*pools, model, workload, inputs, catalog, all, detail::Pruning::unbeatable).kept;
+  detail::cap_scores_by_rank(kept);
+  detail::sort_candidates(kept, inputs.sort);
 
   Advice advice;
   advice.model = model;
@@ -287,28 +345,36 @@ Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload
   if (top != rules::Verdict::not_viable) {
     const RankedCandidate& best = kept.front().ranked;
     const estimate::Candidate& candidate = best.assessment.estimate.candidate;
-    advice.recommendation = Recommendation{candidate.device, candidate.engine, candidate.quant,
-                                           detail::summary_sentence(best, model, workload, catalog)};
+    advice.recommendation = Recommendation{candidate.device,
+                                           candidate.engine,
+                                           candidate.quant,
+                                           detail::summary_sentence(best, model, workload, catalog),
+                                           candidate.count,
+                                           rules::hosts_spanned(candidate),
+                                           candidate.kv_quant,
+                                           best.command,
+                                           best.cost};
   }
+  detail::Suggestions suggested;
   if (top != rules::Verdict::recommended) {
     // What would meet every requirement; failing that, when nothing runs, what would at least run.
-    advice.suggestions =
-        detail::suggestions(kept, *pools, model, workload, inputs, catalog, all, rules::Verdict::recommended);
-    if (advice.suggestions.empty() && top == rules::Verdict::not_viable) {
-      advice.suggestions =
-          detail::suggestions(kept, *pools, model, workload, inputs, catalog, all, rules::Verdict::viable);
+    suggested = detail::suggestions(kept, *pools, model, workload, inputs, catalog, all, rules::Verdict::recommended);
+    if (suggested.empty() && top == rules::Verdict::not_viable) {
+      suggested = detail::suggestions(kept, *pools, model, workload, inputs, catalog, all, rules::Verdict::viable);
     }
-    if (advice.suggestions.empty()) {
-      advice.suggestions.emplace_back("No narrower precision, larger device count or single catalog device would "
-                                      "do better; each candidate's reasons say what limits it");
+    if (suggested.empty()) {
+      suggested.sentences.emplace_back("No narrower precision, larger device count or single catalog device would "
+                                       "do better; each candidate's reasons say what limits it");
     }
   }
   if (top == rules::Verdict::recommended && !all) {
     // A slice or instance is paid for whole: say so when a smaller one would serve as well.
     if (auto smaller = detail::smaller_system(kept.front(), *pools, model, workload, inputs, catalog)) {
-      advice.suggestions.push_back(std::move(*smaller));
+      suggested.add(std::move(*smaller));
     }
   }
+  advice.suggestions = std::move(suggested.sentences);
+  advice.alternatives = std::move(suggested.alternatives);
   advice.quant = model.native_quant;
   advice.kv_quant = "bf16";
   if (!kept.empty()) {

@@ -87,19 +87,37 @@ Cost cost_of(const Pool& pool, const estimate::Estimate& estimate);
 Scored score(const Pool& pool, std::size_t pool_index, estimate::Candidate candidate, const model::ModelSpec& model,
              const workload::Workload& workload, const catalog::Catalog& catalog);
 
+/// What the advice suggests: every sentence, and beside it the changed deployment where it describes one.
+struct Suggestions {
+  std::vector<std::string> sentences;
+  std::vector<Alternative> alternatives;
+
+  void add(Alternative alternative)
+  {
+    sentences.push_back(alternative.message);
+    alternatives.push_back(std::move(alternative));
+  }
+  bool empty() const { return sentences.empty(); }
+};
+
 /// The smallest changes that would bring the best candidates to `goal` (running at all, or meeting every
 /// requirement), each computed by estimating the changed candidate: a narrower precision, more of the same device,
 /// the smallest catalog device that meets every requirement. Empty when none would.
-std::vector<std::string> suggestions(const std::vector<Scored>& ranked, const std::vector<Pool>& pools,
-                                     const model::ModelSpec& model, const workload::Workload& workload,
-                                     const Inputs& inputs, const catalog::Catalog& catalog, bool all_targets,
-                                     rules::Verdict goal);
+Suggestions suggestions(const std::vector<Scored>& ranked, const std::vector<Pool>& pools,
+                        const model::ModelSpec& model, const workload::Workload& workload, const Inputs& inputs,
+                        const catalog::Catalog& catalog, bool all_targets, rules::Verdict goal);
 
 /// When the best candidate uses a whole slice or instance that meets every requirement: the smallest catalog slice
 /// or instance of the same device that would too (a v6e-1 for an 8B model on a v6e-8), or nothing.
-std::optional<std::string> smaller_system(const Scored& best, const std::vector<Pool>& pools,
+std::optional<Alternative> smaller_system(const Scored& best, const std::vector<Pool>& pools,
                                           const model::ModelSpec& model, const workload::Workload& workload,
                                           const Inputs& inputs, const catalog::Catalog& catalog);
+
+/// Candidates in the order `sort` asks for, within each verdict; the judgement's order breaks ties.
+void sort_candidates(std::vector<Scored>& ranked, Sort sort);
+
+/// Caps each score at the one ranked above it (ranked in the judgement's order), so the scores never rise.
+void cap_scores_by_rank(std::vector<Scored>& ranked);
 
 /// The recommendation's one sentence.
 std::string summary_sentence(const RankedCandidate& best, const model::ModelSpec& model,

@@ -117,7 +117,30 @@ Segment own_segment(const std::vector<Pool>& pools)
   return pools.empty() ? Segment::datacenter : segment_of(pools.front().hardware);
 }
 
-std::optional<std::string> smaller_precision(const std::vector<Scored>& ranked, const std::vector<Pool>& pools,
+/// The --target value that reproduces a changed candidate: none on this machine's (or a fleet's) single device.
+std::optional<std::string> target_of(const Pool& pool, std::uint32_t count)
+{
+  if (count > 1) {
+    return fmt::format("{}x{}", count, pool.hardware.id);
+  }
+  return pool.local || !pool.host.empty() ? std::nullopt : std::optional<std::string>(pool.device);
+}
+
+Alternative alternative_of(Alternative::Kind kind, std::optional<std::string> target, const Scored& scored,
+                           std::string message)
+{
+  const estimate::Estimate& estimate = scored.ranked.assessment.estimate;
+  return {kind,
+          std::move(target),
+          estimate.candidate.count,
+          estimate.candidate.engine,
+          estimate.candidate.quant,
+          std::nullopt,
+          estimate.performance,
+          std::move(message)};
+}
+
+std::optional<Alternative> smaller_precision(const std::vector<Scored>& ranked, const std::vector<Pool>& pools,
                                              const model::ModelSpec& model, const workload::Workload& workload,
                                              const catalog::Catalog& catalog, rules::Verdict goal)
 {
@@ -148,19 +171,20 @@ std::optional<std::string> smaller_precision(const std::vector<Scored>& ranked, 
       changed.quant = quant->id;
       const Scored scored = score(pool, ranked[i].pool, changed, model, workload, catalog);
       if (works(scored, goal)) {
-        return fmt::format("Quantize the weights to {} ({:.3g} bits per weight): {} with {} fits with {} to spare "
+        return alternative_of(Alternative::Kind::quant, target_of(pool, base.count), scored,
+                              fmt::format("Quantize the weights to {} ({:.3g} bits per weight): {} with {} fits with {} to spare "
                            "(--quant {}{})",
                            quant->id, quant->bits_per_weight,
                            base.count == 1 ? base.name : fmt::format("{}x {}", base.count, base.name), engine->name,
                            spare(scored), quant->id,
-                           base.count > 1 ? fmt::format(" --target {}x{}", base.count, pool.hardware.id) : "");
+                           base.count > 1 ? fmt::format(" --target {}x{}", base.count, pool.hardware.id) : ""));
       }
     }
   }
   return std::nullopt;
 }
 
-std::optional<std::string> more_devices(const std::vector<Scored>& ranked, const std::vector<Pool>& pools,
+std::optional<Alternative> more_devices(const std::vector<Scored>& ranked, const std::vector<Pool>& pools,
                                         const model::ModelSpec& model, const workload::Workload& workload,
                                         const catalog::Catalog& catalog, rules::Verdict goal)
 {
@@ -192,21 +216,22 @@ std::optional<std::string> more_devices(const std::vector<Scored>& ranked, const
                 ? fmt::format("it meets every requirement at {} per token, first token in {}",
                               units::format_duration_ms(speed.tpot_ms), units::format_duration_ms(speed.ttft_ms))
                 : fmt::format("it fits with {} to spare", spare(scored));
-        return fmt::format("Use {} {} instead of {} ({}, {}): {} (--target {}x{})", count, pool.hardware.name,
+        return alternative_of(Alternative::Kind::count, fmt::format("{}x{}", count, pool.hardware.id), scored,
+                              fmt::format("Use {} {} instead of {} ({}, {}): {} (--target {}x{})", count, pool.hardware.name,
                            base.count, engine != nullptr ? engine->name : base.engine,
                            layer_split
                                ? "layers split across them"
                                : fmt::format("tensor parallel over {}", pool.hardware.interconnect.kind == "none"
                                                                             ? "PCIe"
                                                                             : pool.hardware.interconnect.kind),
-                           gain, count, pool.hardware.id);
+                           gain, count, pool.hardware.id));
       }
     }
   }
   return std::nullopt;
 }
 
-std::optional<std::string> catalog_target(const std::vector<Pool>& pools, const model::ModelSpec& model,
+std::optional<Alternative> catalog_target(const std::vector<Pool>& pools, const model::ModelSpec& model,
                                           const workload::Workload& workload, const Inputs& inputs,
                                           const catalog::Catalog& catalog)
 {
@@ -233,9 +258,11 @@ std::optional<std::string> catalog_target(const std::vector<Pool>& pools, const 
         const Scored scored = score(pool, 0, candidate, model, workload, catalog);
         if (scored.ranked.assessment.verdict == rules::Verdict::recommended) {
           const catalog::EngineSpec* engine = catalog.find_engine(candidate.engine);
-          return fmt::format("The smallest catalog device that would serve it: {} ({}) with {} in {} (--target {})",
-                             target.device.name, units::format_bytes(target.device.memory_bytes),
-                             engine != nullptr ? engine->name : candidate.engine, candidate.quant, target.id);
+          return alternative_of(
+              Alternative::Kind::target, target.id, scored,
+              fmt::format("The smallest catalog device that would serve it: {} ({}) with {} in {} (--target {})",
+                          target.device.name, units::format_bytes(target.device.memory_bytes),
+                          engine != nullptr ? engine->name : candidate.engine, candidate.quant, target.id));
         }
       }
     }
@@ -245,7 +272,7 @@ std::optional<std::string> catalog_target(const std::vector<Pool>& pools, const 
 
 } // namespace
 
-std::optional<std::string> smaller_system(const Scored& best, const std::vector<Pool>& pools,
+std::optional<Alternative> smaller_system(const Scored& best, const std::vector<Pool>& pools,
                                           const model::ModelSpec& model, const workload::Workload& workload,
                                           const Inputs& inputs, const catalog::Catalog& catalog)
 {
@@ -283,34 +310,32 @@ std::optional<std::string> smaller_system(const Scored& best, const std::vector<
                                   ? fmt::format(" at ${:.2f} an hour instead of ${:.2f}", *target.price_usd_per_hour,
                                                 *pool.price_usd_per_hour)
                                   : "";
-    return fmt::format("A smaller {} does the job: {} ({} of {}) meets every requirement with {} in {}{} "
-                       "(--target {})",
-                       pool.system->kind, target.system->name, target.device_count, pool.available,
-                       engine != nullptr ? engine->name : candidate.engine, candidate.quant, price, target.id);
+    return alternative_of(Alternative::Kind::target, target.id, *chosen,
+                          fmt::format("A smaller {} does the job: {} ({} of {}) meets every requirement with {} in {}{} "
+                                      "(--target {})",
+                                      pool.system->kind, target.system->name, target.device_count, pool.available,
+                                      engine != nullptr ? engine->name : candidate.engine, candidate.quant, price,
+                                      target.id));
   }
   return std::nullopt;
 }
 
-std::vector<std::string> suggestions(const std::vector<Scored>& ranked, const std::vector<Pool>& pools,
-                                     const model::ModelSpec& model, const workload::Workload& workload,
-                                     const Inputs& inputs, const catalog::Catalog& catalog, bool all_targets,
-                                     rules::Verdict goal)
+Suggestions suggestions(const std::vector<Scored>& ranked, const std::vector<Pool>& pools,
+                        const model::ModelSpec& model, const workload::Workload& workload, const Inputs& inputs,
+                        const catalog::Catalog& catalog, bool all_targets, rules::Verdict goal)
 {
-  std::vector<std::string> out;
+  Suggestions out;
   if (!ranked.empty() && has_finding(ranked.front().ranked.assessment, "CONTEXT_EXCEEDS_MODEL")) {
-    out.push_back(fmt::format("Lower --context to {} tokens or fewer: the model was trained for no more",
-                              model.arch.max_context));
+    // Advice on the workload, not another deployment: a sentence without an alternative.
+    out.sentences.push_back(fmt::format("Lower --context to {} tokens or fewer: the model was trained for no more",
+                                        model.arch.max_context));
     return out;
   }
-  if (auto precision = smaller_precision(ranked, pools, model, workload, catalog, goal)) {
-    out.push_back(*precision);
-  }
-  if (auto devices = more_devices(ranked, pools, model, workload, catalog, goal)) {
-    out.push_back(*devices);
-  }
-  if (!all_targets) {
-    if (auto target = catalog_target(pools, model, workload, inputs, catalog)) {
-      out.push_back(*target);
+  for (auto found : {smaller_precision(ranked, pools, model, workload, catalog, goal),
+                     more_devices(ranked, pools, model, workload, catalog, goal),
+                     all_targets ? std::nullopt : catalog_target(pools, model, workload, inputs, catalog)}) {
+    if (found) {
+      out.add(std::move(*found));
     }
   }
   return out;

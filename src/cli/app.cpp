@@ -70,6 +70,12 @@ void add_advice_options(CLI::App& command, Options& options)
                      "A catalog target instead of this machine, with an optional count: h100-sxm, 8xh100-sxm, "
                      "tpu-v5e-8, aws-p5.48xlarge; 'all' ranks the whole catalog (repeatable)")
       ->option_text("[Nx]ID");
+  command.add_option("--sort", options.sort,
+                     "Order of the candidates within each verdict: score (the judgement), cost (lowest $/M output "
+                     "tokens first, unpriced last) or speed (lowest time per output token first); the "
+                     "recommendation is the first (default: score)")
+      ->check(CLI::IsMember({"score", "cost", "speed"}))
+      ->option_text("score|cost|speed");
   command.add_option("--hardware", options.hardware_files,
                      "A probe JSON (llm-hw probe --json from another host) as the inventory (repeatable)")
       ->option_text("FILE")

@@ -150,6 +150,8 @@ Result<int> run_advise(Options options)
   inputs.framework = options.framework;
   inputs.quant = options.quant;
   inputs.kv_quant = options.kv_quant;
+  inputs.sort = options.sort == "cost" ? advice::Sort::cost : options.sort == "speed" ? advice::Sort::speed
+                                                                                      : advice::Sort::score;
   if (!inputs.targets.empty() && !options.hardware_files.empty()) {
     return Error{"--hardware", "cannot be combined with --target: rank either probed hosts or catalog targets"};
   }

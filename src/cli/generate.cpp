@@ -21,6 +21,8 @@ void add_choices(OptionInfo& option, const catalog::Catalog& catalog)
   const std::string& name = option.names.front();
   if (name == "--format") {
     option.choices = {"text", "json", "markdown"};
+  } else if (name == "--sort") {
+    option.choices = {"score", "cost", "speed"};
   } else if (name == "--model") {
     option.choices = catalog::ids_of(catalog.models);
     option.file = true;

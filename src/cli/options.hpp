@@ -42,6 +42,7 @@ struct Options {
   std::vector<std::string> catalog_files;
   std::optional<std::string> topology;
   std::string format = "text";
+  std::string sort = "score";              ///< --sort score|cost|speed, checked by the parser
   bool json = false;
   bool verbose = false;
   bool measure = false;

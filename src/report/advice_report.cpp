@@ -260,7 +260,7 @@ std::string advice(const advice::Advice& advice, Format format, const Style& sty
 std::string check(const advice::Advice& advice, Format format, const Style& style)
 {
   if (format == Format::json) {
-    return dump(advice_json(advice));
+    return dump(check_json(advice));
   }
   const auto shown = detail::printable(advice);
   return detail::terminal_safe(format == Format::markdown

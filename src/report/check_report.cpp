@@ -104,4 +104,11 @@ bool check_passed(const advice::Advice& advice)
   return ranked != nullptr && detail::passed(advice, *ranked);
 }
 
+nlohmann::json check_json(const advice::Advice& advice)
+{
+  nlohmann::json document = advice_json(advice);
+  document["passed"] = check_passed(advice); // what the exit code says: 0 when true, 1 when false
+  return document;
+}
+
 } // namespace llmhw::report

@@ -67,13 +67,29 @@ json speed_json(double value)
   return std::isfinite(value) && value > 0 ? json(value) : json(nullptr);
 }
 
+json performance_json(const estimate::Performance& performance)
+{
+  return {{"prefill_tok_s", speed_json(performance.prefill_tok_s)},
+          {"ttft_ms", speed_json(performance.ttft_ms)},
+          {"tpot_ms", speed_json(performance.tpot_ms)},
+          {"decode_tok_s_per_user", speed_json(performance.decode_tok_s_per_user)},
+          {"decode_tok_s_aggregate", speed_json(performance.decode_tok_s_aggregate)},
+          // null when the device's figures are missing and no speed could be estimated
+          {"bound", performance.bound.empty() ? json(nullptr) : json(performance.bound)}};
+}
+
+json cost_json(const advice::Cost& cost)
+{
+  return {{"usd_per_hour", optional_json(cost.usd_per_hour)},
+          {"usd_per_million_output_tokens", optional_json(cost.usd_per_million_output_tokens)}};
+}
+
 json candidate_json(const advice::RankedCandidate& ranked)
 {
   const rules::Assessment& assessment = ranked.assessment;
   const estimate::Estimate& estimate = assessment.estimate;
   const estimate::Candidate& candidate = estimate.candidate;
   const estimate::MemoryPlan& memory = estimate.memory;
-  const estimate::Performance& performance = estimate.performance;
 
   json requirements = json::array();
   for (const rules::Requirement& requirement : assessment.requirements) {
@@ -113,22 +129,41 @@ json candidate_json(const advice::RankedCandidate& ranked)
         {"max_context", memory.max_context},
         {"gpu_layers", optional_json(memory.gpu_layers)},
         {"total_layers", memory.total_layers}}},
-      {"performance",
-       {{"prefill_tok_s", speed_json(performance.prefill_tok_s)},
-        {"ttft_ms", speed_json(performance.ttft_ms)},
-        {"tpot_ms", speed_json(performance.tpot_ms)},
-        {"decode_tok_s_per_user", speed_json(performance.decode_tok_s_per_user)},
-        {"decode_tok_s_aggregate", speed_json(performance.decode_tok_s_aggregate)},
-        // null when the device's figures are missing and no speed could be estimated
-        {"bound", performance.bound.empty() ? json(nullptr) : json(performance.bound)}}},
+      {"performance", performance_json(estimate.performance)},
       {"requirements", requirements},
       {"reasons", reasons},
       {"assumptions", estimate.assumptions},
-      {"cost",
-       {{"usd_per_hour", optional_json(ranked.cost.usd_per_hour)},
-        {"usd_per_million_output_tokens", optional_json(ranked.cost.usd_per_million_output_tokens)}}},
+      {"cost", cost_json(ranked.cost)},
       {"command", ranked.command},
   };
+}
+
+json recommendation_json(const std::optional<advice::Recommendation>& recommendation)
+{
+  if (!recommendation) {
+    return nullptr;
+  }
+  return {{"device", recommendation->device},
+          {"framework", recommendation->framework},
+          {"quant", recommendation->quant},
+          {"summary", recommendation->summary},
+          {"count", recommendation->count},
+          {"hosts", recommendation->hosts},
+          {"kv_quant", recommendation->kv_quant},
+          {"command", recommendation->command},
+          {"cost", cost_json(recommendation->cost)}};
+}
+
+json alternative_json(const advice::Alternative& alternative)
+{
+  return {{"kind", advice::to_string(alternative.kind)},
+          {"target", optional_json(alternative.target)},
+          {"count", alternative.count},
+          {"framework", alternative.framework},
+          {"quant", alternative.quant},
+          {"model", optional_json(alternative.model)},
+          {"performance", performance_json(alternative.performance)},
+          {"message", alternative.message}};
 }
 
 } // namespace
@@ -165,12 +200,9 @@ json advice_json(const advice::Advice& advice)
   for (const advice::RankedCandidate& ranked : advice.candidates) {
     candidates.push_back(candidate_json(ranked));
   }
-  json recommendation = nullptr;
-  if (advice.recommendation) {
-    recommendation = {{"device", advice.recommendation->device},
-                      {"framework", advice.recommendation->framework},
-                      {"quant", advice.recommendation->quant},
-                      {"summary", advice.recommendation->summary}};
+  json alternatives = json::array();
+  for (const advice::Alternative& alternative : advice.alternatives) {
+    alternatives.push_back(alternative_json(alternative));
   }
   return {
       {"schema", "llm-hw/advice/v1"},
@@ -199,8 +231,9 @@ json advice_json(const advice::Advice& advice)
         {"min_tok_s", optional_json(workload.slo.min_tok_s)},
         {"min_throughput", optional_json(workload.slo.min_throughput_tok_s)}}},
       {"candidates", candidates},
-      {"recommendation", recommendation},
+      {"recommendation", recommendation_json(advice.recommendation)},
       {"suggestions", advice.suggestions},
+      {"alternatives", alternatives},
       {"warnings", advice.warnings},
   };
 }

@@ -52,14 +52,4 @@ std::optional<int> capability_number(const std::string& text)
   return major * 10 + minor;
 }
 
-std::uint32_t hosts_spanned(const estimate::Candidate& candidate)
-{
-  if (candidate.system && candidate.system->count > 0) {
-    const std::uint32_t nodes = std::max<std::uint32_t>(1, candidate.system->nodes.value_or(1));
-    const std::uint32_t per_host = std::max<std::uint32_t>(1, candidate.system->count / nodes);
-    return (candidate.count + per_host - 1) / per_host;
-  }
-  return 1;
-}
-
 } // namespace llmhw::rules::detail

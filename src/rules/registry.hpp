@@ -77,7 +77,5 @@ inline bool runs(const estimate::MemoryPlan& memory)
   return memory.fits || (memory.gpu_layers.has_value() && memory.total_layers > 0);
 }
 
-/// Nodes (hosts) the candidate spans.
-std::uint32_t hosts_spanned(const estimate::Candidate& candidate);
 
 } // namespace llmhw::rules::detail

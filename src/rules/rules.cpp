@@ -73,7 +73,9 @@ Assessment assess(estimate::Estimate estimate, const model::ModelSpec& model, co
                                    [](const Requirement& requirement) { return requirement.met; });
   assessment.verdict = blocked ? Verdict::not_viable : all_met ? Verdict::recommended : Verdict::viable;
   if (blocked) {
-    assessment.score = std::min(assessment.score, 20);
+    // A plan that cannot run earns no points: 0, so that it never scores above a plan that runs (viable rows that
+    // miss their service levels by far reach 0 too). The blockers' messages say what stops it.
+    assessment.score = 0;
   }
   // Blockers first, then warnings, then notes, each in the order the rules ran.
   std::stable_sort(out.findings.begin(), out.findings.end(), [](const Finding& a, const Finding& b) {
@@ -82,6 +84,16 @@ Assessment assess(estimate::Estimate estimate, const model::ModelSpec& model, co
   assessment.findings = std::move(out.findings);
   assessment.requirements = std::move(out.requirements);
   return assessment;
+}
+
+std::uint32_t hosts_spanned(const estimate::Candidate& candidate)
+{
+  if (candidate.system && candidate.system->count > 0) {
+    const std::uint32_t nodes = std::max<std::uint32_t>(1, candidate.system->nodes.value_or(1));
+    const std::uint32_t per_host = std::max<std::uint32_t>(1, candidate.system->count / nodes);
+    return (candidate.count + per_host - 1) / per_host;
+  }
+  return 1;
 }
 
 } // namespace llmhw::rules

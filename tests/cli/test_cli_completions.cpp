@@ -48,6 +48,7 @@ TEST_CASE("bash completes subcommands, options and catalog values", "[cli][compl
   CHECK(bash_complete(script, "llm-hw adv") == "advise\n");
   CHECK_THAT(bash_complete(script, "llm-hw advise --kv"), Catch::Contains("--kv-quant"));
   CHECK(bash_complete(script, "llm-hw advise --format j") == "json\n");
+  CHECK(bash_complete(script, "llm-hw check --sort c") == "cost\n");
   CHECK_THAT(bash_complete(script, "llm-hw check --framework ll"), Catch::Contains("llama.cpp"));
   CHECK_THAT(bash_complete(script, "llm-hw advise --model llama-3.1-"), Catch::Contains("llama-3.1-8b"));
   // Options of one subcommand are not offered for another.
@@ -83,7 +84,7 @@ TEST_CASE("the man page renders without warnings and documents every option", "[
   CHECK(shell_output("groff -man -Tutf8 -ww -z " + page + " 2>&1") == "");
   const std::string text = shell_output("groff -man -Tascii " + page + " 2>/dev/null | col -b");
   for (const char* expected : {"EXIT STATUS", "NO_COLOR", "LLM_HW_ROOT", "--kv-quant", "--min-throughput",
-                               "--measure", "--topology"}) {
+                               "--measure", "--topology", "--sort"}) {
     INFO(expected);
     CHECK_THAT(text, Catch::Contains(expected));
   }

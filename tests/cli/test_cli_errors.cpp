@@ -50,6 +50,8 @@ TEST_CASE("enumerations are checked against the catalog", "[cli][errors]")
   require_bad_input({"advise", "--kv-quant", "fp9"}, "--kv-quant fp9: unknown");
   require_bad_input({"advise", "--framework", "vllmm"}, "did you mean 'vllm'");
   require_bad_input({"advise", "--format", "yaml"}, "--format");
+  require_bad_input({"advise", "--sort", "price"}, "--sort");
+  require_bad_input({"check", "--sort", ""}, "--sort");
   require_bad_input({"advise", "--workload", "chatt"}, "did you mean 'chat'");
 }
 

@@ -22,6 +22,8 @@ struct Style {
 
 nlohmann::json probe_json(const probe::Inventory& inventory);
 nlohmann::json advice_json(const advice::Advice& advice);
+/// `check --json`: the advice and `passed`, which agrees with check's exit code (check_passed).
+nlohmann::json check_json(const advice::Advice& advice);
 nlohmann::json models_json(const catalog::Catalog& catalog);
 nlohmann::json targets_json(const catalog::Catalog& catalog);
 

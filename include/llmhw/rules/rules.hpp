@@ -50,8 +50,11 @@ struct Assessment {
 /// "rocm" (AMD GPUs), "metal" (Apple), "xpu" (Intel GPUs), "gaudi", "tpu" or "cpu".
 std::string backend_of(const catalog::HardwareSpec& hardware);
 
+/// Nodes (hosts) a candidate spans: 1, or more for a catalog system whose devices sit on several hosts.
+std::uint32_t hosts_spanned(const estimate::Candidate& candidate);
+
 /// Every rule over one candidate (the table and the codes are in docs/rules.md). The score starts at 100, each
-/// finding adds its delta, and the sum is clamped to 0–100. The verdict: not-viable with any blocker,
+/// finding adds its delta, and the sum is clamped to 0–100; 0 with a blocker. The verdict: not-viable with any blocker,
 /// recommended when every requirement is met, viable otherwise. The estimate becomes the assessment's: a caller done
 /// with it moves it in.
 Assessment assess(estimate::Estimate estimate, const model::ModelSpec& model,

@@ -157,8 +157,11 @@ advice::Advice sample_advice()
   advice.weight_bytes = k_weights_bytes;
   advice.kv_bytes_per_token = 128 * units::KiB;
   advice.candidates = {l4_candidate(), two_l4_candidate(), rtx_4060_candidate()};
-  advice.recommendation = advice::Recommendation{
-      "l4", "vllm", "bf16", "Serve Llama 3.1 8B Instruct on 1× NVIDIA L4 with vLLM in bf16: about 16 tok/s per user."};
+  const advice::RankedCandidate& first = advice.candidates.front();
+  advice.recommendation =
+      advice::Recommendation{"l4",  "vllm", "bf16", "Serve Llama 3.1 8B Instruct on 1× NVIDIA L4 with vLLM in bf16: about 16 tok/s per user.",
+                             1,     1,      "bf16", first.command,
+                             first.cost};
   advice.warnings = {"no GPU found by the probe; ranking catalog targets"};
   return advice;
 }
