@@ -338,6 +338,7 @@ Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload
   Advice advice;
   advice.model = model;
   advice.workload = workload;
+  advice.warnings = model.warnings;
   for (detail::Scored& entry : kept) {
     entry.ranked.command = detail::engine_command(entry.ranked.assessment.estimate, model, workload, catalog);
   }

@@ -1,9 +1,11 @@
 #include "gguf_arch.hpp"
+#include "shape_checks.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 namespace llmhw::model::detail {
 namespace {
@@ -176,6 +178,37 @@ const gguf::TensorInfo* find_tensor(const std::vector<gguf::TensorInfo>& tensors
   return it == tensors.end() ? nullptr : &*it;
 }
 
+/// The N of a "blk.N." tensor name, or nothing for other tensors.
+std::optional<std::uint64_t> block_index(const std::string& name)
+{
+  constexpr std::string_view prefix = "blk.";
+  if (!name.starts_with(prefix)) {
+    return std::nullopt;
+  }
+  std::uint64_t index = 0;
+  const char* digits = name.data() + prefix.size();
+  const auto [end, error] = std::from_chars(digits, name.data() + name.size(), index);
+  if (error != std::errc{} || end == digits || *end != '.') {
+    return std::nullopt;
+  }
+  return index;
+}
+
+/// block_count must match the blocks the tensors hold (blk.0 … blk.N-1), when the file lists
+/// any: 1000 layers declared over two blocks of tensors would price 500 times the KV cache.
+void check_block_count(const Metadata& meta, const std::vector<gguf::TensorInfo>& tensors, std::uint32_t layers)
+{
+  std::optional<std::uint64_t> highest;
+  for (const gguf::TensorInfo& tensor : tensors) {
+    if (const auto index = block_index(tensor.name)) {
+      highest = std::max(highest.value_or(0), *index);
+    }
+  }
+  if (highest && *highest + 1 != layers) {
+    meta.fail("block_count", fmt::format("{} does not match the tensors, which hold blk.0 to blk.{}", layers, *highest));
+  }
+}
+
 } // namespace
 
 Architecture gguf_architecture(const gguf::Header& header, const std::vector<gguf::TensorInfo>& tensors,
@@ -192,14 +225,22 @@ Architecture gguf_architecture(const gguf::Header& header, const std::vector<ggu
   arch.num_layers = meta.positive("block_count", k_max_layers);
   arch.num_heads = meta.positive("attention.head_count", k_max_heads);
   arch.num_kv_heads = narrow(meta.count("attention.head_count_kv", k_max_heads).value_or(arch.num_heads));
-  if (arch.num_kv_heads == 0 || arch.num_kv_heads > arch.num_heads) {
-    meta.fail("attention.head_count_kv",
-              fmt::format("{} key/value heads for {} heads", arch.num_kv_heads, arch.num_heads));
+  if (const auto problem = kv_group_problem(arch.num_kv_heads, arch.num_heads)) {
+    meta.fail("attention.head_count_kv", *problem);
+  }
+  for (const char* length : {"attention.key_length", "attention.value_length"}) {
+    if (meta.count(length, k_max_width) == 0u) {
+      meta.fail(length, "must be at least 1"); // a head of no width would make the KV cache 0 bytes
+    }
   }
   if (auto key_length = meta.count("attention.key_length", k_max_width);
       key_length && !meta.find("attention.kv_lora_rank")) {
     arch.head_dim = narrow(*key_length);
   } else {
+    if (const auto problem = head_split_problem(arch.hidden_size, arch.num_heads);
+        problem && !meta.find("attention.kv_lora_rank")) {
+      meta.fail("attention.key_length", "missing, and embedding_length " + *problem);
+    }
     arch.head_dim = arch.hidden_size / arch.num_heads;
     if (!meta.find("attention.kv_lora_rank")) {
       assumptions.push_back(fmt::format("head_dim = embedding_length / head_count = {} ({} absent)", arch.head_dim,
@@ -208,6 +249,10 @@ Architecture gguf_architecture(const gguf::Header& header, const std::vector<ggu
   }
   arch.intermediate_size = narrow(meta.count("feed_forward_length", k_max_width).value_or(0));
   arch.max_context = meta.count("context_length", k_max_context).value_or(0);
+  if (meta.find("context_length") != nullptr && arch.max_context == 0) {
+    meta.fail("context_length", "must be positive"); // 0 would turn the context check off
+  }
+  check_block_count(meta, tensors, arch.num_layers);
   arch.vocab_size = narrow(meta.count("vocab_size", k_max_vocab).value_or(0));
   const gguf::TensorInfo* embedding = find_tensor(tensors, "token_embd.weight");
   if (arch.vocab_size == 0 && embedding != nullptr && embedding->shape.size() == 2) {

@@ -153,6 +153,9 @@ ModelSpec load_gguf(const fs::path& path, const catalog::Catalog& catalog)
     count_tensor(spec.parameters, gguf_tensor_role(tensor.name), tensor.elements, path.string());
   }
   spec.params = spec.parameters.total();
+  if (spec.params == 0) {
+    throw InputError{Error{path.string(), "no weight tensors: nothing to size (a vocabulary-only or empty GGUF?)"}};
+  }
   spec.active_params = active_parameters(spec.parameters, spec.arch);
   spec.file_weight_bytes = bytes;
   spec.native_quant = native_quant(first, tensors, catalog, spec.assumptions);

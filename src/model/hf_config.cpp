@@ -4,6 +4,7 @@
 // spelling is tried in order.
 
 #include "hf_config.hpp"
+#include "shape_checks.hpp"
 
 #include "hf_families.hpp"
 
@@ -115,9 +116,8 @@ void parse_attention(const Fields& fields, Architecture& arch, std::vector<std::
           fields.count({"num_key_value_heads", "num_kv_heads", "n_head_kv", "multi_query_group_num"}, k_max_heads)) {
     kv_heads = *value;
   }
-  if (kv_heads == 0 || kv_heads > arch.num_heads || arch.num_heads % kv_heads != 0) {
-    config.fail("num_key_value_heads",
-                fmt::format("{} does not divide num_attention_heads {} into equal groups", kv_heads, arch.num_heads));
+  if (const auto problem = kv_group_problem(kv_heads, arch.num_heads)) {
+    config.fail("num_key_value_heads", *problem);
   }
   arch.num_kv_heads = narrow(kv_heads);
   if (auto head_dim = fields.count({"head_dim", "kv_channels"}, k_max_head_dim)) {
@@ -126,9 +126,8 @@ void parse_attention(const Fields& fields, Architecture& arch, std::vector<std::
     }
     arch.head_dim = narrow(*head_dim);
   } else {
-    if (arch.hidden_size % arch.num_heads != 0) {
-      config.fail("head_dim", fmt::format("missing, and hidden_size {} is not a multiple of num_attention_heads {}",
-                                          arch.hidden_size, arch.num_heads));
+    if (const auto problem = head_split_problem(arch.hidden_size, arch.num_heads)) {
+      config.fail("head_dim", "missing, and hidden_size " + *problem);
     }
     arch.head_dim = arch.hidden_size / arch.num_heads;
   }
@@ -315,9 +314,12 @@ Architecture parse_text(const Fields& fields, std::vector<std::string>& assumpti
   arch.vocab_size = fields.positive({"vocab_size", "padded_vocab_size"}, k_max_vocab);
   arch.intermediate_size =
       narrow(fields.count({"intermediate_size", "ffn_hidden_size", "n_inner"}, k_max_intermediate).value_or(0));
-  arch.max_context =
-      fields.count({"max_position_embeddings", "n_positions", "seq_length", "max_sequence_length"}, k_max_context)
-          .value_or(0);
+  const auto context =
+      fields.count({"max_position_embeddings", "n_positions", "seq_length", "max_sequence_length"}, k_max_context);
+  if (context && *context == 0) {
+    config.fail("max_position_embeddings", "must be positive"); // 0 would turn the context check off
+  }
+  arch.max_context = context.value_or(0);
   parse_attention(fields, arch, assumptions);
   parse_moe(fields, arch);
   parse_sliding(fields, arch);
@@ -360,7 +362,7 @@ HfConfig parse_hf_config(const nlohmann::json& document, const std::string& inpu
     parsed.vision_params = vision_parameters(*vision, parsed.arch.hidden_size);
     parsed.assumptions.emplace_back("vision tower parameters estimated from vision_config (ViT layout)");
   }
-  parsed.quant = hf_quant(root, parsed.assumptions);
+  parsed.quant = hf_quant(root, parsed.assumptions, parsed.warnings);
   return parsed;
 }
 

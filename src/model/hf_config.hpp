@@ -20,6 +20,7 @@ struct HfConfig {
   std::uint64_t vision_params = 0;      ///< vision tower + projector, when the config nests a vision_config
   std::optional<std::string> quant;     ///< quants.json id from quantization_config, else torch_dtype
   std::vector<std::string> assumptions; ///< defaults taken and estimates made
+  std::vector<std::string> warnings;    ///< what llm-hw does not know and sized by a guess (ModelSpec::warnings)
 };
 
 /// Parses a config.json document. Throws InputError naming `input` and the
@@ -28,8 +29,10 @@ struct HfConfig {
 HfConfig parse_hf_config(const nlohmann::json& config, const std::string& input, const std::string& path);
 
 /// The quants.json id a config's quantization_config and torch_dtype name;
-/// nullopt (with a note in `assumptions`) when they name nothing llm-hw knows.
-std::optional<std::string> hf_quant(const util::JsonObject& root, std::vector<std::string>& assumptions);
+/// nullopt (with a note in `assumptions`) when they name nothing llm-hw knows. A
+/// quantization_config llm-hw cannot price adds a warning: the weights are sized at torch_dtype.
+std::optional<std::string> hf_quant(const util::JsonObject& root, std::vector<std::string>& assumptions,
+                                    std::vector<std::string>& warnings);
 
 /// Parameters of a vision tower and its projector into a text model of
 /// `text_hidden`, from a vision_config (a ViT: SigLIP, CLIP, Pixtral, …).

@@ -118,16 +118,17 @@ std::optional<std::string> from_quantization_config(const util::JsonObject& quan
 
 } // namespace
 
-std::optional<std::string> hf_quant(const util::JsonObject& root, std::vector<std::string>& assumptions)
+std::optional<std::string> hf_quant(const util::JsonObject& root, std::vector<std::string>& assumptions,
+                                    std::vector<std::string>& warnings)
 {
   if (auto quant = root.optional_object("quantization_config")) {
     if (auto id = from_quantization_config(*quant)) {
       return id;
     }
     const std::string method = quant->optional_string("quant_method").value_or("(none)");
-    assumptions.push_back(fmt::format("quantization_config.quant_method '{}' is not one llm-hw prices; "
-                                      "weights taken at torch_dtype",
-                                      method));
+    warnings.push_back(fmt::format("quantization_config.quant_method '{}' is not one llm-hw prices: the weights are "
+                                   "sized at torch_dtype, which overstates a quantized model",
+                                   method));
   }
   return from_dtype(root, assumptions);
 }

@@ -131,6 +131,7 @@ ModelSpec load_hf_config(const fs::path& config_path, const catalog::Catalog& ca
   spec.name = folder_name(fs::absolute(config_path).parent_path());
   spec.arch = config.arch;
   spec.assumptions = config.assumptions;
+  spec.warnings = config.warnings;
   derive_parameters(spec, config.vision_params);
   spec.native_quant = known_quant(catalog, config.quant.value_or("bf16"), config_path.string());
   spec.source_note = config_path.string();

@@ -88,17 +88,20 @@ void check_extents(Header& header, std::uint64_t data_bytes)
 {
   std::sort(header.tensors.begin(), header.tensors.end(),
             [](const TensorInfo& a, const TensorInfo& b) { return a.begin < b.begin; });
-  for (std::size_t i = 0; i < header.tensors.size(); ++i) {
-    const TensorInfo& tensor = header.tensors[i];
+  const TensorInfo* previous = nullptr; // the last tensor holding bytes
+  for (const TensorInfo& tensor : header.tensors) {
     if (tensor.end > data_bytes) {
       fail(header.path, fmt::format("header: tensor '{}': data_offsets end {} is past the end of the data ({} bytes "
                                     "after the header)",
                                     tensor.name, tensor.end, data_bytes));
     }
-    if (i > 0 && header.tensors[i - 1].end > tensor.begin) {
-      fail(header.path,
-           fmt::format("header: tensor '{}' overlaps tensor '{}'", tensor.name, header.tensors[i - 1].name));
+    if (tensor.begin == tensor.end) {
+      continue; // a tensor with a 0 in its shape holds no bytes and overlaps nothing
     }
+    if (previous != nullptr && previous->end > tensor.begin) {
+      fail(header.path, fmt::format("header: tensor '{}' overlaps tensor '{}'", tensor.name, previous->name));
+    }
+    previous = &tensor;
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include "hf_config.hpp"
 #include "loaders.hpp"
+#include "shape_checks.hpp"
 #include "tensor_roles.hpp"
 
 #include "llmhw/catalog/catalog.hpp"
@@ -13,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <set>
 
@@ -176,6 +178,59 @@ std::string dtype_quant(const std::vector<safetensors::Header>& headers)
   return "bf16";
 }
 
+constexpr std::uint64_t k_max_inferred_layers = 1 << 10;
+
+/// The layer indices "…layers.N.…" tensor names hold.
+std::set<std::uint64_t> layer_indices(const std::vector<safetensors::Header>& headers)
+{
+  std::set<std::uint64_t> indices;
+  for (const safetensors::Header& header : headers) {
+    for (const safetensors::TensorInfo& tensor : header.tensors) {
+      const auto at = tensor.name.find("layers.");
+      if (at == std::string::npos) {
+        continue;
+      }
+      std::uint64_t index = 0;
+      const char* digits = tensor.name.data() + at + 7;
+      const auto [end, error] = std::from_chars(digits, tensor.name.data() + tensor.name.size(), index);
+      if (error == std::errc{} && end != digits) {
+        indices.insert(index);
+      }
+    }
+  }
+  return indices;
+}
+
+/// Shapes read without a config.json must agree with one another: every layer from 0 up,
+/// q_proj and k_proj reading the embedding's width, whole heads, and key/value heads that
+/// group the query heads evenly. Throws naming `input` and the disagreement.
+void check_inferred(const Architecture& arch, const std::set<std::uint64_t>& layers, std::uint64_t q_width,
+                    std::uint64_t q_input, std::uint64_t kv_width, std::uint64_t kv_input, const std::string& input)
+{
+  const auto refuse = [&](const std::string& problem) {
+    throw InputError{Error{input, "no config.json beside it, and its tensor shapes disagree: " + problem}};
+  };
+  if (arch.hidden_size == 0 || arch.vocab_size == 0 || kv_width == 0 || q_width == 0) {
+    refuse("embed_tokens, q_proj or k_proj has a dimension of 0");
+  }
+  if (q_input != arch.hidden_size || kv_input != arch.hidden_size) {
+    refuse(fmt::format("embed_tokens is {} wide, but layer 0's q_proj reads {} and k_proj {}", arch.hidden_size,
+                       q_input, kv_input));
+  }
+  if (*layers.rbegin() >= k_max_inferred_layers) {
+    refuse(fmt::format("layer {} is beyond the limit of {} layers", *layers.rbegin(), k_max_inferred_layers));
+  }
+  if (layers.size() != *layers.rbegin() + 1) {
+    refuse(fmt::format("tensors name layers up to {} but only {} distinct layers", *layers.rbegin(), layers.size()));
+  }
+  if (q_width % arch.head_dim != 0) {
+    refuse(fmt::format("q_proj's {} outputs are not whole heads of {}", q_width, arch.head_dim));
+  }
+  if (const auto problem = kv_group_problem(arch.num_kv_heads, arch.num_heads)) {
+    refuse("k_proj's key/value heads: " + *problem);
+  }
+}
+
 /// Without a config.json: the Llama layout's shapes say what KV sizes need.
 Architecture infer_architecture(const std::vector<safetensors::Header>& headers, const std::string& input,
                                 std::vector<std::string>& assumptions)
@@ -186,7 +241,6 @@ Architecture infer_architecture(const std::vector<safetensors::Header>& headers,
   const safetensors::TensorInfo* up_proj = nullptr;
   bool has_lm_head = false;
   bool has_gate = false;
-  std::uint32_t layers = 0;
   for (const safetensors::Header& header : headers) {
     for (const safetensors::TensorInfo& tensor : header.tensors) {
       const std::string& name = tensor.name;
@@ -200,11 +254,6 @@ Architecture infer_architecture(const std::vector<safetensors::Header>& headers,
       up_proj = matrix("layers.0.mlp.up_proj.weight") ? &tensor : up_proj;
       has_lm_head = has_lm_head || matrix("lm_head.weight");
       has_gate = has_gate || matrix("layers.0.mlp.gate_proj.weight");
-      if (const auto at = name.find("layers."); at != std::string::npos) {
-        const std::uint64_t index = std::strtoull(name.c_str() + at + 7, nullptr, 10);
-        layers =
-            std::max<std::uint32_t>(layers, static_cast<std::uint32_t>(std::min<std::uint64_t>(index + 1, 1 << 10)));
-      }
     }
   }
   if (embedding == nullptr || q_proj == nullptr || k_proj == nullptr) {
@@ -212,19 +261,22 @@ Architecture infer_architecture(const std::vector<safetensors::Header>& headers,
                            "no config.json beside it, and its tensor names do not show the architecture "
                            "(looked for embed_tokens and layers.0.self_attn.q_proj/k_proj): give the model folder"}};
   }
+  const std::set<std::uint64_t> layers = layer_indices(headers); // holds 0: q_proj is there
   Architecture arch;
   arch.family = "unknown";
   arch.vocab_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(embedding->shape[0], 1 << 23));
   arch.hidden_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(embedding->shape[1], 1 << 17));
-  arch.num_layers = layers;
+  arch.num_layers = static_cast<std::uint32_t>(std::min<std::uint64_t>(*layers.rbegin() + 1, k_max_inferred_layers));
   arch.tied_embeddings = !has_lm_head;
   arch.gated_mlp = has_gate;
   arch.intermediate_size =
       up_proj ? static_cast<std::uint32_t>(std::min<std::uint64_t>(up_proj->shape[0], 1 << 21)) : 0;
   const std::uint64_t kv_width = k_proj->shape[0];
+  const std::uint64_t q_width = q_proj->shape[0];
   arch.head_dim = kv_width % 128 == 0 ? 128 : (kv_width % 64 == 0 ? 64 : static_cast<std::uint32_t>(kv_width));
-  arch.num_kv_heads = static_cast<std::uint32_t>(kv_width / arch.head_dim);
-  arch.num_heads = static_cast<std::uint32_t>(std::max<std::uint64_t>(q_proj->shape[0] / arch.head_dim, 1));
+  arch.num_kv_heads = static_cast<std::uint32_t>(kv_width / arch.head_dim); // head_dim: 128 for a width of 0
+  arch.num_heads = static_cast<std::uint32_t>(q_width / arch.head_dim);
+  check_inferred(arch, layers, q_width, q_proj->shape[1], kv_width, k_proj->shape[1], input);
   assumptions.push_back(fmt::format("no config.json: architecture read from tensor shapes, head_dim taken as {} "
                                     "(KV size depends only on the k_proj width, {})",
                                     arch.head_dim, kv_width));
@@ -280,6 +332,7 @@ ModelSpec load_safetensors(const fs::path& path, const catalog::Catalog& catalog
     vision_params = config.vision_params;
     quant = config.quant;
     spec.assumptions.insert(spec.assumptions.end(), config.assumptions.begin(), config.assumptions.end());
+    spec.warnings = config.warnings;
     unpacked = unpacked && !util::JsonObject(*document, "", "").has("quantization_config");
     spec.source_note = fmt::format("{} and {} safetensors header(s)", config_path.filename().string(), headers.size());
   } else {
@@ -287,6 +340,9 @@ ModelSpec load_safetensors(const fs::path& path, const catalog::Catalog& catalog
     spec.source_note = fmt::format("{} safetensors header(s)", headers.size());
   }
   if (unpacked) { // every parameter is one element of a tensor: count them exactly
+    if (counted.total() == 0) {
+      throw InputError{Error{path.string(), "no weight tensors: nothing to size"}};
+    }
     spec.parameters = counted;
     spec.params = counted.total();
     spec.active_params = active_parameters(counted, spec.arch);

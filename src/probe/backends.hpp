@@ -12,8 +12,9 @@
 
 namespace llmhw::probe::detail {
 
-/// MemTotal and MemAvailable from /proc/meminfo (values in kB).
-std::optional<SystemMemory> read_meminfo(const std::string& root);
+/// MemTotal and MemAvailable from /proc/meminfo (values in kB); implausible figures are
+/// dropped with a warning (MemTotal: nothing is returned).
+std::optional<SystemMemory> read_meminfo(const std::string& root, std::vector<std::string>& warnings);
 
 /// A GPU an hwloc XML export records (PCI device of class 03xx/12xx from NVIDIA, AMD or Intel).
 struct ExportedGpu {
@@ -34,6 +35,7 @@ struct HwlocCpu {
   std::optional<std::string> hostname;     ///< from an XML topology
   std::optional<std::string> os_release;   ///< from an XML topology
   std::vector<ExportedGpu> gpus;           ///< from an XML topology
+  std::vector<std::string> warnings;       ///< implausible figures hwloc reported (not used)
 };
 
 /// The CPU from hwloc, or an error when hwloc cannot build a topology.
@@ -57,7 +59,8 @@ struct CpuInfo {
   std::optional<double> bogomips;
 };
 std::optional<CpuInfo> read_cpuinfo(const std::string& root);
-std::optional<double> read_max_clock_ghz(const std::string& root);
+/// cpufreq's maximum clock; an implausible one is dropped with a warning.
+std::optional<double> read_max_clock_ghz(const std::string& root, std::vector<std::string>& warnings);
 /// "ARM Neoverse-V2" for implementer 0x41 part 0xd4f; empty when unknown.
 std::string arm_core_name(std::uint32_t implementer, std::uint32_t part);
 
@@ -66,7 +69,8 @@ struct CgroupLimits {
   std::optional<double> cpu_quota_cores;     ///< cpu.max quota / period
   std::optional<std::uint32_t> allowed_cpus; ///< CPUs in Cpus_allowed_list
 };
-CgroupLimits read_cgroup_limits(const std::string& root);
+/// Warnings name files whose paths or limits are implausible (those are not used).
+CgroupLimits read_cgroup_limits(const std::string& root, std::vector<std::string>& warnings);
 /// "0-3,8" → 5; nothing when malformed.
 std::optional<std::uint32_t> count_cpu_list(const std::string& list);
 

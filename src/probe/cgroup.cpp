@@ -2,10 +2,14 @@
 // memory.max, v1 memory.limit_in_bytes), the CPU quota (cpu.max,
 // cpu.cfs_quota_us) and the CPUs it may run on (Cpus_allowed_list).
 #include "backends.hpp"
+#include "plausible.hpp"
 #include "sysfs.hpp"
 
 #include "llmhw/util/text.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <charconv>
 #include <sstream>
 
@@ -15,12 +19,46 @@ namespace {
 /// Limits at or above 2^62 are the kernel's "no limit" (PAGE_COUNTER_MAX rounded to pages).
 constexpr std::uint64_t k_unlimited_bytes = std::uint64_t{1} << 62;
 
+/// Real cgroup trees are a handful of levels deep (systemd: /user.slice/user-1000.slice/
+/// session-2.scope; Kubernetes: /kubepods.slice/<qos>/<pod>/<container>). A path deeper than
+/// this is a hostile or corrupt file: only its first levels are walked.
+constexpr std::size_t k_max_cgroup_depth = 64;
+
+/// A cgroup path as its components below the hierarchy's root ("/a/b" → {"a", "b"}).
+using CgroupPath = std::vector<std::string>;
+
 struct CgroupPaths {
-  std::optional<std::string> unified;    ///< v2: the path after "0::"
-  std::map<std::string, std::string> v1; ///< controller → path
+  std::optional<CgroupPath> unified;    ///< v2: the path after "0::"
+  std::map<std::string, CgroupPath> v1; ///< controller → path
 };
 
-CgroupPaths read_self_cgroup(const std::string& root)
+/// `path` component by component, with or without its leading '/'. A ".." component could
+/// name a directory outside the cgroup tree: such a path is read as the root alone.
+CgroupPath parse_cgroup_path(const std::string& path, std::vector<std::string>& warnings)
+{
+  CgroupPath components;
+  for (const std::string& component : util::split(path, '/')) {
+    if (component.empty() || component == ".") {
+      continue;
+    }
+    if (component == "..") {
+      warnings.push_back(fmt::format("/proc/self/cgroup: a path with a \"..\" component ({}); only the limits at "
+                                     "the cgroup root are read",
+                                     path.substr(0, 200)));
+      return {};
+    }
+    if (components.size() == k_max_cgroup_depth) {
+      warnings.push_back(fmt::format("/proc/self/cgroup: a path deeper than {} levels; the limits below level {} "
+                                     "are not read",
+                                     k_max_cgroup_depth, k_max_cgroup_depth));
+      break;
+    }
+    components.push_back(component);
+  }
+  return components;
+}
+
+CgroupPaths read_self_cgroup(const std::string& root, std::vector<std::string>& warnings)
 {
   CgroupPaths paths;
   const auto text = read_file(root, "/proc/self/cgroup");
@@ -36,7 +74,7 @@ CgroupPaths read_self_cgroup(const std::string& root)
       continue;
     }
     const std::string controllers = line.substr(first + 1, second - first - 1);
-    const std::string path = line.substr(second + 1);
+    const CgroupPath path = parse_cgroup_path(line.substr(second + 1), warnings);
     if (line.substr(0, first) == "0" && controllers.empty()) {
       paths.unified = path;
       continue;
@@ -50,25 +88,29 @@ CgroupPaths read_self_cgroup(const std::string& root)
 
 /// `base`/`path`, then each parent up to `base`: a parent's limit applies too. Inside a
 /// cgroup namespace the path is "/" and the files sit at `base` itself.
-std::vector<std::string> directories(const std::string& base, const std::string& path)
+std::vector<std::string> directories(const std::string& base, const CgroupPath& path)
 {
-  std::vector<std::string> out;
-  std::string current = path;
-  while (!current.empty() && current != "/") {
-    out.push_back(base + current);
-    current = current.substr(0, current.find_last_of('/'));
+  std::vector<std::string> out{base};
+  for (const std::string& component : path) {
+    out.push_back(out.back() + "/" + component);
   }
-  out.push_back(base);
+  std::reverse(out.begin(), out.end());
   return out;
 }
 
 std::optional<std::uint64_t> smallest_limit(const std::string& root, const std::vector<std::string>& dirs,
-                                            const std::string& file)
+                                            const std::string& file, std::vector<std::string>& warnings)
 {
   std::optional<std::uint64_t> smallest;
   for (const std::string& dir : dirs) {
-    const auto value = read_uint(root, dir + "/" + file); // "max" does not parse: no limit
-    if (value && *value < k_unlimited_bytes && (!smallest || *value < *smallest)) {
+    const std::string path = dir + "/" + file;
+    const auto value = read_uint(root, path); // "max" does not parse: no limit
+    if (!value || *value >= k_unlimited_bytes ||
+        !plausible::within_bytes(*value, plausible::k_min_cgroup_memory_bytes, UINT64_MAX, "a memory limit",
+                                 path, fmt::format("{} bytes", *value), warnings)) {
+      continue;
+    }
+    if (!smallest || *value < *smallest) {
       smallest = value;
     }
   }
@@ -147,18 +189,19 @@ std::optional<std::uint32_t> count_cpu_list(const std::string& list)
   return total > 0 ? std::optional(total) : std::nullopt;
 }
 
-CgroupLimits read_cgroup_limits(const std::string& root)
+CgroupLimits read_cgroup_limits(const std::string& root, std::vector<std::string>& warnings)
 {
   CgroupLimits limits;
-  const CgroupPaths paths = read_self_cgroup(root);
+  const CgroupPaths paths = read_self_cgroup(root, warnings);
   if (paths.unified) {
     const auto dirs = directories("/sys/fs/cgroup", *paths.unified);
-    limits.memory_bytes = smallest_limit(root, dirs, "memory.max");
+    limits.memory_bytes = smallest_limit(root, dirs, "memory.max", warnings);
     limits.cpu_quota_cores = quota_cores_v2(root, dirs);
   }
   if (const auto memory = paths.v1.find("memory"); memory != paths.v1.end() && !limits.memory_bytes) {
     limits.memory_bytes =
-        smallest_limit(root, directories("/sys/fs/cgroup/memory", memory->second), "memory.limit_in_bytes");
+        smallest_limit(root, directories("/sys/fs/cgroup/memory", memory->second),
+                       "memory.limit_in_bytes", warnings);
   }
   for (const char* controller : {"cpu", "cpuacct"}) {
     if (const auto cpu = paths.v1.find(controller); cpu != paths.v1.end() && !limits.cpu_quota_cores) {

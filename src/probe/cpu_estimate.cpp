@@ -1,6 +1,7 @@
 // The CPU's memory bandwidth and peak FLOPs: from the catalog entry when the
 // model is known, otherwise estimated from cores, clock and ISA and marked so.
 #include "backends.hpp"
+#include "plausible.hpp"
 
 #include "llmhw/catalog/cpu_ops.hpp"
 
@@ -22,8 +23,10 @@ struct ClockChoice {
   std::string source;
 };
 
+/// The catalog's clock, else the first plausible one the machine reports: cpufreq (already
+/// checked when read), /proc/cpuinfo's "cpu MHz", x86 BogoMIPS.
 std::optional<ClockChoice> choose_clock(const catalog::HardwareSpec* spec, const CpuInfo& info,
-                                        std::optional<double> cpufreq_ghz)
+                                        std::optional<double> cpufreq_ghz, std::vector<std::string>& warnings)
 {
   if (spec != nullptr && spec->cpu) {
     if (spec->cpu->base_clock_ghz) {
@@ -36,10 +39,14 @@ std::optional<ClockChoice> choose_clock(const catalog::HardwareSpec* spec, const
   if (cpufreq_ghz) {
     return ClockChoice{*cpufreq_ghz, "sysfs"};
   }
-  if (info.mhz) {
+  const auto plausible_clock = [&](double ghz, const char* field, double shown) {
+    return plausible::within(ghz, plausible::k_min_clock_ghz, plausible::k_max_clock_ghz, "GHz", "the clock",
+                             fmt::format("/proc/cpuinfo \"{}\"", field), fmt::format("{:g}", shown), warnings);
+  };
+  if (info.mhz && plausible_clock(*info.mhz / 1000.0, "cpu MHz", *info.mhz)) {
     return ClockChoice{*info.mhz / 1000.0, "procfs"};
   }
-  if (info.x86 && info.bogomips) {
+  if (info.x86 && info.bogomips && plausible_clock(*info.bogomips / 2000.0, "bogomips", *info.bogomips)) {
     // x86 BogoMIPS is twice the TSC frequency, the nominal clock (arch/x86/kernel/cpu/proc.c).
     return ClockChoice{*info.bogomips / 2000.0, "procfs"};
   }
@@ -89,7 +96,7 @@ void complete_cpu(Device& cpu, const CpuInfo& info, const catalog::HardwareSpec*
                        "lower (run `llm-hw probe --measure`)");
   }
 
-  const auto clock = choose_clock(spec, info, cpufreq_ghz);
+  const auto clock = choose_clock(spec, info, cpufreq_ghz, warnings);
   if (!clock || !(clock->ghz > 0)) {
     warnings.push_back("cpu0: clock unknown; peak FLOPs not estimated");
     return;

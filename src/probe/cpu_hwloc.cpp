@@ -3,8 +3,10 @@
 #include "backends.hpp"
 #include "hwloc_xml_check.hpp"
 #include "pci.hpp"
+#include "plausible.hpp"
 #include "sysfs.hpp"
 
+#include "llmhw/util/checked.hpp"
 #include "llmhw/util/text.hpp"
 
 #include <hwloc.h>
@@ -48,6 +50,30 @@ std::optional<std::string> info(hwloc_obj_t object, const char* name)
   const char* value = hwloc_obj_get_info_by_name(object, name);
   const std::string text(util::trim(value != nullptr ? value : "")); // BIOSes pad model names with spaces
   return text.empty() ? std::nullopt : std::optional(text);
+}
+
+/// The NUMA nodes' local memory added up, or nothing when a node's figure is implausible
+/// (the machine's memory then comes from /proc/meminfo alone).
+std::optional<std::uint64_t> numa_total(hwloc_topology_t topology, std::vector<std::string>& warnings)
+{
+  std::uint64_t total = 0;
+  for (hwloc_obj_t node = hwloc_get_next_obj_by_type(topology, HWLOC_OBJ_NUMANODE, nullptr); node != nullptr;
+       node = hwloc_get_next_obj_by_type(topology, HWLOC_OBJ_NUMANODE, node)) {
+    const std::uint64_t bytes = node->attr->numanode.local_memory;
+    if (!plausible::within_bytes(bytes, 0, plausible::k_max_host_memory_bytes, "local memory",
+                                 fmt::format("hwloc NUMA node {}", node->os_index), fmt::format("{} bytes", bytes),
+                                 warnings)) {
+      return std::nullopt;
+    }
+    if (bytes > plausible::k_max_host_memory_bytes - total) {
+      warnings.push_back(fmt::format("hwloc NUMA nodes: local memory adds up to more than {}, which is implausible; "
+                                     "ignored",
+                                     units::format_bytes(plausible::k_max_host_memory_bytes)));
+      return std::nullopt;
+    }
+    total += bytes;
+  }
+  return total > 0 ? std::optional(total) : std::nullopt;
 }
 
 /// hwloc reads HWLOC_FSROOT when its Linux backend starts; the variable is
@@ -109,6 +135,11 @@ Result<HwlocCpu> detect_cpu_hwloc(const Environment& environment)
   if (cpu.threads == 0) {
     return Error{environment.topology_xml.value_or("hwloc"), "the topology has no processing units"};
   }
+  if (cpu.threads > plausible::k_max_threads) {
+    return Error{environment.topology_xml.value_or("hwloc"),
+                 fmt::format("the topology has {} processing units, more than any real machine (at most {})",
+                             cpu.threads, plausible::k_max_threads)};
+  }
   if (cpu.cores == 0) {
     cpu.cores = cpu.threads; // hwloc 1.x exports without Core objects
   }
@@ -129,14 +160,7 @@ Result<HwlocCpu> detect_cpu_hwloc(const Environment& environment)
   found.architecture = info(root, "Architecture");
   found.hostname = info(root, "HostName");
   found.os_release = info(root, "OSRelease");
-  std::uint64_t numa_total = 0;
-  for (hwloc_obj_t node = hwloc_get_next_obj_by_type(raw, HWLOC_OBJ_NUMANODE, nullptr); node != nullptr;
-       node = hwloc_get_next_obj_by_type(raw, HWLOC_OBJ_NUMANODE, node)) {
-    numa_total += node->attr->numanode.local_memory;
-  }
-  if (numa_total > 0) {
-    found.numa_total_bytes = numa_total;
-  }
+  found.numa_total_bytes = numa_total(raw, found.warnings);
   for (hwloc_obj_t pci = hwloc_get_next_pcidev(raw, nullptr); pci != nullptr; pci = hwloc_get_next_pcidev(raw, pci)) {
     const auto& attr = pci->attr->pcidev;
     ExportedGpu gpu;
@@ -156,7 +180,10 @@ Result<HwlocCpu> detect_cpu_hwloc(const Environment& environment)
         std::uint64_t value = 0;
         if (gpu.memory_bytes == 0 && !kib.empty() &&
             std::from_chars(kib.data(), kib.data() + kib.size(), value).ec == std::errc{} && value > 0 &&
-            value < (std::uint64_t{1} << 36)) {
+            plausible::within_bytes(util::checked_mul(value, std::uint64_t{1024}).value_or(UINT64_MAX), 0,
+                                    plausible::k_max_device_memory_bytes, name,
+                                    fmt::format("hwloc GPU {}", gpu.bus_id), fmt::format("{} KiB", value),
+                                    found.warnings)) {
           gpu.memory_bytes = value * 1024; // hwloc records GPU memory in KiB
         }
       }

@@ -1,9 +1,12 @@
 // /proc/cpuinfo: the ISA features inference engines dispatch on, the hypervisor
 // flag and the clock. hwloc does not report feature flags.
 #include "backends.hpp"
+#include "plausible.hpp"
 #include "sysfs.hpp"
 
 #include "llmhw/util/text.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
@@ -39,7 +42,7 @@ std::optional<double> parse_double(const std::optional<std::string>& text)
   }
   double value = 0;
   const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (error != std::errc{} || !(value > 0) || value > 1e7) {
+  if (error != std::errc{} || !(value > 0)) { // implausible clocks are refused where they are used
     return std::nullopt;
   }
   return value;
@@ -111,11 +114,16 @@ std::optional<CpuInfo> read_cpuinfo(const std::string& root)
   return info;
 }
 
-std::optional<double> read_max_clock_ghz(const std::string& root)
+std::optional<double> read_max_clock_ghz(const std::string& root, std::vector<std::string>& warnings)
 {
   // cpufreq's cpuinfo_max_freq is in kHz; VMs usually have no cpufreq.
-  if (const auto khz = read_uint(root, "/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq"); khz && *khz > 0) {
-    return static_cast<double>(*khz) / 1e6;
+  const std::string path = "/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq";
+  if (const auto khz = read_uint(root, path); khz && *khz > 0) {
+    const double ghz = static_cast<double>(*khz) / 1e6;
+    if (plausible::within(ghz, plausible::k_min_clock_ghz, plausible::k_max_clock_ghz, "GHz", "the clock", path,
+                          fmt::format("{} kHz", *khz), warnings)) {
+      return ghz;
+    }
   }
   return std::nullopt;
 }

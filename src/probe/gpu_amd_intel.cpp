@@ -2,6 +2,7 @@
 // mem_info_vram_used, unique_id) and Intel GPUs, whose xe driver exposes no memory
 // files (so their memory comes from the catalog where known).
 #include "accelerators.hpp"
+#include "plausible.hpp"
 #include "sysfs.hpp"
 #include "visibility.hpp"
 
@@ -93,7 +94,11 @@ std::vector<Device> amd_and_intel_gpus(const Environment& environment, const cat
     add_source(gpu, "sysfs");
     if (const auto card = cards.find(function.bus_id); card != cards.end()) {
       const std::string& dir = card->second;
-      if (const auto vram = read_uint(root, dir + "/mem_info_vram_total"); vram && *vram > 0) {
+      const std::string vram_file = dir + "/mem_info_vram_total";
+      if (const auto vram = read_uint(root, vram_file);
+          vram && *vram > 0 &&
+          plausible::within_bytes(*vram, 0, plausible::k_max_device_memory_bytes, "the memory size", vram_file,
+                                  fmt::format("{} bytes", *vram), warnings)) {
         gpu.memory_bytes = *vram;
         gpu.field_sources["memory_bytes"] = "sysfs";
         if (const auto used = read_uint(root, dir + "/mem_info_vram_used"); used && *used <= *vram) {

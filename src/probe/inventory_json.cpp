@@ -3,6 +3,8 @@
 // figures are errors naming the file and the field.
 #include "llmhw/probe/probe.hpp"
 
+#include "plausible.hpp"
+
 #include "llmhw/util/json_fields.hpp"
 
 #include <fmt/format.h>
@@ -22,6 +24,14 @@ constexpr double k_max_tflops = 1e6;
 constexpr std::uint64_t k_max_count = 1u << 20;
 constexpr std::size_t k_max_devices = 4096;
 constexpr std::size_t k_max_text = 4096;
+
+// What the probe itself reports stays inside these (plausible.hpp), so its JSON reads back.
+static_assert(plausible::k_max_host_memory_bytes <= k_max_bytes);
+static_assert(plausible::k_max_device_memory_bytes <= k_max_bytes);
+static_assert(plausible::k_max_bandwidth_bytes_s <= k_max_bandwidth_bytes_s);
+static_assert(plausible::k_max_tflops <= k_max_tflops);
+static_assert(plausible::k_max_threads <= k_max_count);
+static_assert(plausible::k_max_clock_ghz <= 100.0);
 
 std::optional<double> bounded_number(const JsonObject& object, std::string_view key, double max)
 {

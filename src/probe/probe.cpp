@@ -4,6 +4,7 @@
 #include "backends.hpp"
 #include "nvml.hpp"
 #include "pci.hpp"
+#include "plausible.hpp"
 #include "sysfs.hpp"
 
 #include <fmt/format.h>
@@ -45,6 +46,7 @@ void detect_cpu_and_memory(const Environment& environment, const catalog::Catalo
                            Inventory& inventory)
 {
   Device& cpu = found.cpu;
+  inventory.warnings.insert(inventory.warnings.end(), found.warnings.begin(), found.warnings.end());
   // With --topology alone the live machine's files describe another machine: use only the XML.
   const bool root_set = !environment.root.empty() && environment.root != "/";
   const bool machine_files = !environment.topology_xml || root_set;
@@ -78,13 +80,14 @@ void detect_cpu_and_memory(const Environment& environment, const catalog::Catalo
 
   if (machine_files) {
     inventory.host = detail::read_host(environment, info.hypervisor_flag);
-    if (auto memory = detail::read_meminfo(environment.root)) {
+    if (auto memory = detail::read_meminfo(environment.root, inventory.warnings)) {
       inventory.memory = *memory;
       cpu.memory_bytes = memory->total_bytes;
       cpu.field_sources["memory_bytes"] = "procfs";
       add_source(cpu, "procfs");
     } else {
-      inventory.warnings.push_back("cannot read /proc/meminfo: system memory unknown");
+      inventory.warnings.push_back("no usable MemTotal in /proc/meminfo: system memory from hwloc's NUMA nodes where "
+                                   "it knows them, otherwise unknown");
     }
   } else {
     inventory.host.hostname = found.hostname.value_or("");
@@ -106,7 +109,7 @@ void detect_cpu_and_memory(const Environment& environment, const catalog::Catalo
   }
 
   if (machine_files) {
-    const detail::CgroupLimits limits = detail::read_cgroup_limits(environment.root);
+    const detail::CgroupLimits limits = detail::read_cgroup_limits(environment.root, inventory.warnings);
     if (limits.memory_bytes && *limits.memory_bytes < inventory.memory.total_bytes) {
       inventory.memory.cgroup_limit_bytes = limits.memory_bytes;
     }
@@ -124,7 +127,7 @@ void detect_cpu_and_memory(const Environment& environment, const catalog::Catalo
   }
 
   const catalog::HardwareSpec* spec = find_cpu_spec(cpu, info, environment.root, catalog);
-  const auto cpufreq = machine_files ? detail::read_max_clock_ghz(environment.root) : std::nullopt;
+  const auto cpufreq = machine_files ? detail::read_max_clock_ghz(environment.root, inventory.warnings) : std::nullopt;
   detail::complete_cpu(cpu, info, spec, cpufreq, inventory.host.virtualized, inventory.warnings);
   inventory.devices.push_back(std::move(cpu));
 }
@@ -216,6 +219,31 @@ void measure_bandwidth(const Environment& environment, Inventory& inventory)
                 [](const std::string& w) { return w.find("memory bandwidth estimated") != std::string::npos; });
 }
 
+/// The last check on figures computed from others (a catalog bandwidth times the sockets, an
+/// estimated peak from cores and clock): one beyond the plausible bounds is dropped with a
+/// warning, so that no inventory says more than a real machine could, and every probe JSON
+/// llm-hw writes is one its --hardware reader accepts.
+void drop_implausible_figures(Inventory& inventory)
+{
+  for (Device& device : inventory.devices) {
+    const std::string source = fmt::format("{} ({})", device.id, device.model);
+    if (device.memory_bandwidth_bytes_s &&
+        !plausible::within(*device.memory_bandwidth_bytes_s, 0, plausible::k_max_bandwidth_bytes_s, "bytes/s",
+                           "the memory bandwidth", source, fmt::format("{:g} bytes/s", *device.memory_bandwidth_bytes_s),
+                           inventory.warnings)) {
+      device.memory_bandwidth_bytes_s.reset();
+      device.field_sources.erase("memory_bandwidth_bytes_s");
+    }
+    for (const std::string& precision : catalog::compute_precisions()) {
+      const auto peak = device.peak_tflops.get(precision);
+      if (peak && !plausible::within(*peak, 0, plausible::k_max_tflops, "TFLOPS", "the " + precision + " peak", source,
+                                     fmt::format("{:g} TFLOPS", *peak), inventory.warnings)) {
+        device.peak_tflops.set(precision, std::nullopt);
+      }
+    }
+  }
+}
+
 } // namespace
 
 Result<Inventory> detect(const Environment& environment, const catalog::Catalog& catalog)
@@ -240,6 +268,7 @@ Result<Inventory> detect(const Environment& environment, const catalog::Catalog&
     }
     share_system_memory(inventory);
   }
+  drop_implausible_figures(inventory);
   return inventory;
 }
 

@@ -1,8 +1,11 @@
 // Bad usage and bad input: exit code 2, one line on stderr naming the input, nothing on stdout.
 #include "support/run_binary.hpp"
 #include "support/temp_dir.hpp"
+#include "unit/model/gguf_writer.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include <string>
 #include <vector>
@@ -173,4 +176,37 @@ TEST_CASE("a requirements file is held to the same limits as the command line", 
   const std::string file =
       folder.write("many-targets.json", "{\"model\": \"llama-3.1-8b\", \"targets\": [" + targets + "]}");
   require_bad_input({"check", "--requirements", file}, "many-targets.json): given 65 times; at most 64 values");
+}
+
+TEST_CASE("inconsistent model metadata exits 2 naming the file; an unknown quant_method is a visible warning",
+          "[cli][errors][model]")
+{
+  const llmhw::test::TempDir dir;
+  nlohmann::json config = {{"model_type", "llama"},       {"hidden_size", 4096},
+                           {"intermediate_size", 14336},  {"num_hidden_layers", 32},
+                           {"num_attention_heads", 32},   {"num_key_value_heads", 8},
+                           {"vocab_size", 128256},        {"torch_dtype", "bfloat16"},
+                           {"max_position_embeddings", 0}};
+  const std::string zero_context = dir.write("zero-context/config.json", config.dump());
+  require_bad_input({"advise", "--model", zero_context, "--target", "h100-sxm"},
+                    zero_context + ": max_position_embeddings: must be positive");
+
+  llmhw::test::GgufWriter gguf;
+  gguf.string("general.architecture", "llama")
+      .u32("llama.embedding_length", 256)
+      .u32("llama.block_count", 1000)
+      .u32("llama.attention.head_count", 4)
+      .tensor("blk.0.attn_q.weight", {256, 256}, 0, 256 * 256 * 4)
+      .tensor("blk.1.attn_q.weight", {256, 256}, 0, 256 * 256 * 4);
+  const std::string blocks = gguf.write(dir.path() / "blocks.gguf");
+  require_bad_input({"advise", "--model", blocks, "--target", "h100-sxm"},
+                    blocks + ": metadata 'llama.block_count': 1000 does not match the tensors");
+
+  config["max_position_embeddings"] = 8192;
+  config["quantization_config"] = {{"quant_method", "made-up"}};
+  const std::string unknown_quant = dir.write("unknown-quant/config.json", config.dump());
+  const auto result = run_llm_hw({"advise", "--model", unknown_quant, "--target", "h100-sxm"});
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("quant_method 'made-up' is not one llm-hw prices"));
 }

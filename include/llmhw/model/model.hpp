@@ -38,6 +38,9 @@ struct ModelSpec {
   /// when a file was given; otherwise derived from the parameters.
   std::optional<std::uint64_t> file_weight_bytes;
   std::vector<std::string> assumptions; ///< what was inferred rather than read ("head_dim taken as hidden/heads")
+  /// What the sizing may get wrong because the file says something llm-hw does not know (an
+  /// unknown quant_method sized at torch_dtype); shown with the advice's warnings.
+  std::vector<std::string> warnings;
   std::string source_note;              ///< the config or paper the shape comes from
 };
 

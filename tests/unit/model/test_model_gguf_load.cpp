@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <map>
 
 using llmhw::test::Bytes;
 using llmhw::test::GgufWriter;
@@ -322,4 +323,70 @@ TEST_CASE("GGUF models with missing or mistyped keys are refused with the key", 
     REQUIRE_FALSE(model.ok());
     CHECK_THAT(model.error().problem, Catch::Contains("100000 is larger than the limit 1024"));
   }
+}
+
+namespace {
+
+constexpr std::uint32_t k_absent = UINT32_MAX;
+
+/// tiny_llama's metadata with `changes` applied (k_absent drops a key) and `blocks` blocks of
+/// tensors (0: no tensors at all); file type Q4_K_M. The problem llm-hw reports, or "".
+std::string problem_of(const std::map<std::string, std::uint32_t>& changes, int blocks = 2)
+{
+  std::map<std::string, std::uint32_t> keys = {{"general.file_type", 15},
+                                               {"llama.context_length", 4096},
+                                               {"llama.embedding_length", 256},
+                                               {"llama.block_count", 2},
+                                               {"llama.feed_forward_length", 512},
+                                               {"llama.attention.head_count", 4},
+                                               {"llama.attention.head_count_kv", 2},
+                                               {"llama.attention.key_length", 64},
+                                               {"llama.vocab_size", 1000}};
+  for (const auto& [key, value] : changes) {
+    keys[key] = value;
+  }
+  GgufWriter file;
+  file.string("general.architecture", "llama");
+  for (const auto& [key, value] : keys) {
+    if (value != k_absent) {
+      file.u32(key, value);
+    }
+  }
+  if (blocks > 0) {
+    file.tensor("token_embd.weight", {256, 1000}, k_q4_k, 1000 * 144);
+  }
+  for (int layer = 0; layer < blocks; ++layer) {
+    file.tensor("blk." + std::to_string(layer) + ".attn_q.weight", {256, 256}, k_q4_k, 256 * 144);
+  }
+  const llmhw::test::TempDir dir;
+  const std::string path = file.write(dir.path() / "odd.gguf");
+  auto model = llmhw::model::load(path, builtin_catalog());
+  if (model.ok()) {
+    return "";
+  }
+  CHECK(model.error().input == path); // the line names the file
+  return model.error().problem;
+}
+
+} // namespace
+
+TEST_CASE("GGUF metadata that contradicts itself or the tensors is refused", "[model][gguf][malformed]")
+{
+  CHECK(problem_of({}).empty()); // the base file is fine
+  // A head of no width would make the KV cache 0 bytes.
+  CHECK(problem_of({{"llama.attention.key_length", 0}}) == "metadata 'llama.attention.key_length': must be at least 1");
+  CHECK(problem_of({{"llama.attention.value_length", 0}}) ==
+        "metadata 'llama.attention.value_length': must be at least 1");
+  // Without key_length the head width is hidden / heads, which must divide (as config.json's check says).
+  CHECK(problem_of({{"llama.attention.key_length", k_absent}, {"llama.embedding_length", 250}}) ==
+        "metadata 'llama.attention.key_length': missing, and embedding_length 250 is not a multiple of the 4 "
+        "attention heads");
+  CHECK(problem_of({{"llama.attention.head_count_kv", 3}}) ==
+        "metadata 'llama.attention.head_count_kv': 3 does not divide the 4 attention heads into equal groups");
+  CHECK(problem_of({{"llama.block_count", 1000}}) ==
+        "metadata 'llama.block_count': 1000 does not match the tensors, which hold blk.0 to blk.1");
+  CHECK(problem_of({{"llama.block_count", 1}}) ==
+        "metadata 'llama.block_count': 1 does not match the tensors, which hold blk.0 to blk.1");
+  CHECK(problem_of({{"llama.context_length", 0}}) == "metadata 'llama.context_length': must be positive");
+  CHECK_THAT(problem_of({}, 0), Catch::StartsWith("no weight tensors"));
 }

@@ -116,7 +116,8 @@ TEST_CASE("quantization_config and torch_dtype name the checkpoint's precision",
   unknown["quantization_config"] = {{"quant_method", "hqq"}};
   const auto model = loaded(unknown);
   CHECK(model.native_quant == "bf16");
-  CHECK_THAT(model.assumptions.back(), Catch::Contains("'hqq' is not one llm-hw prices"));
+  REQUIRE(model.warnings.size() == 1); // a warning shown with the advice, not an assumption only -v shows
+  CHECK_THAT(model.warnings.front(), Catch::Contains("'hqq' is not one llm-hw prices"));
 }
 
 TEST_CASE("sliding windows however the family spells them", "[model][hf][sliding]")
@@ -218,13 +219,16 @@ TEST_CASE("malformed config.json files name the field and the problem", "[model]
   CHECK(problem(config) == "num_attention_heads: must be at least 1");
   config = llama();
   config["num_key_value_heads"] = 5;
-  CHECK(problem(config) == "num_key_value_heads: 5 does not divide num_attention_heads 32 into equal groups");
+  CHECK(problem(config) == "num_key_value_heads: 5 does not divide the 32 attention heads into equal groups");
   config = llama();
   config["hidden_size"] = 1 << 30;
   CHECK(problem(config) == "hidden_size: 1073741824 is larger than the limit 131072");
   config = llama();
   config["hidden_size"] = 4100;
-  CHECK(problem(config) == "head_dim: missing, and hidden_size 4100 is not a multiple of num_attention_heads 32");
+  CHECK(problem(config) == "head_dim: missing, and hidden_size 4100 is not a multiple of the 32 attention heads");
+  config = llama();
+  config["max_position_embeddings"] = 0; // would turn the context check off
+  CHECK(problem(config) == "max_position_embeddings: must be positive");
   config = llama();
   config.erase("intermediate_size");
   CHECK(problem(config) == "intermediate_size: missing (expected the width of the dense MLP)");

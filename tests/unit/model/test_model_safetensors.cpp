@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+
 using nlohmann::json;
 
 using llmhw::test::builtin_catalog;
@@ -266,4 +268,77 @@ TEST_CASE("malformed safetensors headers name the tensor and the problem", "[mod
   const json metadata = {{"__metadata__", {{"format", 1}}}};
   CHECK_THAT(problem_with(safetensors_bytes(metadata.dump(), 0)),
              Catch::Contains("__metadata__.format: expected a string"));
+}
+
+TEST_CASE("a zero-length tensor holds no bytes and overlaps nothing", "[model][safetensors]")
+{
+  llmhw::test::TempDir dir;
+  // Legal per the format: a 0 in the shape, data_offsets [a, a], here at the start of another
+  // tensor and inside a third.
+  const json header = {{"a", tensor("F32", {4}, 0, 16)},
+                       {"empty_at_b", tensor("F32", {0, 8}, 16, 16)},
+                       {"empty_inside_a", tensor("BF16", {3, 0}, 8, 8)},
+                       {"b", tensor("F32", {2}, 16, 24)}};
+  const std::string path = dir.write("empty.safetensors", safetensors_bytes(header.dump(), 24));
+  const auto read = llmhw::model::safetensors::read_header(path);
+  REQUIRE(read.ok());
+  CHECK(read->tensors.size() == 4);
+  CHECK(read->tensor_bytes() == 24);
+  const json overlapping = {{"a", tensor("F32", {4}, 0, 16)}, {"b", tensor("F32", {4}, 8, 24)}};
+  CHECK_THAT(problem_with(safetensors_bytes(overlapping.dump(), 24)), // still refused when both hold bytes
+             Catch::Contains("tensor 'b' overlaps tensor 'a'"));
+}
+
+namespace {
+
+/// The problem loading a lone safetensors file of llama_header with `change` applied.
+std::string inferred_problem(const std::function<void(json&)>& change)
+{
+  llmhw::test::TempDir dir;
+  json header = llama_header(true);
+  change(header);
+  const std::string path = dir.write("lone/weights.safetensors", safetensors_bytes(header.dump(), data_bytes(header)));
+  auto model = llmhw::model::load(path, builtin_catalog());
+  if (model.ok()) {
+    return "";
+  }
+  CHECK(model.error().input == path);
+  return model.error().problem;
+}
+
+/// `name` replaced by a BF16 matrix of `rows` × `columns` placed after every other tensor.
+void reshape(json& header, const std::string& name, std::uint64_t rows, std::uint64_t columns)
+{
+  const std::uint64_t end = data_bytes(header);
+  header[name] = tensor("BF16", {rows, columns}, end, end + rows * columns * 2);
+}
+
+} // namespace
+
+TEST_CASE("shapes inferred without a config.json must agree with each other", "[model][safetensors][malformed]")
+{
+  CHECK(inferred_problem([](json&) {}).empty());
+  // q_proj reads 48 inputs, the embedding is 64 wide.
+  CHECK_THAT(inferred_problem([](json& h) { reshape(h, "model.layers.0.self_attn.q_proj.weight", 64, 48); }),
+             Catch::Contains("embed_tokens is 64 wide, but layer 0's q_proj reads 48 and k_proj 64"));
+  // A layer 5 without layers 1 to 4: block count and tensors disagree.
+  CHECK_THAT(inferred_problem([](json& h) { reshape(h, "model.layers.5.mlp.up_proj.weight", 128, 64); }),
+             Catch::Contains("tensors name layers up to 5 but only 2 distinct layers"));
+  // k_proj of no rows: no KV heads (a head width of 0 once divided by zero).
+  CHECK_THAT(inferred_problem([](json& h) { reshape(h, "model.layers.0.self_attn.k_proj.weight", 0, 64); }),
+             Catch::Contains("has a dimension of 0"));
+  // k_proj of 48 rows: head_dim taken as 48, and q_proj's 64 rows are not whole heads of it.
+  CHECK_THAT(inferred_problem([](json& h) { reshape(h, "model.layers.0.self_attn.k_proj.weight", 48, 64); }),
+             Catch::Contains("q_proj's 64 outputs are not whole heads of 48"));
+}
+
+TEST_CASE("safetensors of zero-length tensors only is refused: nothing to size", "[model][safetensors][malformed]")
+{
+  llmhw::test::TempDir dir;
+  const json header = {{"model.embed_tokens.weight", tensor("BF16", {0, 64}, 0, 0)}};
+  const std::string path = dir.write("empty/model.safetensors", safetensors_bytes(header.dump(), 0));
+  dir.write("empty/config.json", k_config.dump());
+  auto model = llmhw::model::load((dir.path() / "empty").string(), builtin_catalog());
+  REQUIRE_FALSE(model.ok());
+  CHECK(model.error().problem == "no weight tensors: nothing to size");
 }

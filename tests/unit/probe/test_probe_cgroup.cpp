@@ -5,6 +5,7 @@
 
 #include "support/temp_dir.hpp"
 
+#include <chrono>
 #include <filesystem>
 
 using namespace llmhw::test;
@@ -72,4 +73,57 @@ TEST_CASE("cgroup: a limit above MemTotal does not apply; malformed files are ig
                                     {"proc/self/status", "Cpus_allowed_list:\t0-x\n"}}));
   CHECK_FALSE(inventory.memory.cgroup_limit_bytes.has_value());
   CHECK_FALSE(device(inventory, "cpu0").usable_cores.has_value());
+}
+
+TEST_CASE("cgroup: a path without its leading '/' is read like one with it", "[probe][cgroup]")
+{
+  // find_last_of('/') found nothing here once, and the walk to the root never ended.
+  const TempDir dir;
+  const auto inventory = probe_machine(container(
+      dir, {{"proc/self/cgroup", "0::kubepods/pod1\n"}, {"sys/fs/cgroup/kubepods/memory.max", "4294967296\n"}}));
+  CHECK(inventory.memory.cgroup_limit_bytes == 4294967296u);
+}
+
+TEST_CASE("cgroup: a path 10,000 levels deep is walked to 64 levels, with a warning", "[probe][cgroup]")
+{
+  std::string path;
+  for (int level = 0; level < 10000; ++level) {
+    path += "/d";
+  }
+  std::string level_two = "sys/fs/cgroup/d/d";
+  const TempDir dir;
+  const auto started = std::chrono::steady_clock::now();
+  const auto inventory = probe_machine(container(
+      dir, {{"proc/self/cgroup", "0::" + path + "\n"}, {level_two + "/memory.max", "2147483648\n"}}));
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10)); // hang guard
+  CHECK(inventory.memory.cgroup_limit_bytes == 2147483648u); // the limits it can reach still apply
+  CHECK(has_warning(inventory, "deeper than 64 levels"));
+}
+
+TEST_CASE("cgroup: a path with \"..\" reads only the root's limits", "[probe][cgroup]")
+{
+  const TempDir dir;
+  // The ".." would lead from /sys/fs/cgroup/a to /sys/fs/secret; only /sys/fs/cgroup itself is read.
+  const auto inventory =
+      probe_machine(container(dir, {{"proc/self/cgroup", "0::/a/../../secret\n"},
+                                    {"sys/fs/secret/memory.max", "1073741824\n"},
+                                    {"sys/fs/cgroup/a/memory.max", "2147483648\n"},
+                                    {"sys/fs/cgroup/memory.max", "8589934592\n"}}));
+  CHECK(inventory.memory.cgroup_limit_bytes == 8589934592u);
+  CHECK(has_warning(inventory, "\"..\""));
+}
+
+TEST_CASE("cgroup: a memory limit too small to run llm-hw is ignored with a warning", "[probe][cgroup]")
+{
+  for (const std::string limit : {"0", "1", "16777215"}) {
+    const TempDir dir;
+    const auto inventory = probe_machine(
+        container(dir, {{"proc/self/cgroup", "0::/ctr\n"}, {"sys/fs/cgroup/ctr/memory.max", limit + "\n"}}));
+    CHECK_FALSE(inventory.memory.cgroup_limit_bytes.has_value());
+    CHECK(has_warning(inventory, "/sys/fs/cgroup/ctr/memory.max: a memory limit of " + limit + " bytes"));
+  }
+  const TempDir dir; // 16 MiB itself is a limit
+  const auto inventory = probe_machine(
+      container(dir, {{"proc/self/cgroup", "0::/ctr\n"}, {"sys/fs/cgroup/ctr/memory.max", "16777216\n"}}));
+  CHECK(inventory.memory.cgroup_limit_bytes == 16777216u);
 }
