@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <sstream>
 
 namespace llmhw::probe::detail {
@@ -136,6 +137,9 @@ std::optional<double> quota_cores_v2(const std::string& root, const std::vector<
       continue;
     }
     const double cores = quota_us / period;
+    if (!std::isfinite(cores)) { // from_chars reads "inf": no quota at all
+      continue;
+    }
     if (!smallest || cores < *smallest) {
       smallest = cores;
     }
@@ -157,6 +161,9 @@ std::optional<double> quota_cores_v1(const std::string& root, const std::vector<
       continue;
     }
     const double cores = quota_us / static_cast<double>(*period);
+    if (!std::isfinite(cores)) {
+      continue;
+    }
     if (!smallest || cores < *smallest) {
       smallest = cores;
     }

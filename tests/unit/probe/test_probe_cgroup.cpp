@@ -75,6 +75,21 @@ TEST_CASE("cgroup: a limit above MemTotal does not apply; malformed files are ig
   CHECK_FALSE(device(inventory, "cpu0").usable_cores.has_value());
 }
 
+TEST_CASE("cgroup: a CPU quota that divides to infinity is no quota", "[probe][cgroup]")
+{
+  // from_chars reads "inf" as a number: the quota must still be a finite count of cores.
+  const TempDir v2;
+  const auto unified = probe_machine(container(v2, {{"proc/self/cgroup", "0::/\n"},
+                                                    {"sys/fs/cgroup/cpu.max", "inf 100000\n"}}));
+  CHECK_FALSE(device(unified, "cpu0").usable_cores.has_value());
+  const TempDir v1;
+  const auto legacy =
+      probe_machine(container(v1, {{"proc/self/cgroup", "1:cpu,cpuacct:/x\n"},
+                                   {"sys/fs/cgroup/cpu,cpuacct/x/cpu.cfs_quota_us", "inf\n"},
+                                   {"sys/fs/cgroup/cpu,cpuacct/x/cpu.cfs_period_us", "100000\n"}}));
+  CHECK_FALSE(device(legacy, "cpu0").usable_cores.has_value());
+}
+
 TEST_CASE("cgroup: a path without its leading '/' is read like one with it", "[probe][cgroup]")
 {
   // find_last_of('/') found nothing here once, and the walk to the root never ended.
