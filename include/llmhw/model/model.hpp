@@ -39,6 +39,7 @@ struct ModelSpec {
   std::optional<std::uint64_t> file_weight_bytes;
   std::vector<std::string> assumptions; ///< what was inferred rather than read ("head_dim taken as hidden/heads")
   std::string source_note;              ///< the config or paper the shape comes from
+  std::optional<std::string> local_source; ///< "local: HF cache, <path>" when read from a local model store
 };
 
 /// Resolves `name_or_path`: an existing path is read as a file or folder,
