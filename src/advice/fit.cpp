@@ -38,8 +38,11 @@ std::string missed_phrase(const rules::Assessment& assessment, std::vector<std::
     }
     missed.push_back(requirement.name);
     const double ratio = rules::miss_ratio(requirement);
-    parts.push_back(std::isfinite(ratio) ? fmt::format("{} ×{:.1f}", requirement_label(requirement.name), ratio)
-                                         : fmt::format("{} unknown", requirement_label(requirement.name)));
+    // Whole factors from 10 on, so that a cell of several stays short.
+    const std::string factor = !std::isfinite(ratio) ? "unknown"
+                               : ratio < 10         ? fmt::format("×{:.1f}", ratio)
+                                                    : fmt::format("×{:.0f}", ratio);
+    parts.push_back(fmt::format("{} {}", requirement_label(requirement.name), factor));
   }
   return util::join(parts, ", ");
 }

@@ -15,8 +15,8 @@
 namespace llmhw::cli {
 namespace {
 
-/// A name a local store could hold: "org/repo" (HF, LM Studio) or "name:tag" (Ollama). Catalog ids and plain names
-/// skip the scan.
+/// A name only a local store could hold: "org/repo" (HF, LM Studio) or "name:tag" (Ollama). A plain name the catalog
+/// knows is the catalog's (its local copies, if any, are named with a tag or an org).
 bool could_be_local(const std::string& name)
 {
   return name.find('/') != std::string::npos || name.find(':') != std::string::npos;
@@ -82,7 +82,7 @@ Status fit_only_option(const Options& options)
 Result<model::ModelSpec> load_model(const std::string& name, const catalog::Catalog& catalog)
 {
   std::error_code error;
-  if (std::filesystem::exists(name, error) || !could_be_local(name)) {
+  if (std::filesystem::exists(name, error) || (!could_be_local(name) && catalog.find_model(name) != nullptr)) {
     return model::load(name, catalog);
   }
   const model::LocalScan scan = model::scan_local_stores(model::store_roots_from_process());

@@ -441,16 +441,15 @@ Result<ModelSpec> load_local(const LocalModel& local, const catalog::Catalog& ca
   if (!spec) {
     return Error{fmt::format("{} ({})", local.name, local_source(local)), spec.error().message()};
   }
-  // The store's name for the model, not the blob's or the commit's; engines take the same name to serve it.
+  // The store's name for the model, not the blob's, the commit's or the GGUF's general.name; engines take the same
+  // name to serve it.
   if (local.store == Store::hf_cache) {
     spec->hf_repo = local.name;
   }
   if (local.store == Store::ollama) {
     spec->ollama_tag = local.name;
   }
-  if (local.file.empty()) {
-    spec->name = local.name;
-  }
+  spec->name = local.file.empty() ? local.name : local.name + "/" + local.file; // what --model takes
   spec->local_source = local_source(local);
   return spec;
 }

@@ -35,9 +35,12 @@ std::string speed_cell(double value, bool time)
   return time ? units::format_duration_ms(value) : units::format_figure(value);
 }
 
-/// What --model takes for the row's model: the catalog id, else the store's name, else the file's.
+/// What --model takes for the row's model: the catalog id, else the local store's name, else the file's.
 std::string model_handle(const model::ModelSpec& model)
 {
+  if (model.local_source) {
+    return model.name; // load_local names it as --model takes it
+  }
   if (model.catalog_id) {
     return *model.catalog_id;
   }
@@ -162,12 +165,15 @@ bool devices_differ(const advice::Fit& fit)
   return false;
 }
 
-/// One table per verdict; each shows what matters for it. Model names are what --model takes, so they are never
-/// cut; the device and the misses wrap or shrink instead.
+/// Model names are what --model takes, so they are never cut with an ellipsis: a long one (a local store's
+/// org/repo/file.gguf) continues on the next line.
+const detail::Column k_model_column{"MODEL", false, true, true};
+
+/// One table per verdict; each shows what matters for it.
 detail::Table verdict_table(const advice::Fit& fit, FitVerdict verdict)
 {
   if (verdict == FitVerdict::does_not_fit) {
-    detail::Table table({{"MODEL"}, {"PARAMS", true}, {"WHY NOT", false, true, true}});
+    detail::Table table({k_model_column, {"PARAMS", true}, {"WHY NOT", false, true, true}});
     for (const FitRow& row : fit.rows) {
       if (row.verdict == verdict) {
         table.add_row({name_cell(row), detail::format_params(row.model.params), row.reason});
@@ -177,7 +183,7 @@ detail::Table verdict_table(const advice::Fit& fit, FitVerdict verdict)
   }
   const bool misses = verdict == FitVerdict::misses;
   const bool device_column = devices_differ(fit);
-  std::vector<detail::Column> columns = {{"MODEL"}, {"PARAMS", true}, {"QUANT"}, {"ENGINE"}};
+  std::vector<detail::Column> columns = {k_model_column, {"PARAMS", true}, {"QUANT"}, {"ENGINE"}};
   if (device_column) {
     columns.push_back({"DEVICE", false, true, true});
   }

@@ -115,6 +115,7 @@ TEST_CASE("an HF cache snapshot without refs/main, only config.json, or GGUF fil
   auto model = llmhw::model::load_local(*gguf, builtin_catalog());
   REQUIRE(model.ok());
   CHECK(model->native_quant == "q4_k_m");
+  CHECK(model->name == "acme/Tiny-GGUF/tiny.Q4_K_M.gguf"); // as --model names it, not the file's general.name
 }
 
 TEST_CASE("a link to a blob that is not there is skipped with a warning", "[model][local]")
