@@ -165,15 +165,22 @@ bool devices_differ(const advice::Fit& fit)
   return false;
 }
 
-/// Model names are what --model takes, so they are never cut with an ellipsis: a long one (a local store's
-/// org/repo/file.gguf) continues on the next line.
-const detail::Column k_model_column{"MODEL", false, true, true};
+/// Model names are what --model takes, so the column keeps its width while they are catalog-id short (the other
+/// columns give way); a long local name (org/repo/file.gguf) lets it narrow, the name continuing on the next line.
+detail::Column model_column(const advice::Fit& fit)
+{
+  constexpr std::size_t k_short_name = 24;
+  const bool long_name = std::any_of(fit.rows.begin(), fit.rows.end(), [](const FitRow& row) {
+    return detail::display_width(name_cell(row)) > k_short_name;
+  });
+  return {"MODEL", false, long_name, long_name};
+}
 
 /// One table per verdict; each shows what matters for it.
 detail::Table verdict_table(const advice::Fit& fit, FitVerdict verdict)
 {
   if (verdict == FitVerdict::does_not_fit) {
-    detail::Table table({k_model_column, {"PARAMS", true}, {"WHY NOT", false, true, true}});
+    detail::Table table({model_column(fit), {"PARAMS", true}, {"WHY NOT", false, true, true}});
     for (const FitRow& row : fit.rows) {
       if (row.verdict == verdict) {
         table.add_row({name_cell(row), detail::format_params(row.model.params), row.reason});
@@ -183,7 +190,7 @@ detail::Table verdict_table(const advice::Fit& fit, FitVerdict verdict)
   }
   const bool misses = verdict == FitVerdict::misses;
   const bool device_column = devices_differ(fit);
-  std::vector<detail::Column> columns = {k_model_column, {"PARAMS", true}, {"QUANT"}, {"ENGINE"}};
+  std::vector<detail::Column> columns = {model_column(fit), {"PARAMS", true}, {"QUANT"}, {"ENGINE"}};
   if (device_column) {
     columns.push_back({"DEVICE", false, true, true});
   }
