@@ -25,6 +25,8 @@ std::string requirement_label(const std::string& name)
     return "tok/s";
   if (name == "min_throughput")
     return "throughput";
+  if (name == "fits")
+    return "memory"; // held partly in host memory (llama.cpp offload): the plan needs this many times the device's
   return name;
 }
 
