@@ -124,7 +124,7 @@ TEST_CASE("HF_HUB_CACHE and OLLAMA_MODELS move the stores, as they do for those 
   CHECK(document["models"][1]["name"] == "tinyllama:1b");
 }
 
-TEST_CASE("--model org/name and name:tag use the local copy and say so", "[cli][local]")
+TEST_CASE("advise --model org/name and name:tag use the local copy and say so", "[cli][local]")
 {
   const Stores stores;
   const json hf = valid_json(
