@@ -110,6 +110,7 @@ bool is_gguf_model(const std::string& file_name)
 
 /// The model files of one folder: safetensors, GGUF and config.json, links followed to regular files only.
 struct FolderFiles {
+  std::vector<fs::path> folders; ///< real subfolders, for GGUF repos that keep each quant in one
   bool config = false;
   std::uint64_t safetensors_bytes = 0;
   bool safetensors = false;
@@ -121,6 +122,10 @@ FolderFiles model_files(const fs::path& folder, BoundedWalk& walk, LocalScan& sc
   FolderFiles files;
   for (const fs::path& entry : walk.list(folder)) {
     const std::string name = entry.filename().string();
+    if (is_real_folder(entry)) {
+      files.folders.push_back(entry);
+      continue;
+    }
     const bool wanted = name == "config.json" || ends_with(name, ".safetensors") || is_gguf_model(name);
     if (!wanted) {
       continue;
@@ -145,12 +150,26 @@ FolderFiles model_files(const fs::path& folder, BoundedWalk& walk, LocalScan& sc
   return files;
 }
 
-/// One entry per GGUF model of a folder, named `name` with the file beside it.
-void add_ggufs(Store store, const std::string& name, const std::vector<fs::path>& ggufs, LocalScan& scan)
+/// One entry per GGUF model of a folder, named `name` with the file (relative to `folder`) beside it.
+void add_ggufs(Store store, const std::string& name, const fs::path& folder, const std::vector<fs::path>& ggufs,
+               LocalScan& scan)
 {
   for (const fs::path& gguf : ggufs) {
-    scan.models.push_back({store, name, gguf.filename().string(), gguf.string(), "gguf", "", size_of(gguf)});
+    scan.models.push_back(
+        {store, name, gguf.lexically_relative(folder).generic_string(), gguf.string(), "gguf", "", size_of(gguf)});
   }
+}
+
+/// A folder's GGUF models and those one folder down (large GGUF repos keep each quant's split parts in a folder of
+/// its own: Q4_K_M/model-00001-of-00003.gguf).
+std::vector<fs::path> with_subfolder_ggufs(const FolderFiles& files, BoundedWalk& walk, LocalScan& scan)
+{
+  std::vector<fs::path> ggufs = files.ggufs;
+  for (const fs::path& folder : files.folders) {
+    const FolderFiles inner = model_files(folder, walk, scan);
+    ggufs.insert(ggufs.end(), inner.ggufs.begin(), inner.ggufs.end());
+  }
+  return ggufs;
 }
 
 /// The commit refs/main names, when it is one (hex, as huggingface_hub writes it).
@@ -217,9 +236,9 @@ void scan_hf_cache(const fs::path& hub, BoundedWalk& walk, LocalScan& scan)
     if (files.safetensors && files.config) {
       scan.models.push_back(
           {Store::hf_cache, name, "", snapshot.string(), "safetensors", revision, files.safetensors_bytes});
-    } else if (!files.ggufs.empty()) {
+    } else if (std::vector<fs::path> ggufs = with_subfolder_ggufs(files, walk, scan); !ggufs.empty()) {
       const auto first = scan.models.size();
-      add_ggufs(Store::hf_cache, name, files.ggufs, scan);
+      add_ggufs(Store::hf_cache, name, snapshot, ggufs, scan);
       for (auto i = first; i < scan.models.size(); ++i) {
         scan.models[i].revision = revision;
       }
@@ -304,8 +323,8 @@ void scan_lm_studio(const fs::path& root, BoundedWalk& walk, LocalScan& scan)
         continue;
       }
       const FolderFiles files = model_files(repo, walk, scan);
-      add_ggufs(Store::lm_studio,
-                fmt::format("{}/{}", publisher.filename().string(), repo.filename().string()), files.ggufs, scan);
+      add_ggufs(Store::lm_studio, fmt::format("{}/{}", publisher.filename().string(), repo.filename().string()),
+                repo, files.ggufs, scan);
     }
   }
 }

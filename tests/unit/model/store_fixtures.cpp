@@ -138,7 +138,10 @@ void write_hf_repo(const fs::path& hub, const std::string& repo, const std::stri
     } else {
       write_file(blob_path, content);
     }
-    fs::create_symlink(fs::path("..") / ".." / "blobs" / blob, root / "snapshots" / revision / name);
+    // A relative link, as huggingface_hub makes it: up to the repo folder from wherever the file sits.
+    const fs::path link = root / "snapshots" / revision / name;
+    fs::create_directories(link.parent_path());
+    fs::create_symlink((root / "blobs" / blob).lexically_relative(link.parent_path()), link);
   }
   if (main) {
     write_file(root / "refs" / "main", revision);

@@ -21,7 +21,8 @@ void write_tiny_gguf(const std::filesystem::path& path);
 
 /// A repo in an HF cache at `hub`: each file a blob under blobs/ and a relative link to it from
 /// snapshots/<revision>/, as huggingface_hub writes them; refs/main names the revision when `main` is set.
-/// `files`: name → content; a file named *.gguf is written with write_tiny_gguf whatever its content.
+/// `files`: name (may hold a subfolder: "Q8_0/tiny.gguf") → content; a *.gguf is written with write_tiny_gguf
+/// whatever its content.
 void write_hf_repo(const std::filesystem::path& hub, const std::string& repo, const std::string& revision,
                    const std::map<std::string, std::string>& files, bool main = true);
 

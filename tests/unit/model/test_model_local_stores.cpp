@@ -118,6 +118,23 @@ TEST_CASE("an HF cache snapshot without refs/main, only config.json, or GGUF fil
   CHECK(model->name == "acme/Tiny-GGUF/tiny.Q4_K_M.gguf"); // as --model names it, not the file's general.name
 }
 
+TEST_CASE("an HF GGUF repo with a folder per quant: each GGUF named with its folder", "[model][local]")
+{
+  llmhw::test::TempDir dir;
+  llmhw::test::write_hf_repo(hf_hub(dir), "acme/Big-GGUF", k_revision,
+                             {{"Q8_0/big-Q8_0.gguf", ""}, {"Q4_K_M/big-Q4_K_M.gguf", ""}, {"README.md", "# big"}});
+  const LocalScan scan = llmhw::model::scan_local_stores(roots_in(dir));
+  REQUIRE(scan.models.size() == 2);
+  CHECK(scan.models[0].file == "Q4_K_M/big-Q4_K_M.gguf");
+  CHECK(scan.models[1].file == "Q8_0/big-Q8_0.gguf");
+  auto picked = llmhw::model::find_local("acme/Big-GGUF/Q8_0/big-Q8_0.gguf", scan);
+  REQUIRE(picked.ok());
+  REQUIRE(*picked);
+  auto model = llmhw::model::load_local(**picked, builtin_catalog());
+  REQUIRE(model.ok());
+  CHECK(model->name == "acme/Big-GGUF/Q8_0/big-Q8_0.gguf");
+}
+
 TEST_CASE("a link to a blob that is not there is skipped with a warning", "[model][local]")
 {
   llmhw::test::TempDir dir;
