@@ -227,12 +227,19 @@ const char* verdict_title(FitVerdict verdict)
 
 std::string caption(const advice::Fit& fit)
 {
-  std::string text = "Best quant, engine and devices per model, as advise ranks them · TTFT and TOK/S per user · "
-                     "MEMORY the plan needs · MISSES ×: how far off each requirement is";
-  if (std::any_of(fit.rows.begin(), fit.rows.end(), [](const FitRow& row) { return row.model.local_source; })) {
-    text += " · * a copy in a local store (llm-hw models --local)";
+  const auto any = [&](auto predicate) { return std::any_of(fit.rows.begin(), fit.rows.end(), predicate); };
+  std::vector<std::string> parts = {"Best quant, engine and devices per model, as advise ranks them",
+                                    "TTFT and TOK/S per user"};
+  if (any([](const FitRow& row) { return row.verdict == FitVerdict::meets; })) {
+    parts.emplace_back("MEMORY the plan needs");
   }
-  return text;
+  if (any([](const FitRow& row) { return row.verdict == FitVerdict::misses; })) {
+    parts.emplace_back("MISSES ×: how far off each requirement is");
+  }
+  if (any([](const FitRow& row) { return row.model.local_source.has_value(); })) {
+    parts.emplace_back("* a copy in a local store (llm-hw models --local)");
+  }
+  return util::join(parts, " · ");
 }
 
 std::string wrapped(const std::string& text, const Style& style)
