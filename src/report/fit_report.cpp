@@ -251,6 +251,18 @@ std::string wrapped(const std::string& text, const Style& style)
   return out;
 }
 
+/// -v: how to run each model of a verdict, the engine command whole (it is copied, not read).
+std::string commands(const advice::Fit& fit, FitVerdict verdict, const detail::Palette& colors)
+{
+  std::string out = "\n";
+  for (const FitRow& row : fit.rows) {
+    if (row.verdict == verdict && row.best && !row.best->command.empty()) {
+      out += colors.bold + model_handle(row.model) + colors.reset + "\n  " + row.best->command + "\n";
+    }
+  }
+  return out;
+}
+
 std::string fit_text(const advice::Fit& fit, const Style& style)
 {
   const detail::Palette colors = detail::palette(style);
@@ -270,6 +282,9 @@ std::string fit_text(const advice::Fit& fit, const Style& style)
     }
     out += "\n" + titles[static_cast<int>(verdict)] + colors.bold + verdict_title(verdict) + colors.reset + "\n";
     out += table.text(style.width, colors.bold, colors.reset);
+    if (style.verbose && verdict != FitVerdict::does_not_fit) {
+      out += commands(fit, verdict, colors);
+    }
   }
   out += "\n" + wrapped(caption(fit), style);
   for (const std::string& warning : fit.warnings) {

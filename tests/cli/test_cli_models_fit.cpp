@@ -278,6 +278,15 @@ TEST_CASE("models --fit as text fits 80 columns and as markdown has a table per 
   // Model names are what --model takes: never cut.
   CHECK(text.out.find("llama-3.1-405b ") != std::string::npos);
 
+  // -v adds each runnable model's engine command, whole.
+  const auto verbose = run_llm_hw({"models", "--fit", "--target", "rtx-4090", "-v"}, stores.environment());
+  REQUIRE(verbose.exit_code == 0);
+  const json fit =
+      valid_json(run_llm_hw({"models", "--fit", "--target", "rtx-4090", "--json"}, stores.environment()), "fit");
+  const json* row = row_named(fit, "llama-3.1-8b");
+  REQUIRE(row != nullptr);
+  CHECK(verbose.out.find("\nllama-3.1-8b\n  " + (*row)["best"]["command"].get<std::string>() + "\n") !=
+        std::string::npos);
   const auto markdown =
       run_llm_hw({"models", "--fit", "--target", "rtx-4090", "--format", "markdown"}, stores.environment());
   REQUIRE(markdown.exit_code == 0);
