@@ -33,6 +33,10 @@ commands = [
     [llm_hw, "advise", "--json"],
     [llm_hw, "advise", "--target", "all"],
     [llm_hw, "advise", "--target", "all", "--model", "deepseek-v3"],
+    [llm_hw, "models", "--fit"],
+    [llm_hw, "models", "--fit", "--workload", "chat", "--concurrency", "1"],
+    [llm_hw, "models", "--fit", "--target", "rtx-4090"],
+    [llm_hw, "models", "--local"],
 ]
 environment = dict(os.environ, NO_COLOR="1")
 

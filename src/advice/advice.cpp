@@ -132,6 +132,10 @@ detail::Scored ideal(const detail::Pool& pool, const estimate::Estimate& estimat
   return scored;
 }
 
+} // namespace
+
+namespace detail {
+
 Status check_names(const Inputs& inputs, const catalog::Catalog& catalog)
 {
   if (inputs.framework && catalog.find_engine(*inputs.framework) == nullptr) {
@@ -171,6 +175,10 @@ Result<std::vector<detail::Pool>> pools_of(const Inputs& inputs, const catalog::
   }
   return pools;
 }
+
+} // namespace detail
+
+namespace {
 
 /// What --sort cost and --sort speed compare; nullopt when unknown, which ranks last.
 std::optional<double> sort_key(const RankedCandidate& ranked, Sort sort)
@@ -261,7 +269,7 @@ Scored score(const Pool& pool, std::size_t pool_index, estimate::Candidate candi
 }
 
 Ranking rank(const std::vector<Pool>& pools, const model::ModelSpec& model, const workload::Workload& workload,
-             const Inputs& inputs, const catalog::Catalog& catalog, bool all_targets, Pruning pruning)
+             const Inputs& inputs, const catalog::Catalog& catalog, bool all_targets, Pruning pruning, bool one_best)
 {
   // Each line of the report is the best candidate of its group: a pool with --target all, else a pool's device
   // count and engine. better() is a strict weak order, so a group's best is found by keeping the best so far,
@@ -276,12 +284,13 @@ Ranking rank(const std::vector<Pool>& pools, const model::ModelSpec& model, cons
   Ranking ranking;
   for (std::size_t index = 0; index < pools.size(); ++index) {
     const Pool& pool = pools[index];
-    const auto pool_first = static_cast<std::ptrdiff_t>(bests.size()); // this pool's groups
+    // This pool's groups; with one_best, the one group of every pool.
+    const auto pool_first = one_best ? std::ptrdiff_t{0} : static_cast<std::ptrdiff_t>(bests.size());
     for (estimate::Candidate& candidate : candidates_for(pool, model, inputs, catalog)) {
       const std::size_t ordinal = ranking.candidates++;
       const auto group = std::find_if(bests.begin() + pool_first, bests.end(), [&](const Best& best) {
         const estimate::Candidate& other = best.scored.ranked.assessment.estimate.candidate;
-        return all_targets || (other.count == candidate.count && other.engine == candidate.engine);
+        return one_best || all_targets || (other.count == candidate.count && other.engine == candidate.engine);
       });
       const bool contested = pruning == Pruning::unbeatable && group != bests.end();
       // First by the device count alone (more devices than the best needed), then by the estimate's speeds.
@@ -321,11 +330,11 @@ Ranking rank(const std::vector<Pool>& pools, const model::ModelSpec& model, cons
 Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload& workload, const Inputs& inputs,
                          const catalog::Catalog& catalog)
 {
-  if (auto names = check_names(inputs, catalog); !names) {
+  if (auto names = detail::check_names(inputs, catalog); !names) {
     return names.error();
   }
   bool all = false;
-  auto pools = pools_of(inputs, catalog, all);
+  auto pools = detail::pools_of(inputs, catalog, all);
   if (!pools) {
     return pools.error();
   }

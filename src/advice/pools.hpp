@@ -31,6 +31,13 @@ struct Pool {
   std::vector<std::string> unknown_figures;
 };
 
+/// --framework, --quant and --kv-quant name catalog entries (a KV precision for --kv-quant).
+Status check_names(const Inputs& inputs, const catalog::Catalog& catalog);
+
+/// The pools to rank: the --target values resolved (`all` set when one is "all"), else the inventories' devices.
+/// Errors: an unknown target, or an inventory without devices.
+Result<std::vector<Pool>> pools_of(const Inputs& inputs, const catalog::Catalog& catalog, bool& all);
+
 std::vector<Pool> pools_from_targets(const std::vector<catalog::TargetRef>& targets);
 
 /// The inventory's devices, grouped: GPUs of one model and memory size pool together; each CPU (all its sockets)
@@ -76,9 +83,11 @@ struct Ranking {
 };
 
 /// Ranks the pools' candidates. With Pruning::unbeatable the kept candidates are the same as with Pruning::none:
-/// a candidate is skipped only when the group's best so far beats the best judgement it could get.
+/// a candidate is skipped only when the group's best so far beats the best judgement it could get. With `one_best`
+/// every candidate of every pool is one group, so only the overall best is kept (models --fit).
 Ranking rank(const std::vector<Pool>& pools, const model::ModelSpec& model, const workload::Workload& workload,
-             const Inputs& inputs, const catalog::Catalog& catalog, bool all_targets, Pruning pruning);
+             const Inputs& inputs, const catalog::Catalog& catalog, bool all_targets, Pruning pruning,
+             bool one_best = false);
 
 /// Price per hour and per million output tokens, where the pool's price is known and the candidate uses all of it.
 Cost cost_of(const Pool& pool, const estimate::Estimate& estimate);

@@ -82,6 +82,18 @@ void add_advice_options(CLI::App& command, Options& options)
       ->check(CLI::ExistingFile);
 }
 
+/// models --fit ranks every model under advise's options (but --model); models --local lists the local stores.
+void add_fit_options(CLI::App& models, Options& options)
+{
+  models.add_flag("--fit", options.fit,
+                  "Rank every catalog and local model for this machine, a --target or --hardware, under the "
+                  "workload and requirements given");
+  models.add_flag("--local", options.local,
+                  "List the models in local stores: the Hugging Face cache, Ollama and LM Studio");
+  add_probe_options(models, options);
+  add_advice_options(models, options);
+}
+
 } // namespace
 
 std::string version_text()
@@ -115,10 +127,11 @@ std::unique_ptr<CLI::App> build_app(Options& options)
     add_advice_options(*command, options);
   }
 
-  CLI::App* models = app->add_subcommand("models", "List catalog models");
+  CLI::App* models = app->add_subcommand("models", "List catalog models; --fit: which run here; --local: which are here");
   CLI::App* targets = app->add_subcommand("targets", "List catalog hardware targets");
   add_output_options(*models, options);
   add_output_options(*targets, options);
+  add_fit_options(*models, options);
 
   return app;
 }

@@ -18,7 +18,6 @@
 #include <iostream>
 
 namespace llmhw::cli {
-namespace {
 
 Result<catalog::Catalog> load_catalog(const Options& options)
 {
@@ -29,6 +28,13 @@ Result<catalog::Catalog> load_catalog(const Options& options)
   }
   return catalog::load(sources);
 }
+
+void emit(const std::string& document)
+{
+  std::cout << document << std::flush;
+}
+
+namespace {
 
 probe::Environment probe_environment(const Options& options)
 {
@@ -51,12 +57,6 @@ Result<int> probe_failure(const Options& options, const Error& error)
   }
   print_error("probe failed: " + error.message());
   return k_exit_probe_failed;
-}
-
-/// Prints a complete document in one write, so no partial output reaches stdout.
-void emit(const std::string& document)
-{
-  std::cout << document << std::flush;
 }
 
 /// Other hosts' `llm-hw probe --json`, each named by its hostname. Hosts are
@@ -114,7 +114,7 @@ Result<int> run_probe(const Options& options)
   return k_exit_ok;
 }
 
-Result<int> run_advise(Options options)
+Result<AdviceSetup> advice_setup(Options& options)
 {
   if (options.requirements) {
     if (auto applied = apply_requirements_file(*options.requirements, options); !applied) {
@@ -140,11 +140,12 @@ Result<int> run_advise(Options options)
   if (!workload) {
     return workload.error();
   }
-  auto model = model::load(options.model.value_or(k_default_model), *catalog);
-  if (!model) {
-    return model.error();
-  }
+  return AdviceSetup{std::move(catalog.value()), std::move(workload.value())};
+}
 
+Result<advice::Inputs> hardware_inputs(const Options& options, const catalog::Catalog& catalog,
+                                       std::optional<int>& probe_exit)
+{
   advice::Inputs inputs;
   inputs.targets = options.targets;
   inputs.framework = options.framework;
@@ -164,13 +165,40 @@ Result<int> run_advise(Options options)
     inputs.inventories = std::move(fleet.value());
     inputs.local = false;
   } else if (inputs.targets.empty()) {
-    auto inventory = probe::detect(probe_environment(options), *catalog);
+    auto inventory = probe::detect(probe_environment(options), catalog);
     if (!inventory) {
-      return probe_failure(options, inventory.error());
+      auto failure = probe_failure(options, inventory.error());
+      if (!failure) {
+        return failure.error();
+      }
+      probe_exit = *failure;
+      return inputs;
     }
     inputs.inventories.push_back(std::move(inventory.value()));
   }
-  auto advice = advice::recommend(*model, *workload, inputs, *catalog);
+  return inputs;
+}
+
+Result<int> run_advise(Options options)
+{
+  auto setup = advice_setup(options);
+  if (!setup) {
+    return setup.error();
+  }
+  const catalog::Catalog& catalog = setup->catalog;
+  auto model = load_model(options.model.value_or(k_default_model), catalog);
+  if (!model) {
+    return model.error();
+  }
+  std::optional<int> probe_exit;
+  auto inputs = hardware_inputs(options, catalog, probe_exit);
+  if (!inputs) {
+    return inputs.error();
+  }
+  if (probe_exit) {
+    return *probe_exit;
+  }
+  auto advice = advice::recommend(*model, setup->workload, *inputs, catalog);
   if (!advice) {
     return advice.error();
   }
@@ -184,8 +212,17 @@ Result<int> run_advise(Options options)
   return k_exit_ok;
 }
 
-Result<int> run_models(const Options& options)
+Result<int> run_models(Options options)
 {
+  if (options.fit) {
+    return run_fit(std::move(options));
+  }
+  if (options.local) {
+    return run_local_models(options);
+  }
+  if (auto only_with_fit = fit_only_option(options); !only_with_fit) {
+    return only_with_fit.error();
+  }
   auto catalog = load_catalog(options);
   if (!catalog) {
     return catalog.error();

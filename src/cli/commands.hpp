@@ -4,13 +4,46 @@
 
 #include "options.hpp"
 
+#include "llmhw/advice/advice.hpp"
+#include "llmhw/catalog/catalog.hpp"
 #include "llmhw/util/result.hpp"
+#include "llmhw/workload/workload.hpp"
+
+#include <optional>
+#include <string>
 
 namespace llmhw::cli {
 
 Result<int> run_probe(const Options& options);
 Result<int> run_advise(Options options);   ///< advise and check (a requirements file fills unset options)
-Result<int> run_models(const Options& options);
+Result<int> run_models(Options options);   ///< the catalog; --fit and --local hand on to fit_command.cpp
 Result<int> run_targets(const Options& options);
+
+/// `models --fit` and `models --local` (fit_command.cpp).
+Result<int> run_fit(Options options);
+Result<int> run_local_models(const Options& options);
+/// Refuses an advice option (--workload, --target, …) given to `models` without --fit.
+Status fit_only_option(const Options& options);
+
+/// The built-in catalog with --catalog files and $LLM_HW_CATALOG_DIR.
+Result<catalog::Catalog> load_catalog(const Options& options);
+
+/// Prints a complete document in one write, so no partial output reaches stdout.
+void emit(const std::string& document);
+
+/// What advise and models --fit share: the catalog and the workload, a requirements file applied first.
+struct AdviceSetup {
+  catalog::Catalog catalog;
+  workload::Workload workload;
+};
+Result<AdviceSetup> advice_setup(Options& options);
+
+/// The hardware to rank on: --target values, --hardware files, else this machine's probe. When the probe fails (not
+/// bad input) its message is printed and `probe_exit` holds the exit code.
+Result<advice::Inputs> hardware_inputs(const Options& options, const catalog::Catalog& catalog,
+                                       std::optional<int>& probe_exit);
+
+/// --model's value: an existing path, a copy in a local store (HF cache, Ollama, LM Studio), or a catalog name.
+Result<model::ModelSpec> load_model(const std::string& name, const catalog::Catalog& catalog);
 
 } // namespace llmhw::cli

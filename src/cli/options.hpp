@@ -46,6 +46,8 @@ struct Options {
   bool json = false;
   bool verbose = false;
   bool measure = false;
+  bool fit = false;   ///< models --fit
+  bool local = false; ///< models --local
 };
 
 /// Bounds on what the command line and a requirements file may say: far above any real use, low enough that a

@@ -166,6 +166,9 @@ std::string model_line(const advice::Advice& advice)
   if (!model.native_quant.empty()) {
     line += fmt::format(" · published in {}", model.native_quant);
   }
+  if (model.local_source) {
+    line += " · " + *model.local_source;
+  }
   return line;
 }
 

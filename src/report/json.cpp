@@ -211,6 +211,7 @@ json advice_json(const advice::Advice& advice)
         {"id", optional_json(model.catalog_id)},
         {"source", model::to_string(model.source)},
         {"path", optional_json(model.path)},
+        {"local_source", optional_json(model.local_source)},
         {"family", model.arch.family},
         {"params", model.params},
         {"active_params", model.active_params},

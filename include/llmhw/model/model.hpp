@@ -42,6 +42,7 @@ struct ModelSpec {
   /// unknown quant_method sized at torch_dtype); shown with the advice's warnings.
   std::vector<std::string> warnings;
   std::string source_note;              ///< the config or paper the shape comes from
+  std::optional<std::string> local_source; ///< "local: HF cache, <path>" when read from a local model store
 };
 
 /// Resolves `name_or_path`: an existing path is read as a file or folder,
