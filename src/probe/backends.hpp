@@ -34,6 +34,7 @@ struct HwlocCpu {
   std::optional<std::string> hostname;     ///< from an XML topology
   std::optional<std::string> os_release;   ///< from an XML topology
   std::vector<ExportedGpu> gpus;           ///< from an XML topology
+  std::vector<std::string> warnings;       ///< why hwloc was not asked, when it was not
 };
 
 /// The CPU from hwloc, or an error when hwloc cannot build a topology.
