@@ -52,7 +52,9 @@ std::string_view file_type_name(unsigned mode)
 bool path_present(const std::string& path)
 {
   struct stat status {};
-  return ::lstat(path.c_str(), &status) == 0;
+  // A folder on the way that cannot be searched hides whether the file is
+  // there; the user meant a path all the same.
+  return ::lstat(path.c_str(), &status) == 0 || errno == EACCES || errno == ELOOP;
 }
 
 Result<InputFile> InputFile::open(const std::string& path)

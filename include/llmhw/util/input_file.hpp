@@ -53,7 +53,8 @@ private:
 /// Reads the whole regular file at `path` (at most `max_bytes`).
 Result<std::string> read_input_file(const std::string& path, std::uint64_t max_bytes);
 
-/// Whether anything is at `path`, a broken or looping link included: a name
+/// Whether anything is at `path`, a broken or looping link included (or a
+/// folder on the way denies the search): a name
 /// the user meant as a file, to be opened (and its problem reported) rather
 /// than looked up as a catalog or preset name.
 bool path_present(const std::string& path);
