@@ -101,11 +101,14 @@ TEST_CASE("a PCI device folder that cannot be listed is a warning", "[probe][hos
   CHECK(any_warning(inventory, "sys/bus/pci/devices cannot be listed"));
 }
 
-TEST_CASE("20,000 PCI functions are all listed", "[probe][hostile]")
+// The 20,000-function timing (docs/reliability.md) is measured with a
+// generated root outside the suite: 60,000 files take minutes to create on a
+// loaded disk. Here, enough functions to span many buses.
+TEST_CASE("thousands of PCI functions are all listed", "[probe][hostile]")
 {
   const TempDir dir;
   const fs::path base = dir.path() / "sys/bus/pci/devices";
-  constexpr int k_functions = 20'000;
+  constexpr int k_functions = 2'000;
   for (int i = 0; i < k_functions; ++i) {
     const fs::path function = base / fmt::format("0000:{:02x}:{:02x}.{:x}", i / 256, (i / 8) % 32, i % 8);
     fs::create_directories(function);
