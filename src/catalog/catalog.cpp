@@ -176,7 +176,7 @@ Result<Catalog> load(const CatalogSources& sources)
   user_files.insert(user_files.end(), sources.files.begin(), sources.files.end());
 
   for (const std::string& path : user_files) {
-    auto document = util::read_json_file(path);
+    auto document = util::read_json_file(path, util::k_catalog_bounds);
     if (!document) {
       return document.error();
     }

@@ -17,6 +17,7 @@ constexpr double k_max_link_bytes_s = 1e13;                // 10 TB/s per direct
 constexpr double k_max_tflops = 1e5;
 constexpr double k_max_tdp_watts = 5000;                   // a whole superchip module stays far below
 constexpr double k_max_clock_ghz = 10;
+constexpr double k_max_price_usd_per_device_hour = 1000; // list prices are near $15 per GPU-hour
 
 bool lower_hex(char c)
 {
@@ -252,6 +253,14 @@ SystemSpec parse_system(const util::JsonObject& entry)
   spec.price_usd_per_hour = entry.optional_number("price_usd_per_hour");
   if (spec.price_usd_per_hour && *spec.price_usd_per_hour < 0) {
     entry.fail("price_usd_per_hour", "must not be negative");
+  }
+  // The dearest cloud GPUs list near $15 an hour each; $1,000 per device is
+  // far beyond any real price, and keeps a typo (or 1e308) from printing a
+  // 309-digit dollar figure.
+  if (spec.price_usd_per_hour && *spec.price_usd_per_hour > k_max_price_usd_per_device_hour * spec.count) {
+    entry.fail("price_usd_per_hour",
+               fmt::format("{} dollars an hour for {} device(s) is more than ${:.0f} per device", *spec.price_usd_per_hour,
+                           spec.count, k_max_price_usd_per_device_hour));
   }
   spec.price_date = entry.optional_string("price_date");
   if (spec.price_usd_per_hour && !spec.price_date) {

@@ -1,5 +1,7 @@
 #include "app.hpp"
 
+#include "llmhw/util/input_file.hpp"
+
 #include <fmt/format.h>
 #include <hwloc.h>
 
@@ -22,11 +24,23 @@ void add_output_options(CLI::App& command, Options& options)
       ->option_text("FILE");
 }
 
+/// A file option's check: like CLI::ExistingFile, but in llm-hw's words, and
+/// a FIFO, device or folder is refused here with what it is.
+CLI::Validator input_file()
+{
+  return CLI::Validator(
+      [](std::string& path) {
+        auto file = util::InputFile::open(path);
+        return file ? std::string() : file.error().message();
+      },
+      "FILE");
+}
+
 void add_probe_options(CLI::App& command, Options& options)
 {
   command.add_option("--topology", options.topology, "Read an hwloc XML topology instead of the live machine")
       ->option_text("FILE.xml")
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
 }
 
 void add_advice_options(CLI::App& command, Options& options)
@@ -39,7 +53,7 @@ void add_advice_options(CLI::App& command, Options& options)
                      "A JSON file with the model, workload, targets and service levels to check; "
                      "options on the command line override it")
       ->option_text("FILE")
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   command.add_option("--quant", options.quant,
                      "Weight precision: fp32 bf16 fp16 fp8 int8 int4 nvfp4 mxfp4 q8_0 q6_k q5_k_m q4_k_m q4_0 …")
       ->option_text("Q");
@@ -79,7 +93,7 @@ void add_advice_options(CLI::App& command, Options& options)
   command.add_option("--hardware", options.hardware_files,
                      "A probe JSON (llm-hw probe --json from another host) as the inventory (repeatable)")
       ->option_text("FILE")
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
 }
 
 /// models --fit ranks every model under advise's options (but --model); models --local lists the local stores.

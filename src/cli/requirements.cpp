@@ -49,7 +49,7 @@ void fill_number(std::optional<std::string>& option, const util::JsonObject& roo
 
 Status apply_requirements_file(const std::string& path, Options& options)
 {
-  auto document = util::read_json_file(path, 1 << 20);
+  auto document = util::read_json_file(path, util::k_small_file_bounds);
   if (!document) {
     return document.error();
   }

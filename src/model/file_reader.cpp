@@ -4,12 +4,20 @@
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
 
 namespace llmhw::model::detail {
 namespace {
 
 constexpr std::uint64_t k_window_bytes = 1 << 20;
+
+util::InputFile open_or_throw(const std::string& path)
+{
+  auto file = util::InputFile::open(path);
+  if (!file) {
+    throw InputError{file.error()};
+  }
+  return std::move(file.value());
+}
 
 template <typename T> T byte_swap(T value)
 {
@@ -22,21 +30,8 @@ template <typename T> T byte_swap(T value)
 
 } // namespace
 
-FileReader::FileReader(std::string path) : m_path(std::move(path))
+FileReader::FileReader(std::string path) : m_file(open_or_throw(path)), m_path(std::move(path)), m_size(m_file.size())
 {
-  std::error_code error;
-  if (std::filesystem::is_directory(m_path, error)) {
-    throw InputError{Error{m_path, "is a folder, not a file"}};
-  }
-  const auto size = std::filesystem::file_size(m_path, error);
-  if (error) {
-    throw InputError{Error{m_path, fmt::format("cannot read: {}", error.message())}};
-  }
-  m_size = size;
-  m_file.open(m_path, std::ios::binary);
-  if (!m_file) {
-    throw InputError{Error{m_path, "cannot open file"}};
-  }
 }
 
 void FileReader::fail_at(std::uint64_t offset, const std::string& problem) const
@@ -55,9 +50,8 @@ void FileReader::read(void* out, std::uint64_t bytes, std::string_view what)
     if (!in_window) {
       const std::uint64_t length = std::min<std::uint64_t>(k_window_bytes, m_size - m_offset);
       m_window.resize(length);
-      m_file.clear();
-      m_file.seekg(static_cast<std::streamoff>(m_offset));
-      if (!m_file.read(m_window.data(), static_cast<std::streamsize>(length))) {
+      const auto got = m_file.read_at(m_window.data(), length, m_offset);
+      if (!got || *got != length) { // the file shrank since it was opened
         m_window.clear();
         fail_at(m_offset, "read error");
       }

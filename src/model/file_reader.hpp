@@ -5,10 +5,10 @@
 // 8 GB model opens as fast as a small one. Every failure throws InputError
 // naming the file and the byte offset.
 
+#include "llmhw/util/input_file.hpp"
 #include "llmhw/util/result.hpp"
 
 #include <cstdint>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +17,7 @@ namespace llmhw::model::detail {
 
 class FileReader {
 public:
-  /// Opens `path`; throws InputError when it cannot be opened or sized.
+  /// Opens `path`; throws InputError when it is not a regular file or cannot be opened.
   explicit FileReader(std::string path);
 
   [[nodiscard]] const std::string& path() const { return m_path; }
@@ -45,8 +45,8 @@ public:
 private:
   template <typename T> T number(std::string_view what);
 
+  util::InputFile m_file;
   std::string m_path;
-  std::ifstream m_file;
   std::uint64_t m_size = 0;
   std::uint64_t m_offset = 0;
   bool m_big_endian = false;

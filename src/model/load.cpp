@@ -4,12 +4,13 @@
 #include "loaders.hpp"
 
 #include "llmhw/catalog/catalog.hpp"
+#include "llmhw/util/input_file.hpp"
 #include "llmhw/util/json_fields.hpp"
 #include "llmhw/util/text.hpp"
 
 #include <fmt/format.h>
 
-#include <fstream>
+#include <algorithm>
 
 namespace llmhw::model {
 namespace detail {
@@ -22,11 +23,11 @@ bool ends_with(const std::string& text, std::string_view suffix)
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-bool has_gguf_magic(const fs::path& path)
+bool has_gguf_magic(const util::InputFile& file)
 {
-  std::ifstream file(path, std::ios::binary);
   char magic[4] = {};
-  return file.read(magic, 4) && std::string_view(magic, 4) == "GGUF";
+  const auto got = file.read_at(magic, 4, 0);
+  return got && *got == 4 && std::string_view(magic, 4) == "GGUF";
 }
 
 /// The GGUF files of a folder, one per model (a split set counts once).
@@ -69,11 +70,18 @@ ModelSpec load_folder(const fs::path& folder, const catalog::Catalog& catalog)
 
 ModelSpec load_path(const fs::path& path, const catalog::Catalog& catalog)
 {
-  if (fs::is_directory(path)) {
+  std::error_code error;
+  if (fs::is_directory(path, error)) {
     return load_folder(path, catalog);
   }
+  // Anything but a regular file (a FIFO, a device, a link loop) is refused
+  // here, with what it is, before any reader waits on it.
+  auto file = util::InputFile::open(path.string());
+  if (!file) {
+    throw InputError{file.error()};
+  }
   const std::string name = path.filename().string();
-  if (ends_with(name, ".gguf") || has_gguf_magic(path)) {
+  if (ends_with(name, ".gguf") || has_gguf_magic(*file)) {
     return load_gguf(path, catalog);
   }
   if (ends_with(name, ".safetensors") || ends_with(name, ".safetensors.index.json")) {
@@ -120,7 +128,7 @@ std::string known_quant(const catalog::Catalog& catalog, const std::string& quan
 
 ModelSpec load_hf_config(const fs::path& config_path, const catalog::Catalog& catalog)
 {
-  auto document = util::read_json_file(config_path.string());
+  auto document = util::read_json_file(config_path.string(), util::k_config_json_bounds);
   if (!document) {
     throw InputError{document.error()};
   }
@@ -171,8 +179,7 @@ std::string to_string(ModelSource source)
 Result<ModelSpec> load(const std::string& name_or_path, const catalog::Catalog& catalog)
 {
   try {
-    std::error_code error;
-    if (std::filesystem::exists(name_or_path, error)) {
+    if (util::path_present(name_or_path)) {
       return detail::load_path(name_or_path, catalog);
     }
     if (const catalog::ModelEntry* entry = catalog.find_model(name_or_path)) {

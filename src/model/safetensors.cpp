@@ -13,8 +13,16 @@
 namespace llmhw::model::safetensors {
 namespace {
 
-constexpr std::uint64_t k_max_header_bytes = 100'000'000; // the safetensors crate's MAX_HEADER_SIZE
-constexpr std::uint64_t k_max_tensors = 1 << 20;
+// The safetensors crate allows 100 MB of header; llm-hw holds what real files
+// need, so a crafted header cannot take gigabytes (95 MB took 3.1 GB). The
+// largest real headers are a few MB (a DeepSeek-V3 shard: ~0.2 MB; one file
+// holding all 91,000 of its tensors would be ~10 MB); 16 MiB leaves room.
+constexpr std::uint64_t k_max_header_bytes = 16ULL << 20;
+// A file's tensors: DeepSeek-V3 has 91,000 in all; twice that in one file.
+constexpr std::uint64_t k_max_tensors = 200'000;
+// A tensor entry is about 9 JSON values (object, dtype, shape and its
+// extents, data_offsets and its two numbers), plus the __metadata__ strings.
+constexpr std::uint64_t k_max_header_values = 10 * k_max_tensors;
 constexpr std::size_t k_max_rank = 16;
 
 constexpr std::array<std::pair<std::string_view, std::uint32_t>, 20> k_dtypes = {{
@@ -121,7 +129,7 @@ Header parse(detail::FileReader& file)
   }
   std::string text(header.header_bytes, '\0');
   file.read(text.data(), header.header_bytes, "JSON header");
-  auto json = util::parse_json(text, header.path + ": header");
+  auto json = util::parse_json(text, header.path + ": header", k_max_header_values);
   if (!json) {
     throw InputError{json.error()};
   }

@@ -23,8 +23,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::uint64_t k_max_index_bytes = 64ULL << 20;
 constexpr std::size_t k_max_shards = 4096;
+// Tensors of all shards together: DeepSeek-V3, among the largest, has 91,000;
+// each costs ~200 bytes here (its header entry and the name-to-shard map).
+constexpr std::uint64_t k_max_model_tensors = 500'000;
 
 struct Shards {
   fs::path folder;
@@ -49,7 +51,7 @@ std::string shard_name(const std::string& value, const std::string& index, const
 
 Shards from_index(const fs::path& index)
 {
-  auto document = util::read_json_file(index.string(), k_max_index_bytes);
+  auto document = util::read_json_file(index.string(), util::k_safetensors_index_bounds);
   if (!document) {
     throw InputError{document.error()};
   }
@@ -117,6 +119,7 @@ Shards locate(const fs::path& path)
 std::vector<safetensors::Header> read_shards(const Shards& shards)
 {
   std::vector<safetensors::Header> headers;
+  std::uint64_t tensors = 0;
   for (const fs::path& file : shards.files) {
     if (!fs::exists(file)) {
       throw InputError{
@@ -126,6 +129,11 @@ std::vector<safetensors::Header> read_shards(const Shards& shards)
     auto header = safetensors::read_header(file.string());
     if (!header) {
       throw InputError{header.error()};
+    }
+    tensors += header->tensors.size();
+    if (tensors > k_max_model_tensors) {
+      throw InputError{Error{file.string(), fmt::format("the model's shards hold more than {} tensors in all",
+                                                        k_max_model_tensors)}};
     }
     headers.push_back(std::move(header.value()));
   }
@@ -323,7 +331,7 @@ ModelSpec load_safetensors(const fs::path& path, const catalog::Catalog& catalog
   std::uint64_t vision_params = 0;
   std::optional<std::string> quant;
   if (fs::exists(config_path)) {
-    auto document = util::read_json_file(config_path.string());
+    auto document = util::read_json_file(config_path.string(), util::k_config_json_bounds);
     if (!document) {
       throw InputError{document.error()};
     }

@@ -35,7 +35,7 @@ struct HwlocCpu {
   std::optional<std::string> hostname;     ///< from an XML topology
   std::optional<std::string> os_release;   ///< from an XML topology
   std::vector<ExportedGpu> gpus;           ///< from an XML topology
-  std::vector<std::string> warnings;       ///< implausible figures hwloc reported (not used)
+  std::vector<std::string> warnings;       ///< implausible figures hwloc reported, or why hwloc was not asked
 };
 
 /// The CPU from hwloc, or an error when hwloc cannot build a topology.

@@ -7,13 +7,17 @@
 #include "sysfs.hpp"
 
 #include "llmhw/util/checked.hpp"
+#include "llmhw/util/input_file.hpp"
 #include "llmhw/util/text.hpp"
 
 #include <hwloc.h>
+#include <sys/stat.h>
 
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
+#include <filesystem>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -76,6 +80,73 @@ std::optional<std::uint64_t> numa_total(hwloc_topology_t topology, std::vector<s
   return total > 0 ? std::optional(total) : std::nullopt;
 }
 
+/// Where hwloc's Linux backend reads under HWLOC_FSROOT (PCI discovery is
+/// off): CPUs, caches, NUMA nodes, memory, DMI, cgroups and device tree.
+constexpr std::array k_hwloc_reads = {"/proc",           "/sys/devices/system", "/sys/bus/cpu",
+                                      "/sys/bus/node",   "/sys/class/dmi",      "/sys/devices/virtual/dmi",
+                                      "/sys/kernel/mm",  "/sys/fs/cgroup",      "/sys/firmware"};
+
+/// What a directory entry resolves to: a looping or dangling link resolves to
+/// nothing, which hwloc's open fails on at once.
+std::optional<std::filesystem::file_type> resolved_type(const std::filesystem::directory_entry& entry)
+{
+  std::error_code error;
+  const auto status = entry.status(error);
+  return error ? std::nullopt : std::optional(status.type());
+}
+
+/// The first file under `root` that hwloc would open and that is neither a
+/// regular file nor a folder (a FIFO blocks hwloc's open, /proc/cpuinfo
+/// linked to /dev/zero is read forever), with what it is; nothing when all
+/// are safe. hwloc opens without O_NONBLOCK and reads to the end, so these
+/// are checked before it is asked. Fixture roots are small; the walk stops
+/// after k_max_entries all the same.
+std::optional<std::string> unsafe_for_hwloc(const std::string& root)
+{
+  namespace fs = std::filesystem;
+  constexpr std::size_t k_max_entries = 200'000;
+  std::size_t seen = 0;
+  for (const char* top : k_hwloc_reads) {
+    std::error_code error;
+    fs::recursive_directory_iterator it(under_root(root, top), fs::directory_options::skip_permission_denied, error);
+    for (; !error && it != fs::recursive_directory_iterator() && seen < k_max_entries; it.increment(error), ++seen) {
+      const auto type = resolved_type(*it);
+      if (type && *type != fs::file_type::regular && *type != fs::file_type::directory) {
+        struct stat status {};
+        ::stat(it->path().c_str(), &status);
+        return fmt::format("{} is {}", it->path().string(), util::file_type_name(status.st_mode));
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+/// Without hwloc: the CPUs sysfs lists as online, one socket, one NUMA node.
+Result<HwlocCpu> cpus_from_sysfs(const std::string& root, const std::string& why)
+{
+  HwlocCpu found;
+  Device& cpu = found.cpu;
+  cpu.id = "cpu0";
+  cpu.kind = catalog::DeviceKind::cpu;
+  cpu.sockets = 1;
+  cpu.numa_nodes = 1;
+  if (const auto online = read_line(root, "/sys/devices/system/cpu/online")) {
+    cpu.threads = count_cpu_list(*online).value_or(0);
+  }
+  if (cpu.threads == 0) {
+    return Error{root, fmt::format("{}, and sys/devices/system/cpu/online lists no CPU", why)};
+  }
+  cpu.cores = cpu.threads;
+  cpu.sources.push_back("sysfs");
+  for (const char* field : {"sockets", "cores", "threads", "numa_nodes"}) {
+    cpu.field_sources[field] = "sysfs";
+  }
+  found.warnings.push_back(fmt::format("{}: hwloc not used; CPU counts from sys/devices/system/cpu/online (sockets, "
+                                       "cores and NUMA nodes unknown)",
+                                       why));
+  return found;
+}
+
 /// hwloc reads HWLOC_FSROOT when its Linux backend starts; the variable is
 /// process-wide, so loads under a root are serialised.
 std::mutex g_fsroot_mutex;
@@ -107,6 +178,9 @@ Result<HwlocCpu> detect_cpu_hwloc(const Environment& environment)
   } else if (under_root) {
     if (!exists(environment.root, "/sys/devices/system/cpu")) {
       return Error{environment.root, "no sys/devices/system/cpu under this root: no CPU information"};
+    }
+    if (const auto unsafe = unsafe_for_hwloc(environment.root)) {
+      return cpus_from_sysfs(environment.root, *unsafe);
     }
     // cpuid would describe the machine running the tests, not the fixture.
     hwloc_topology_set_components(raw, HWLOC_TOPOLOGY_COMPONENTS_FLAG_BLACKLIST, "x86");

@@ -1,5 +1,7 @@
 #include "hwloc_xml_check.hpp"
 
+#include "llmhw/util/input_file.hpp"
+
 #include <fcntl.h>
 #include <hwloc.h>
 #include <signal.h>
@@ -8,7 +10,6 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <thread>
 
 namespace llmhw::probe::detail {
@@ -46,11 +47,12 @@ enum ChildExit : int {
 
 Status check_hwloc_xml(const std::string& path, std::chrono::milliseconds limit)
 {
-  std::error_code error;
-  const std::uint64_t bytes = std::filesystem::file_size(path, error);
-  if (error) {
-    return Error{path, fmt::format("cannot read the topology: {}", error.message())};
+  // hwloc opens the file itself, blocking: a FIFO or device is refused first.
+  auto file = util::InputFile::open(path);
+  if (!file) {
+    return file.error();
   }
+  const std::uint64_t bytes = file->size();
   if (bytes > k_max_topology_xml_bytes) {
     return Error{path, fmt::format("topology file of {} bytes is larger than the limit of {} bytes", bytes,
                                    k_max_topology_xml_bytes)};

@@ -259,12 +259,12 @@ Result<Inventory> inventory_from(const Result<nlohmann::json>& json, const std::
 
 Result<Inventory> parse_inventory_json(std::string_view text, const std::string& input)
 {
-  return inventory_from(util::parse_json(text, input), input);
+  return inventory_from(util::parse_json(text, input, util::k_probe_json_bounds.max_values), input);
 }
 
 Result<Inventory> read_inventory_json(const std::string& path)
 {
-  return inventory_from(util::read_json_file(path, 16ULL << 20), path);
+  return inventory_from(util::read_json_file(path, util::k_probe_json_bounds), path);
 }
 
 } // namespace llmhw::probe

@@ -3,6 +3,8 @@
 #include "pci.hpp"
 #include "sysfs.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 
@@ -30,7 +32,15 @@ PciScan scan_pci(const std::string& root)
 {
   PciScan scan;
   const std::string base = "/sys/bus/pci/devices/";
-  for (const std::string& name : list_dir(root, base)) {
+  auto names = try_list_dir(root, "/sys/bus/pci/devices");
+  if (!names) {
+    if (exists(root, "/sys/bus/pci/devices")) { // a machine without PCI (a container, some VMs) has none to list
+      scan.warnings.push_back(fmt::format("PCI devices: {} {}; no GPU or TPU can be found through PCI",
+                                          names.error().input, names.error().problem));
+    }
+    return scan;
+  }
+  for (const std::string& name : *names) {
     const std::string dir = base + name;
     PciFunction function;
     function.bus_id = normalize_bus_id(name);

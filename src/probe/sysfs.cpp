@@ -1,11 +1,13 @@
 #include "sysfs.hpp"
 
+#include "llmhw/util/input_file.hpp"
 #include "llmhw/util/text.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 namespace llmhw::probe::detail {
@@ -23,18 +25,21 @@ std::string under_root(const std::string& root, const std::string& path)
 
 std::optional<std::string> read_file(const std::string& root, const std::string& path)
 {
-  constexpr std::size_t k_max_bytes = 1 << 20;
-  std::ifstream file(under_root(root, path), std::ios::binary);
+  // A sysfs or procfs attribute is a regular file; anything else under the
+  // root (a FIFO, a link to /dev/zero) is unreadable, never waited on. The
+  // buffer grows with the file: 20,000 PCI functions read 100,000 small
+  // attributes, and a 1 MiB buffer for each took 7 s.
+  constexpr std::size_t k_max_bytes = 1 << 20; // /proc/cpuinfo of 1,000 CPUs is cut here; its first
+                                                // entries say what the probe needs
+  auto file = util::InputFile::open(under_root(root, path));
   if (!file) {
     return std::nullopt;
   }
-  std::string content(k_max_bytes, '\0');
-  file.read(content.data(), static_cast<std::streamsize>(content.size()));
-  if (file.bad()) {
+  auto text = file->read_up_to(k_max_bytes);
+  if (!text) {
     return std::nullopt;
   }
-  content.resize(static_cast<std::size_t>(file.gcount()));
-  return content;
+  return std::move(text.value());
 }
 
 std::optional<std::string> read_line(const std::string& root, const std::string& path)
@@ -82,16 +87,26 @@ std::optional<std::string> read_hex_id(const std::string& root, const std::strin
   return digits;
 }
 
-std::vector<std::string> list_dir(const std::string& root, const std::string& path)
+Result<std::vector<std::string>> try_list_dir(const std::string& root, const std::string& path)
 {
   std::vector<std::string> names;
+  const std::string folder = under_root(root, path);
   std::error_code error;
-  std::filesystem::directory_iterator it(under_root(root, path), error);
+  std::filesystem::directory_iterator it(folder, error);
   for (; !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
     names.push_back(it->path().filename().string());
   }
+  if (error) {
+    return Error{folder, fmt::format("cannot be listed: {}", error.message())};
+  }
   std::sort(names.begin(), names.end());
   return names;
+}
+
+std::vector<std::string> list_dir(const std::string& root, const std::string& path)
+{
+  auto names = try_list_dir(root, path);
+  return names ? std::move(names.value()) : std::vector<std::string>{};
 }
 
 bool exists(const std::string& root, const std::string& path)

@@ -2,6 +2,8 @@
 // Internal: reads of the machine's files, always under the environment's root.
 // Every read is bounded and none blocks: sysfs, procfs and /dev entries only.
 
+#include "llmhw/util/result.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +25,9 @@ std::optional<std::uint64_t> read_uint(const std::string& root, const std::strin
 
 /// A hexadecimal id file ("0x10de\n" → "10de", lower case, four digits at least).
 std::optional<std::string> read_hex_id(const std::string& root, const std::string& path);
+
+/// Names in a directory, sorted; an Error saying why it cannot be listed.
+Result<std::vector<std::string>> try_list_dir(const std::string& root, const std::string& path);
 
 /// Names in a directory, sorted; empty when it cannot be listed.
 std::vector<std::string> list_dir(const std::string& root, const std::string& path);

@@ -1,51 +1,91 @@
 #include "llmhw/util/json_fields.hpp"
 
+#include "llmhw/util/input_file.hpp"
 #include "llmhw/util/text.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <iterator>
+#include <optional>
 
 namespace llmhw::util {
 namespace {
 
 constexpr int k_max_depth = 64;
 
-/// Nesting depth of `text`, counting brackets outside strings, stopping early
-/// once it passes `limit`.
-int nesting_depth(std::string_view text, int limit)
-{
-  int depth = 0;
-  int deepest = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (const char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
+/// A first pass over the text that builds nothing: it refuses a document
+/// nested too deep (the DOM and its users recurse), with more values than
+/// `max_values` (each costs the DOM ~100 bytes: 64 MiB of [{},{},...] took
+/// 2.3 GB) or with a number that is not finite, before the DOM is built.
+class ShapeCheck : public nlohmann::json_sax<nlohmann::json> {
+public:
+  explicit ShapeCheck(std::uint64_t max_values) : m_max_values(max_values) {}
+
+  [[nodiscard]] const std::optional<std::string>& problem() const { return m_problem; }
+
+  bool null() override { return value(); }
+  bool boolean(bool /*value*/) override { return value(); }
+  bool number_integer(number_integer_t /*value*/) override { return value(); }
+  bool number_unsigned(number_unsigned_t /*value*/) override { return value(); }
+  bool number_float(number_float_t number, const string_t& /*text*/) override
+  {
+    if (!std::isfinite(number)) {
+      return refuse("JSON number out of range (not finite)");
     }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-      if (deepest > limit) {
-        return deepest;
-      }
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
+    return value();
   }
-  return deepest;
-}
+  bool string(string_t& /*value*/) override { return value(); }
+  bool binary(binary_t& /*value*/) override { return value(); }
+  bool start_object(std::size_t /*elements*/) override { return open(); }
+  bool key(string_t& /*value*/) override { return true; }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t /*elements*/) override { return open(); }
+  bool end_array() override { return close(); }
+  bool parse_error(std::size_t byte, const std::string& /*token*/, const nlohmann::detail::exception& error) override
+  {
+    if (error.id == 406) { // out_of_range.406: a number literal beyond double
+      return refuse("JSON number out of range (not finite)");
+    }
+    std::string what = error.what();
+    const auto reason = what.find("error: ");
+    if (reason != std::string::npos) {
+      what = what.substr(reason + 7);
+    }
+    return refuse(fmt::format("not valid JSON at byte {}: {}", byte, what));
+  }
+
+private:
+  bool value()
+  {
+    if (++m_values > m_max_values) {
+      return refuse(fmt::format("JSON document holds more than {} values", m_max_values));
+    }
+    return true;
+  }
+  bool open()
+  {
+    if (++m_depth > k_max_depth) {
+      return refuse(fmt::format("JSON nested deeper than {} levels", k_max_depth));
+    }
+    return value();
+  }
+  bool close()
+  {
+    --m_depth;
+    return true;
+  }
+  bool refuse(std::string problem)
+  {
+    m_problem = std::move(problem);
+    return false;
+  }
+
+  std::uint64_t m_max_values;
+  std::uint64_t m_values = 0;
+  int m_depth = 0;
+  std::optional<std::string> m_problem;
+};
 
 std::string describe(const nlohmann::json& value)
 {
@@ -56,62 +96,28 @@ std::string describe(const nlohmann::json& value)
   return text;
 }
 
-/// Rejects non-finite numbers anywhere in the document.
-bool all_numbers_finite(const nlohmann::json& json)
-{
-  if (json.is_number_float()) {
-    return std::isfinite(json.get<double>());
-  }
-  if (json.is_structured()) {
-    return std::all_of(json.begin(), json.end(), [](const nlohmann::json& item) { return all_numbers_finite(item); });
-  }
-  return true;
-}
-
 } // namespace
 
-Result<nlohmann::json> parse_json(std::string_view text, const std::string& input)
+Result<nlohmann::json> parse_json(std::string_view text, const std::string& input, std::uint64_t max_values)
 {
-  if (nesting_depth(text, k_max_depth) > k_max_depth) {
-    return Error{input, fmt::format("JSON nested deeper than {} levels", k_max_depth)};
+  ShapeCheck check(max_values);
+  if (!nlohmann::json::sax_parse(text, &check) || check.problem()) {
+    return Error{input, check.problem().value_or("not valid JSON")};
   }
-  nlohmann::json json;
   try {
-    json = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& error) {
-    std::string what = error.what();
-    const auto reason = what.find("error: ");
-    if (reason != std::string::npos) {
-      what = what.substr(reason + 7);
-    }
-    return Error{input, fmt::format("not valid JSON at byte {}: {}", error.byte, what)};
-  } catch (const nlohmann::json::out_of_range&) {
-    return Error{input, "JSON number out of range (not finite)"};
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& error) { // the check above accepted it: not expected
+    return Error{input, fmt::format("not valid JSON: {}", error.what())};
   }
-  if (!all_numbers_finite(json)) {
-    return Error{input, "JSON number out of range (not finite)"};
-  }
-  return json;
 }
 
-Result<nlohmann::json> read_json_file(const std::string& path, std::uint64_t max_bytes)
+Result<nlohmann::json> read_json_file(const std::string& path, JsonBounds bounds)
 {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return Error{path, "cannot open file"};
+  auto text = read_input_file(path, bounds.max_bytes);
+  if (!text) {
+    return text.error();
   }
-  std::string text;
-  char buffer[1 << 16];
-  while (file.read(buffer, sizeof buffer) || file.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(file.gcount()));
-    if (text.size() > max_bytes) {
-      return Error{path, fmt::format("file larger than {} bytes", max_bytes)};
-    }
-  }
-  if (file.bad()) {
-    return Error{path, "read error"};
-  }
-  return parse_json(text, path);
+  return parse_json(*text, path, bounds.max_values);
 }
 
 JsonObject::JsonObject(const nlohmann::json& json, std::string input, std::string path)

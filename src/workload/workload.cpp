@@ -1,6 +1,7 @@
 #include "llmhw/workload/workload.hpp"
 
 #include "llmhw/catalog/catalog.hpp"
+#include "llmhw/util/input_file.hpp"
 #include "llmhw/util/json_fields.hpp"
 #include "llmhw/util/text.hpp"
 
@@ -37,7 +38,7 @@ std::optional<double> positive_slo(const util::JsonObject& root, const char* key
 /// Fields it leaves out come from its "preset" (default "chat").
 Result<Workload> from_file(const std::string& path, const catalog::Catalog& catalog)
 {
-  auto document = util::read_json_file(path, 1 << 20);
+  auto document = util::read_json_file(path, util::k_small_file_bounds);
   if (!document) {
     return document.error();
   }
@@ -95,7 +96,7 @@ Result<Workload> base_workload(const Overrides& overrides, const catalog::Catalo
   if (const catalog::WorkloadPreset* preset = catalog.find_workload(name)) {
     return from_preset(*preset);
   }
-  if (std::filesystem::exists(name)) {
+  if (util::path_present(name)) {
     return from_file(name, catalog);
   }
   std::vector<std::string> ids;

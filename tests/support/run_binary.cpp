@@ -1,11 +1,13 @@
 #include "support/run_binary.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
@@ -39,15 +41,29 @@ std::vector<std::string> merged_environment(const std::map<std::string, std::str
   return result;
 }
 
-/// Reads both pipes until both close, so neither can fill up and block the child.
-void drain(int out_fd, int err_fd, std::string& out, std::string& err)
+/// How long one run may take before it is killed: a hang guard well inside
+/// CTest's 60 s, so a hanging llm-hw fails its test with a clear flag.
+constexpr auto k_hang_guard = std::chrono::seconds(30);
+
+/// Reads both pipes until both close, so neither can fill up and block the
+/// child; false when `deadline` passed first.
+bool drain(int out_fd, int err_fd, std::string& out, std::string& err, std::chrono::steady_clock::time_point deadline)
 {
   pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
   std::string* sinks[2] = {&out, &err};
   int open = 2;
   char buffer[65536];
   while (open > 0) {
-    if (poll(fds, 2, -1) < 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      for (const pollfd& fd : fds) {
+        if (fd.fd >= 0) {
+          close(fd.fd);
+        }
+      }
+      return false;
+    }
+    if (poll(fds, 2, static_cast<int>(left.count())) < 0) {
       break;
     }
     for (int i = 0; i < 2; ++i) {
@@ -63,6 +79,7 @@ void drain(int out_fd, int err_fd, std::string& out, std::string& err)
       }
     }
   }
+  return true;
 }
 
 } // namespace
@@ -106,7 +123,10 @@ RunResult run_llm_hw(const std::vector<std::string>& arguments, const std::map<s
     throw std::runtime_error(std::string("cannot start llm-hw: ") + std::strerror(spawned));
   }
   RunResult result;
-  drain(out_pipe[0], err_pipe[0], result.out, result.err);
+  if (!drain(out_pipe[0], err_pipe[0], result.out, result.err, std::chrono::steady_clock::now() + k_hang_guard)) {
+    result.timed_out = true;
+    kill(pid, SIGKILL);
+  }
   int status = 0;
   waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -11,6 +11,7 @@ struct RunResult {
   int exit_code = -1;
   std::string out;
   std::string err;
+  bool timed_out = false; ///< killed by run_llm_hw's 30 s hang guard
 };
 
 /// Runs llm-hw with `arguments` and extra environment variables (added to the

@@ -17,12 +17,35 @@
 
 namespace llmhw::util {
 
-/// Parses `text` as JSON. Rejects nesting deeper than 64 levels and numbers
-/// that are not finite, so no outside document can exhaust the stack.
-Result<nlohmann::json> parse_json(std::string_view text, const std::string& input);
+/// How much of a JSON document from outside llm-hw will hold. Every null,
+/// boolean, number, string, object and array counts as one value; the DOM
+/// costs about 100 bytes a value, so `max_values` is what bounds memory, and
+/// `max_bytes` bounds the text read. Each kind of file has its own bounds,
+/// sized from the largest real file of that kind (docs/reliability.md).
+struct JsonBounds {
+  std::uint64_t max_bytes;
+  std::uint64_t max_values;
+};
 
-/// Reads a whole file (at most `max_bytes`) and parses it as JSON.
-Result<nlohmann::json> read_json_file(const std::string& path, std::uint64_t max_bytes = 64ULL << 20);
+/// A model's config.json: real ones are below 100 KB and 3,000 values.
+inline constexpr JsonBounds k_config_json_bounds{4ULL << 20, 100'000};
+/// A safetensors index: DeepSeek-V3's names 91,000 tensors in 8.9 MB.
+inline constexpr JsonBounds k_safetensors_index_bounds{32ULL << 20, 1'000'000};
+/// A catalog file: the built-in catalog is 250 KB and 8,000 values in all.
+inline constexpr JsonBounds k_catalog_bounds{8ULL << 20, 200'000};
+/// A probe JSON (--hardware): an 8-GPU host's is below 100 KB.
+inline constexpr JsonBounds k_probe_json_bounds{4ULL << 20, 100'000};
+/// A workload or requirements file: a few dozen fields.
+inline constexpr JsonBounds k_small_file_bounds{1ULL << 20, 10'000};
+
+/// Parses `text` as JSON. Rejects nesting deeper than 64 levels, more than
+/// `max_values` values and numbers that are not finite, before building the
+/// document, so no outside document can exhaust the stack or the memory.
+Result<nlohmann::json> parse_json(std::string_view text, const std::string& input,
+                                  std::uint64_t max_values = k_catalog_bounds.max_values);
+
+/// Reads a whole regular file within `bounds` and parses it as JSON.
+Result<nlohmann::json> read_json_file(const std::string& path, JsonBounds bounds);
 
 /// One JSON object and where it sits, for error messages. Accessors throw
 /// InputError; the entry point of each parser catches it and returns the Error.

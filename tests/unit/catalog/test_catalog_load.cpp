@@ -172,7 +172,7 @@ TEST_CASE("a bad user entry is an error naming the file, the entry and the field
   {
     auto catalog = llmhw::catalog::load(CatalogSources{{(dir.path() / "missing.json").string()}, std::nullopt});
     REQUIRE_FALSE(catalog.ok());
-    CHECK_THAT(catalog.error().message(), Catch::Contains("missing.json: cannot open file"));
+    CHECK_THAT(catalog.error().message(), Catch::Contains("missing.json: not found"));
   }
 }
 

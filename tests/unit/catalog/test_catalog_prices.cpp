@@ -158,3 +158,13 @@ TEST_CASE("price region and source belong to a price", "[catalog][prices]")
   CHECK_THAT(system_error({{"price_usd_per_hour", 12.5}, {"price_date", "2026-06-17"}, {"price_region", 1}}),
              Catch::Contains("price_region"));
 }
+
+TEST_CASE("a price beyond $1,000 an hour per device is refused, naming the field", "[catalog][prices]")
+{
+  CHECK_THAT(system_error({{"price_usd_per_hour", 1e308}, {"price_date", "2026-06-17"}}),
+             Catch::Contains("mine.json: systems[0].price_usd_per_hour: ") &&
+                 Catch::Contains("more than $1000 per device"));
+  CHECK_THAT(system_error({{"price_usd_per_hour", 8001}, {"price_date", "2026-06-17"}}),
+             Catch::Contains("price_usd_per_hour"));
+  CHECK(system_error({{"price_usd_per_hour", 8000}, {"price_date", "2026-06-17"}}).empty()); // 8 devices × $1,000
+}

@@ -222,6 +222,11 @@ TEST_CASE("malformed GGUF headers name the offset and the problem", "[model][ggu
   {
     CHECK_THAT(problem_with(start(1ULL << 40, 0).str()), Catch::Contains("offset 8: tensor count 1099511627776"));
     CHECK_THAT(problem_with(start(0, 1ULL << 40).str()), Catch::Contains("offset 16: metadata count"));
+    // 60 times the largest real file's tensors (about 1,100): more is refused before any is read.
+    CHECK_THAT(problem_with(start(65'537, 0).str()),
+               Catch::Contains("offset 8: tensor count 65537 exceeds the limit of 65536"));
+    CHECK_THAT(problem_with(start(0, 65'537).str()),
+               Catch::Contains("offset 16: metadata count 65537 exceeds the limit of 65536"));
   }
   SECTION("lengths past the end of the file")
   {
