@@ -6,6 +6,7 @@
 //   LM Studio: <models>/<publisher>/<repo>/*.gguf.
 #include "llmhw/model/local_stores.hpp"
 
+#include "llmhw/util/input_file.hpp"
 #include "llmhw/util/json_fields.hpp"
 #include "llmhw/util/text.hpp"
 #include "llmhw/util/units.hpp"
@@ -15,7 +16,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 
 namespace llmhw::model {
 namespace {
@@ -176,13 +176,12 @@ std::vector<fs::path> with_subfolder_ggufs(const FolderFiles& files, BoundedWalk
 std::string main_revision(const fs::path& repo)
 {
   const fs::path ref = repo / "refs" / "main";
-  if (!ends_at_regular_file(ref) || size_of(ref) > 128) {
+  const auto file = util::InputFile::open(ref.string());
+  const auto text = file ? file->read_up_to(128) : Result<std::string>(file.error());
+  if (!text) {
     return "";
   }
-  std::ifstream file(ref);
-  std::string revision;
-  std::getline(file, revision);
-  revision = std::string(util::trim(revision));
+  const std::string revision(util::trim(std::string_view(*text).substr(0, text->find('\n'))));
   const bool hex = !revision.empty() && std::all_of(revision.begin(), revision.end(), [](char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
   });
@@ -261,7 +260,7 @@ std::string ollama_name(const std::string& host, const std::string& space, const
 /// The blob of the manifest's model layer, or an empty path (and a warning) when there is none to read.
 fs::path ollama_model_blob(const fs::path& root, const fs::path& manifest, LocalScan& scan)
 {
-  auto document = util::read_json_file(manifest.string(), k_max_manifest_bytes);
+  auto document = util::read_json_file(manifest.string(), {k_max_manifest_bytes, k_max_manifest_values});
   if (!document) {
     scan.warnings.push_back(fmt::format("{}: not a readable Ollama manifest ({}); skipped", manifest.string(),
                                         document.error().problem));

@@ -254,7 +254,6 @@ Result<Inventory> detect(const Environment& environment, const catalog::Catalog&
     return cpu.error();
   }
   std::vector<detail::ExportedGpu> exported = std::move(cpu->gpus);
-  inventory.warnings.insert(inventory.warnings.end(), cpu->warnings.begin(), cpu->warnings.end());
   detect_cpu_and_memory(environment, catalog, std::move(cpu.value()), inventory);
   if (environment.measure_bandwidth) {
     measure_bandwidth(environment, inventory);

@@ -52,6 +52,8 @@ StoreRoots store_roots_from_process();
 inline constexpr std::size_t k_max_store_entries = 10'000;
 /// An Ollama manifest is a few hundred bytes; anything larger is not one.
 inline constexpr std::uint64_t k_max_manifest_bytes = 1ULL << 20;
+/// Its JSON values: a config and a handful of layers, a few dozen in all.
+inline constexpr std::uint64_t k_max_manifest_values = 10'000;
 
 struct LocalScan {
   std::vector<LocalModel> models;     ///< by store, then name
