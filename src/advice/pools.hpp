@@ -31,6 +31,13 @@ struct Pool {
   std::vector<std::string> unknown_figures;
 };
 
+/// Where a device is bought and run. A suggestion stays in the user's segment where it can, and the default
+/// question depends on it: many users on a datacenter part (or a TPU), one person elsewhere.
+enum class Segment { datacenter, tpu, workstation, desktop, laptop, apple };
+
+/// The segment of a catalog device (or a probed one, by its name): server CPUs count as datacenter parts.
+Segment segment_of(const catalog::HardwareSpec& hardware);
+
 std::vector<Pool> pools_from_targets(const std::vector<catalog::TargetRef>& targets);
 
 /// The inventory's devices, grouped: GPUs of one model and memory size pool together; each CPU (all its sockets)

@@ -98,6 +98,41 @@ Result<std::vector<probe::Inventory>> read_fleet(const std::vector<std::string>&
   return inventories;
 }
 
+/// The workload preset asked when nothing else says: one person at reading pace where no datacenter accelerator
+/// is in sight (a laptop, a desktop, a small VM), many chat users where one is.
+constexpr const char* k_personal_workload = "personal";
+constexpr const char* k_shared_workload = "chat";
+
+/// Whether the command line (or the requirements file it names) says who the users are and what they expect.
+bool workload_given(const Options& options)
+{
+  return options.workload || options.concurrency || options.requirements || options.max_ttft_ms ||
+         options.max_tpot_ms || options.min_tok_s || options.min_throughput;
+}
+
+/// Picks the default workload into `overrides` and returns the sentence that says so; empty when the options chose.
+Result<std::string> default_workload(const Options& options, const advice::Inputs& inputs,
+                                     const catalog::Catalog& catalog, workload::Overrides& overrides)
+{
+  if (workload_given(options) || catalog.find_workload(k_personal_workload) == nullptr) {
+    return std::string(); // the options chose, or a replaced catalog has no such preset: its own default stands
+  }
+  auto datacenter = advice::has_datacenter_accelerator(inputs, catalog);
+  if (!datacenter) {
+    return datacenter.error();
+  }
+  const std::string where = inputs.targets.empty() ? "here" : "among the targets";
+  if (!*datacenter) {
+    overrides.workload = k_personal_workload;
+    return fmt::format("1 user at reading pace (no datacenter accelerator {}; --concurrency or --workload to change)",
+                       where);
+  }
+  const catalog::WorkloadPreset* shared = catalog.find_workload(k_shared_workload);
+  overrides.workload = k_shared_workload;
+  return fmt::format("{} chat users (a datacenter accelerator {}; --concurrency or --workload to change)",
+                     shared != nullptr ? shared->concurrency : 8, where);
+}
+
 } // namespace
 
 Result<int> run_probe(const Options& options)
@@ -136,14 +171,6 @@ Result<int> run_advise(Options options)
   if (!overrides) {
     return overrides.error();
   }
-  auto workload = workload::resolve(*overrides, *catalog);
-  if (!workload) {
-    return workload.error();
-  }
-  auto model = model::load(options.model.value_or(k_default_model), *catalog);
-  if (!model) {
-    return model.error();
-  }
 
   advice::Inputs inputs;
   inputs.targets = options.targets;
@@ -170,10 +197,23 @@ Result<int> run_advise(Options options)
     }
     inputs.inventories.push_back(std::move(inventory.value()));
   }
+  auto assumed = default_workload(options, inputs, *catalog, *overrides);
+  if (!assumed) {
+    return assumed.error();
+  }
+  auto workload = workload::resolve(*overrides, *catalog);
+  if (!workload) {
+    return workload.error();
+  }
+  auto model = model::load(options.model.value_or(k_default_model), *catalog);
+  if (!model) {
+    return model.error();
+  }
   auto advice = advice::recommend(*model, *workload, inputs, *catalog);
   if (!advice) {
     return advice.error();
   }
+  advice->assumed = std::move(*assumed);
   const report::Style style = terminal_style(options.verbose);
   emit(options.command == "check" ? report::check(*advice, output_format(options), style)
                                   : report::advice(*advice, output_format(options), style));
