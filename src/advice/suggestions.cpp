@@ -362,7 +362,11 @@ std::vector<Alternative> smaller_model(const std::vector<Pool>& pools, const mod
     const estimate::Estimate& estimate = best->ranked.assessment.estimate;
     const estimate::Candidate& candidate = estimate.candidate;
     const catalog::EngineSpec* engine = catalog.find_engine(candidate.engine);
-    const std::optional<std::string> target = target_of(pools[best->pool], candidate.count);
+    // A slice or instance used whole is named as itself ("tpu-v5e-8"), not as its devices counted.
+    const Pool& pool = pools[best->pool];
+    const std::optional<std::string> target =
+        pool.fixed_count && !pool.local && pool.host.empty() ? std::optional<std::string>(pool.device)
+                                                             : target_of(pool, candidate.count);
     Alternative alternative = alternative_of(
         Alternative::Kind::model, target, *best,
         fmt::format("A smaller model {}: {} with {} in {} reaches {} per user, first token in {} (--model {}{})",
