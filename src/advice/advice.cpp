@@ -192,6 +192,33 @@ std::optional<double> sort_key(const RankedCandidate& ranked, Sort sort)
 
 } // namespace
 
+Result<bool> has_datacenter_accelerator(const Inputs& inputs, const catalog::Catalog& catalog)
+{
+  const auto datacenter = [](const catalog::HardwareSpec& hardware) {
+    const detail::Segment segment = detail::segment_of(hardware);
+    return hardware.kind != catalog::DeviceKind::cpu &&
+           (segment == detail::Segment::datacenter || segment == detail::Segment::tpu);
+  };
+  if (!inputs.targets.empty()) {
+    auto targets = catalog::resolve_targets(catalog, inputs.targets);
+    if (!targets) {
+      return targets.error();
+    }
+    return std::any_of(targets->begin(), targets->end(), [&](const catalog::TargetRef& target) {
+      return (target.system && target.system->kind != "system") || datacenter(target.device);
+    });
+  }
+  for (const probe::Inventory& inventory : inputs.inventories) {
+    for (const probe::Device& device : inventory.devices) {
+      const catalog::HardwareSpec* known = device.catalog_id ? catalog.find_hardware(*device.catalog_id) : nullptr;
+      if (known != nullptr && datacenter(*known)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 std::string to_string(Alternative::Kind kind)
 {
   switch (kind) {
@@ -363,7 +390,8 @@ Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload
                                            rules::hosts_spanned(candidate),
                                            candidate.kv_quant,
                                            best.command,
-                                           best.cost};
+                                           best.cost,
+                                           top == rules::Verdict::recommended};
   }
   detail::Suggestions suggested;
   if (top != rules::Verdict::recommended) {

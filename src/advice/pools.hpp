@@ -38,6 +38,13 @@ Status check_names(const Inputs& inputs, const catalog::Catalog& catalog);
 /// Errors: an unknown target, or an inventory without devices.
 Result<std::vector<Pool>> pools_of(const Inputs& inputs, const catalog::Catalog& catalog, bool& all);
 
+/// Where a device is bought and run. A suggestion stays in the user's segment where it can, and the default
+/// question depends on it: many users on a datacenter part (or a TPU), one person elsewhere.
+enum class Segment { datacenter, tpu, workstation, desktop, laptop, apple };
+
+/// The segment of a catalog device (or a probed one, by its name): server CPUs count as datacenter parts.
+Segment segment_of(const catalog::HardwareSpec& hardware);
+
 std::vector<Pool> pools_from_targets(const std::vector<catalog::TargetRef>& targets);
 
 /// The inventory's devices, grouped: GPUs of one model and memory size pool together; each CPU (all its sockets)

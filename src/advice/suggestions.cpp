@@ -3,6 +3,7 @@
 
 #include "llmhw/catalog/catalog.hpp"
 #include "llmhw/catalog/targets.hpp"
+#include "llmhw/model/model.hpp"
 #include "llmhw/util/text.hpp"
 #include "llmhw/util/units.hpp"
 
@@ -11,6 +12,53 @@
 #include <algorithm>
 
 namespace llmhw::advice::detail {
+namespace {
+
+bool has(const std::string& text, std::string_view part)
+{
+  return text.find(part) != std::string::npos;
+}
+
+} // namespace
+
+// A suggestion stays in the user's segment where it can: a datacenter asks for
+// another datacenter part (an L4, not a GeForce card whose licence excludes datacenters), a desktop for a larger
+// desktop or workstation card, a Mac for a Mac with more unified memory.
+Segment segment_of(const catalog::HardwareSpec& hardware)
+{
+  const std::string name = util::to_lower(hardware.name);
+  const std::string vendor = util::to_lower(hardware.vendor);
+  switch (hardware.kind) {
+  case catalog::DeviceKind::tpu: return Segment::tpu;
+  case catalog::DeviceKind::accelerator: return Segment::datacenter; // Gaudi and the like
+  case catalog::DeviceKind::cpu:
+    // Server CPUs live in datacenters; desktop parts and single-board computers on desks.
+    for (const char* server : {"epyc", "xeon", "graviton", "grace", "altra", "ampere"}) {
+      if (has(name, server)) {
+        return Segment::datacenter;
+      }
+    }
+    return Segment::desktop;
+  default: break;
+  }
+  if (vendor == "apple" || has(name, "apple")) {
+    return Segment::apple;
+  }
+  if (has(name, "laptop") || has(name, "mobile")) {
+    return Segment::laptop;
+  }
+  if (has(name, "geforce") || has(name, "titan") || has(name, "radeon rx") || has(name, "intel arc") ||
+      has(name, "ryzen")) {
+    return Segment::desktop;
+  }
+  // NVIDIA's RTX and Quadro cards, AMD's Radeon PRO, and the DGX Spark sit beside a desk, not in a rack.
+  if (has(name, "rtx") || has(name, "quadro") || has(name, "radeon pro") || has(name, "gb10") ||
+      has(name, "vega frontier")) {
+    return Segment::workstation;
+  }
+  return Segment::datacenter; // Tesla, A/H/B/L-series, Instinct, Data Center GPU Max
+}
+
 namespace {
 
 constexpr std::size_t k_candidates_to_vary = 8;
@@ -45,51 +93,6 @@ std::string spare(const Scored& scored)
 {
   const std::int64_t headroom = scored.ranked.assessment.estimate.memory.headroom_bytes;
   return units::format_bytes(static_cast<std::uint64_t>(std::max<std::int64_t>(0, headroom)));
-}
-
-/// Where a device is bought and run. A suggestion stays in the user's segment where it can: a datacenter asks for
-/// another datacenter part (an L4, not a GeForce card whose licence excludes datacenters), a desktop for a larger
-/// desktop or workstation card, a Mac for a Mac with more unified memory.
-enum class Segment { datacenter, tpu, workstation, desktop, laptop, apple };
-
-bool has(const std::string& text, std::string_view part)
-{
-  return text.find(part) != std::string::npos;
-}
-
-Segment segment_of(const catalog::HardwareSpec& hardware)
-{
-  const std::string name = util::to_lower(hardware.name);
-  const std::string vendor = util::to_lower(hardware.vendor);
-  switch (hardware.kind) {
-  case catalog::DeviceKind::tpu: return Segment::tpu;
-  case catalog::DeviceKind::accelerator: return Segment::datacenter; // Gaudi and the like
-  case catalog::DeviceKind::cpu:
-    // Server CPUs live in datacenters; desktop parts and single-board computers on desks.
-    for (const char* server : {"epyc", "xeon", "graviton", "grace", "altra", "ampere"}) {
-      if (has(name, server)) {
-        return Segment::datacenter;
-      }
-    }
-    return Segment::desktop;
-  default: break;
-  }
-  if (vendor == "apple" || has(name, "apple")) {
-    return Segment::apple;
-  }
-  if (has(name, "laptop") || has(name, "mobile")) {
-    return Segment::laptop;
-  }
-  if (has(name, "geforce") || has(name, "titan") || has(name, "radeon rx") || has(name, "intel arc") ||
-      has(name, "ryzen")) {
-    return Segment::desktop;
-  }
-  // NVIDIA's RTX and Quadro cards, AMD's Radeon PRO, and the DGX Spark sit beside a desk, not in a rack.
-  if (has(name, "rtx") || has(name, "quadro") || has(name, "radeon pro") || has(name, "gb10") ||
-      has(name, "vega frontier")) {
-    return Segment::workstation;
-  }
-  return Segment::datacenter; // Tesla, A/H/B/L-series, Instinct, Data Center GPU Max
 }
 
 /// The segments to search, nearest first: the user's own, then the next step up.
@@ -270,6 +273,117 @@ std::optional<Alternative> catalog_target(const std::vector<Pool>& pools, const 
   return std::nullopt;
 }
 
+/// Parameters under this share of the model's count make a model smaller (not a sibling of the same size).
+constexpr double k_smaller_share = 0.9;
+/// Smaller catalog models estimated at most, and suggested at most: each costs one ranking of the pools.
+constexpr std::size_t k_models_to_try = 8;
+constexpr std::size_t k_models_to_suggest = 2;
+
+bool is_code_model(const std::string& id)
+{
+  return has(id, "code") || has(id, "coder");
+}
+
+/// The model's catalog family ("qwen3-moe"); a model file's HF model_type written the catalog's way.
+std::string family_of(const model::ModelSpec& model, const catalog::Catalog& catalog)
+{
+  for (const catalog::ModelEntry& entry : catalog.models) {
+    if (model.catalog_id && entry.id == *model.catalog_id) {
+      return entry.family;
+    }
+  }
+  std::string family = model.arch.family;
+  std::replace(family.begin(), family.end(), '_', '-');
+  return family;
+}
+
+/// Catalog models to try instead, nearest first: smaller, of the same kind (code for code, chat for chat), the
+/// model's own family before others, then the largest first (the smallest step down in quality).
+std::vector<const catalog::ModelEntry*> smaller_models(const model::ModelSpec& model, const catalog::Catalog& catalog)
+{
+  const std::string family = family_of(model, catalog);
+  const bool code = is_code_model(util::to_lower(model.catalog_id.value_or(model.name)));
+  std::vector<const catalog::ModelEntry*> found;
+  for (const catalog::ModelEntry& entry : catalog.models) {
+    if (entry.params > 0 && static_cast<double>(entry.params) < k_smaller_share * static_cast<double>(model.params) &&
+        is_code_model(entry.id) == code) {
+      found.push_back(&entry);
+    }
+  }
+  std::stable_sort(found.begin(), found.end(), [&](const auto* a, const auto* b) {
+    if ((a->family == family) != (b->family == family)) {
+      return a->family == family;
+    }
+    return a->params > b->params;
+  });
+  found.resize(std::min(found.size(), k_models_to_try));
+  return found;
+}
+
+/// The best candidate for `other` on the pools that meets every requirement (the highest score, then the fastest).
+std::optional<Scored> best_meeting(const std::vector<Pool>& pools, const model::ModelSpec& other,
+                                   const workload::Workload& workload, const Inputs& inputs,
+                                   const catalog::Catalog& catalog, rules::Verdict goal)
+{
+  std::optional<Scored> chosen;
+  for (std::size_t index = 0; index < pools.size(); ++index) {
+    for (const estimate::Candidate& candidate : candidates_for(pools[index], other, inputs, catalog)) {
+      Scored scored = score(pools[index], index, candidate, other, workload, catalog);
+      if (!works(scored, goal)) {
+        continue;
+      }
+      const rules::Assessment& x = scored.ranked.assessment;
+      if (!chosen || x.score > chosen->ranked.assessment.score ||
+          (x.score == chosen->ranked.assessment.score &&
+           x.estimate.performance.tpot_ms < chosen->ranked.assessment.estimate.performance.tpot_ms)) {
+        chosen = std::move(scored);
+      }
+    }
+  }
+  return chosen;
+}
+
+/// Smaller catalog models that would meet the requirements on these devices: the question may have a better
+/// answer than bigger hardware.
+std::vector<Alternative> smaller_model(const std::vector<Pool>& pools, const model::ModelSpec& model,
+                                       const workload::Workload& workload, const Inputs& inputs,
+                                       const catalog::Catalog& catalog, rules::Verdict goal)
+{
+  std::vector<Alternative> found;
+  for (const catalog::ModelEntry* entry : smaller_models(model, catalog)) {
+    auto other = model::load(entry->id, catalog);
+    if (!other) {
+      continue;
+    }
+    const std::optional<Scored> best = best_meeting(pools, *other, workload, inputs, catalog, goal);
+    if (!best) {
+      continue;
+    }
+    const estimate::Estimate& estimate = best->ranked.assessment.estimate;
+    const estimate::Candidate& candidate = estimate.candidate;
+    const catalog::EngineSpec* engine = catalog.find_engine(candidate.engine);
+    // A slice or instance used whole is named as itself ("tpu-v5e-8"), not as its devices counted.
+    const Pool& pool = pools[best->pool];
+    const std::optional<std::string> target =
+        pool.fixed_count && !pool.local && pool.host.empty() ? std::optional<std::string>(pool.device)
+                                                             : target_of(pool, candidate.count);
+    Alternative alternative = alternative_of(
+        Alternative::Kind::model, target, *best,
+        fmt::format("A smaller model {}: {} with {} in {} reaches {} per user, first token in {} (--model {}{})",
+                    goal == rules::Verdict::recommended ? "meets every requirement" : "runs", entry->name,
+                    engine != nullptr ? engine->name : candidate.engine, candidate.quant,
+                    units::format_rate(estimate.performance.decode_tok_s_per_user, "tok/s"),
+                    units::format_duration_ms(estimate.performance.ttft_ms), entry->id,
+                    target ? " --target " + *target : ""));
+    alternative.model = entry->id;
+    found.push_back(std::move(alternative));
+    if (found.size() == k_models_to_suggest) {
+      break;
+    }
+  }
+  return found;
+}
+
 } // namespace
 
 std::optional<Alternative> smaller_system(const Scored& best, const std::vector<Pool>& pools,
@@ -332,9 +446,17 @@ Suggestions suggestions(const std::vector<Scored>& ranked, const std::vector<Poo
     return out;
   }
   for (auto found : {smaller_precision(ranked, pools, model, workload, catalog, goal),
-                     more_devices(ranked, pools, model, workload, catalog, goal),
-                     all_targets ? std::nullopt : catalog_target(pools, model, workload, inputs, catalog)}) {
+                     more_devices(ranked, pools, model, workload, catalog, goal)}) {
     if (found) {
+      out.add(std::move(*found));
+    }
+  }
+  if (!all_targets) {
+    // On these devices, a smaller model; then, for this model, a bigger device.
+    for (Alternative& found : smaller_model(pools, model, workload, inputs, catalog, goal)) {
+      out.add(std::move(found));
+    }
+    if (auto found = catalog_target(pools, model, workload, inputs, catalog)) {
       out.add(std::move(*found));
     }
   }

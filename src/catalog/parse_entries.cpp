@@ -56,8 +56,8 @@ EngineSpec parse_engine(const util::JsonObject& entry)
 {
   entry.reject_unknown_keys({"id", "name", "backends", "min_compute_capability", "quants", "weight_only_quants",
                              "kv_quants", "architectures", "paged_kv", "prefix_caching", "speculative_decoding",
-                             "gpu_memory_utilization", "kv_cache_free_memory_fraction", "multi_node", "source",
-                             "notes"});
+                             "gpu_memory_utilization", "kv_cache_free_memory_fraction", "multi_node", "server",
+                             "source", "notes"});
   EngineSpec engine;
   engine.id = entry.string("id");
   check_id(entry, engine.id);
@@ -74,6 +74,7 @@ EngineSpec parse_engine(const util::JsonObject& entry)
   engine.paged_kv = entry.boolean("paged_kv", false);
   engine.prefix_caching = entry.boolean("prefix_caching", false);
   engine.speculative_decoding = entry.boolean("speculative_decoding", false);
+  engine.server = entry.boolean("server", false);
   engine.gpu_memory_utilization = entry.optional_number("gpu_memory_utilization");
   if (engine.gpu_memory_utilization && (*engine.gpu_memory_utilization <= 0 || *engine.gpu_memory_utilization > 1)) {
     entry.fail("gpu_memory_utilization", "must be in (0, 1]");

@@ -59,7 +59,7 @@ void add_advice_options(CLI::App& command, Options& options)
       ->option_text("Q");
   command.add_option("--kv-quant", options.kv_quant, "KV-cache precision: fp16 bf16 fp8 q8_0 q4_0")->option_text("Q");
   command.add_option("--workload", options.workload,
-                     "Preset (chat rag code batch long-context agent) or a JSON file")
+                     "Preset (personal chat rag code batch long-context agent) or a JSON file")
       ->option_text("NAME|FILE");
   command.add_option("--prompt-tokens", options.prompt_tokens, "Prompt length, overriding the workload")
       ->option_text("N");

@@ -98,6 +98,79 @@ Result<std::vector<probe::Inventory>> read_fleet(const std::vector<std::string>&
   return inventories;
 }
 
+/// The workload preset asked when nothing else says: one person at reading pace where no datacenter accelerator
+/// is in sight (a laptop, a desktop, a small VM), many chat users where one is.
+constexpr const char* k_personal_workload = "personal";
+constexpr const char* k_shared_workload = "chat";
+
+/// Whether the command line (or the requirements file it names) says who the users are and what they expect.
+bool workload_given(const Options& options)
+{
+  return options.workload || options.concurrency || options.requirements || options.max_ttft_ms ||
+         options.max_tpot_ms || options.min_tok_s || options.min_throughput;
+}
+
+/// Picks the default workload into `overrides` and returns the sentence that says so; empty when the options chose.
+Result<std::string> default_workload(const Options& options, const advice::Inputs& inputs,
+                                     const catalog::Catalog& catalog, workload::Overrides& overrides)
+{
+  if (workload_given(options) || catalog.find_workload(k_personal_workload) == nullptr) {
+    return std::string(); // the options chose, or a replaced catalog has no such preset: its own default stands
+  }
+  auto datacenter = advice::has_datacenter_accelerator(inputs, catalog);
+  if (!datacenter) {
+    return datacenter.error();
+  }
+  const std::string where = inputs.targets.empty() ? "here" : "among the targets";
+  if (!*datacenter) {
+    overrides.workload = k_personal_workload;
+    return fmt::format("1 user at reading pace (no datacenter accelerator {}; --concurrency or --workload to change)",
+                       where);
+  }
+  const catalog::WorkloadPreset* shared = catalog.find_workload(k_shared_workload);
+  overrides.workload = k_shared_workload;
+  return fmt::format("{} chat users (a datacenter accelerator {}; --concurrency or --workload to change)",
+                     shared != nullptr ? shared->concurrency : 8, where);
+}
+
+/// The hardware to rank on: --target values, --hardware files, else this machine's probe. When the probe fails (not
+/// bad input) its message is printed and `probe_exit` holds the exit code.
+Result<advice::Inputs> hardware_inputs(const Options& options, const catalog::Catalog& catalog,
+                                       std::optional<int>& probe_exit)
+{
+  advice::Inputs inputs;
+  inputs.targets = options.targets;
+  inputs.framework = options.framework;
+  inputs.quant = options.quant;
+  inputs.kv_quant = options.kv_quant;
+  inputs.sort = options.sort == "cost" ? advice::Sort::cost : options.sort == "speed" ? advice::Sort::speed
+                                                                                      : advice::Sort::score;
+  if (!inputs.targets.empty() && !options.hardware_files.empty()) {
+    return Error{"--hardware", "cannot be combined with --target: rank either probed hosts or catalog targets"};
+  }
+  if (!options.hardware_files.empty()) {
+    // Other hosts' `llm-hw probe --json`: candidates name the host they live on.
+    auto fleet = read_fleet(options.hardware_files);
+    if (!fleet) {
+      return fleet.error();
+    }
+    inputs.inventories = std::move(fleet.value());
+    inputs.local = false;
+  } else if (inputs.targets.empty()) {
+    auto inventory = probe::detect(probe_environment(options), catalog);
+    if (!inventory) {
+      auto failure = probe_failure(options, inventory.error());
+      if (!failure) {
+        return failure.error();
+      }
+      probe_exit = *failure;
+      return inputs;
+    }
+    inputs.inventories.push_back(std::move(inventory.value()));
+  }
+  return inputs;
+}
+
 } // namespace
 
 Result<int> run_probe(const Options& options)
@@ -136,47 +209,25 @@ Result<AdviceSetup> advice_setup(Options& options)
   if (!overrides) {
     return overrides.error();
   }
+  std::optional<int> probe_exit;
+  auto inputs = hardware_inputs(options, *catalog, probe_exit);
+  if (!inputs) {
+    return inputs.error();
+  }
+  if (probe_exit) {
+    return AdviceSetup{std::move(catalog.value()), {}, {}, {}, probe_exit};
+  }
+  // The default workload depends on the hardware: the probe (or the targets) comes first.
+  auto assumed = default_workload(options, *inputs, *catalog, *overrides);
+  if (!assumed) {
+    return assumed.error();
+  }
   auto workload = workload::resolve(*overrides, *catalog);
   if (!workload) {
     return workload.error();
   }
-  return AdviceSetup{std::move(catalog.value()), std::move(workload.value())};
-}
-
-Result<advice::Inputs> hardware_inputs(const Options& options, const catalog::Catalog& catalog,
-                                       std::optional<int>& probe_exit)
-{
-  advice::Inputs inputs;
-  inputs.targets = options.targets;
-  inputs.framework = options.framework;
-  inputs.quant = options.quant;
-  inputs.kv_quant = options.kv_quant;
-  inputs.sort = options.sort == "cost" ? advice::Sort::cost : options.sort == "speed" ? advice::Sort::speed
-                                                                                      : advice::Sort::score;
-  if (!inputs.targets.empty() && !options.hardware_files.empty()) {
-    return Error{"--hardware", "cannot be combined with --target: rank either probed hosts or catalog targets"};
-  }
-  if (!options.hardware_files.empty()) {
-    // Other hosts' `llm-hw probe --json`: candidates name the host they live on.
-    auto fleet = read_fleet(options.hardware_files);
-    if (!fleet) {
-      return fleet.error();
-    }
-    inputs.inventories = std::move(fleet.value());
-    inputs.local = false;
-  } else if (inputs.targets.empty()) {
-    auto inventory = probe::detect(probe_environment(options), catalog);
-    if (!inventory) {
-      auto failure = probe_failure(options, inventory.error());
-      if (!failure) {
-        return failure.error();
-      }
-      probe_exit = *failure;
-      return inputs;
-    }
-    inputs.inventories.push_back(std::move(inventory.value()));
-  }
-  return inputs;
+  return AdviceSetup{std::move(catalog.value()), std::move(inputs.value()), std::move(workload.value()),
+                     std::move(assumed.value()), std::nullopt};
 }
 
 Result<int> run_advise(Options options)
@@ -185,23 +236,19 @@ Result<int> run_advise(Options options)
   if (!setup) {
     return setup.error();
   }
+  if (setup->probe_exit) {
+    return *setup->probe_exit;
+  }
   const catalog::Catalog& catalog = setup->catalog;
   auto model = load_model(options.model.value_or(k_default_model), catalog);
   if (!model) {
     return model.error();
   }
-  std::optional<int> probe_exit;
-  auto inputs = hardware_inputs(options, catalog, probe_exit);
-  if (!inputs) {
-    return inputs.error();
-  }
-  if (probe_exit) {
-    return *probe_exit;
-  }
-  auto advice = advice::recommend(*model, setup->workload, *inputs, catalog);
+  auto advice = advice::recommend(*model, setup->workload, setup->inputs, catalog);
   if (!advice) {
     return advice.error();
   }
+  advice->assumed = std::move(setup->assumed);
   const report::Style style = terminal_style(options.verbose);
   emit(options.command == "check" ? report::check(*advice, output_format(options), style)
                                   : report::advice(*advice, output_format(options), style));

@@ -31,17 +31,19 @@ Result<catalog::Catalog> load_catalog(const Options& options);
 /// Prints a complete document in one write, so no partial output reaches stdout.
 void emit(const std::string& document);
 
-/// What advise and models --fit share: the catalog and the workload, a requirements file applied first.
+/// What advise and models --fit share: the catalog, the hardware and the workload, a requirements file applied
+/// first. The workload's default depends on the hardware (one person without a datacenter accelerator, many chat
+/// users with one).
 struct AdviceSetup {
   catalog::Catalog catalog;
+  advice::Inputs inputs;
   workload::Workload workload;
+  std::string assumed; ///< the default workload taken, in words; empty when the options chose one
+  /// Set when the probe failed (not bad input): its message is printed, the command exits with this code, and
+  /// nothing but the catalog is filled in.
+  std::optional<int> probe_exit;
 };
 Result<AdviceSetup> advice_setup(Options& options);
-
-/// The hardware to rank on: --target values, --hardware files, else this machine's probe. When the probe fails (not
-/// bad input) its message is printed and `probe_exit` holds the exit code.
-Result<advice::Inputs> hardware_inputs(const Options& options, const catalog::Catalog& catalog,
-                                       std::optional<int>& probe_exit);
 
 /// --model's value: an existing path, a copy in a local store (HF cache, Ollama, LM Studio), or a catalog name.
 Result<model::ModelSpec> load_model(const std::string& name, const catalog::Catalog& catalog);

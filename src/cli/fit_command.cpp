@@ -114,17 +114,12 @@ Result<int> run_fit(Options options)
   if (!setup) {
     return setup.error();
   }
-  std::optional<int> probe_exit;
-  auto inputs = hardware_inputs(options, setup->catalog, probe_exit);
-  if (!inputs) {
-    return inputs.error();
-  }
-  if (probe_exit) {
-    return *probe_exit;
+  if (setup->probe_exit) {
+    return *setup->probe_exit;
   }
   std::vector<std::string> warnings;
   std::vector<model::ModelSpec> models = models_to_fit(setup->catalog, warnings);
-  auto fit = advice::fit_models(std::move(models), setup->workload, *inputs, setup->catalog);
+  auto fit = advice::fit_models(std::move(models), setup->workload, setup->inputs, setup->catalog);
   if (!fit) {
     return fit.error();
   }

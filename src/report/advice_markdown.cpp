@@ -37,7 +37,7 @@ std::string recommendation(const advice::Advice& advice)
     }
     return out;
   }
-  std::string out = "**Recommended:** " + markdown_text(advice.recommendation->summary) + "\n";
+  std::string out = "**" + markdown_text(headline(advice)) + "** " + markdown_text(advice.recommendation->summary) + "\n";
   if (!advice.candidates.front().command.empty()) {
     out += "\n" + markdown_code_block(advice.candidates.front().command, "sh");
   }
@@ -107,18 +107,21 @@ std::string reasons(const advice::Advice& advice, const std::vector<std::size_t>
 std::string advice_markdown(const advice::Advice& advice, const Style& style)
 {
   const std::vector<std::size_t> shown = detailed_candidates(advice, style.verbose);
-  const std::size_t rows = style.verbose ? advice.candidates.size() : k_table_rows;
+  const std::vector<std::size_t> rows = table_rows(advice, style.verbose);
   std::string out = fmt::format("### llm-hw: {}\n\n{}  \n{}", markdown_text(advice.model.name),
                                 markdown_text(model_line(advice)), markdown_text(workload_line(advice.workload)));
   if (const std::string levels = service_levels_line(advice.workload.slo); !levels.empty()) {
     out += "  \n" + markdown_text(levels);
   }
+  if (!advice.assumed.empty()) {
+    out += "  \nAssumed: " + markdown_text(advice.assumed);
+  }
   out += "\n\n" + recommendation(advice);
   if (!advice.candidates.empty()) {
     out += "\n" + candidate_table(advice, false, rows).markdown();
-    if (advice.candidates.size() > rows) {
+    if (advice.candidates.size() > rows.size()) {
       out += fmt::format("\n… {} more candidates (`-v` lists every one; `--json` has them all)\n",
-                         advice.candidates.size() - rows);
+                         advice.candidates.size() - rows.size());
     }
     out += "\n" + memory_table(advice, shown);
   }

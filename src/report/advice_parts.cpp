@@ -48,6 +48,25 @@ std::string candidate_title(const estimate::Candidate& candidate)
   return fmt::format("{} · {} · {}", candidate_label(candidate), candidate.engine, candidate.quant);
 }
 
+bool hidden_without_verbose(const advice::Advice& advice, std::size_t index)
+{
+  // The first candidate stays: it is the recommendation the headline names.
+  const std::vector<rules::Finding>& findings = advice.candidates[index].assessment.findings;
+  return index > 0 && std::any_of(findings.begin(), findings.end(),
+                                  [](const rules::Finding& finding) { return finding.code == k_not_sensible; });
+}
+
+std::vector<std::size_t> table_rows(const advice::Advice& advice, bool verbose)
+{
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < advice.candidates.size() && (verbose || rows.size() < k_table_rows); ++i) {
+    if (verbose || !hidden_without_verbose(advice, i)) {
+      rows.push_back(i);
+    }
+  }
+  return rows;
+}
+
 std::vector<std::size_t> detailed_candidates(const advice::Advice& advice, bool verbose)
 {
   constexpr std::size_t k_devices = 3;
@@ -58,7 +77,8 @@ std::vector<std::size_t> detailed_candidates(const advice::Advice& advice, bool 
     const std::string device = candidate.host + "/" + candidate_label(candidate);
     if (verbose) {
       shown.push_back(i);
-    } else if (std::find(devices.begin(), devices.end(), device) == devices.end()) {
+    } else if (!hidden_without_verbose(advice, i) &&
+               std::find(devices.begin(), devices.end(), device) == devices.end()) {
       devices.push_back(device);
       shown.push_back(i);
       if (shown.size() == k_devices) {
@@ -69,11 +89,10 @@ std::vector<std::size_t> detailed_candidates(const advice::Advice& advice, bool 
   return shown;
 }
 
-/// Whether any of the first `rows` candidates (those the table shows) satisfies `test`.
-template <typename Test> bool any_shown(const advice::Advice& advice, std::size_t rows, Test test)
+/// Whether any of the candidates the table shows satisfies `test`.
+template <typename Test> bool any_shown(const advice::Advice& advice, const std::vector<std::size_t>& rows, Test test)
 {
-  const std::size_t shown = std::min(rows, advice.candidates.size());
-  return std::any_of(advice.candidates.begin(), advice.candidates.begin() + static_cast<std::ptrdiff_t>(shown), test);
+  return std::any_of(rows.begin(), rows.end(), [&](std::size_t i) { return test(advice.candidates[i]); });
 }
 
 /// A price per million output tokens: a priced cloud instance or slice, used whole.
@@ -82,7 +101,7 @@ bool has_cost(const advice::RankedCandidate& ranked)
   return ranked.cost.usd_per_million_output_tokens.has_value();
 }
 
-Table candidate_table(const advice::Advice& advice, bool terminal, std::size_t rows)
+Table candidate_table(const advice::Advice& advice, bool terminal, const std::vector<std::size_t>& rows)
 {
   const bool hosts = any_host(advice);
   const bool costs = any_shown(advice, rows, has_cost);
@@ -102,11 +121,8 @@ Table candidate_table(const advice::Advice& advice, bool terminal, std::size_t r
   }
   columns.push_back({"SCORE", true});
   Table table(std::move(columns));
-  int rank = 0;
-  for (const advice::RankedCandidate& ranked : advice.candidates) {
-    if (static_cast<std::size_t>(rank) == rows) {
-      break;
-    }
+  for (const std::size_t index : rows) {
+    const advice::RankedCandidate& ranked = advice.candidates[index];
     const estimate::Estimate& estimate = ranked.assessment.estimate;
     const estimate::Performance& performance = estimate.performance;
     const bool fits = estimate.memory.fits;
@@ -114,7 +130,7 @@ Table candidate_table(const advice::Advice& advice, bool terminal, std::size_t r
     const bool offloaded = !fits && estimate.memory.gpu_layers && estimate.memory.total_layers > 0;
     const bool runs = fits || offloaded;
     // Speeds of a plan that does not run would be figures of something that cannot run.
-    std::vector<std::string> row{std::to_string(++rank), candidate_label(estimate.candidate)};
+    std::vector<std::string> row{std::to_string(index + 1), candidate_label(estimate.candidate)};
     if (hosts) {
       row.push_back(estimate.candidate.host.empty() ? "–" : estimate.candidate.host);
     }
@@ -140,7 +156,7 @@ Table candidate_table(const advice::Advice& advice, bool terminal, std::size_t r
   return table;
 }
 
-std::string candidate_table_caption(const advice::Advice& advice, std::size_t rows)
+std::string candidate_table_caption(const advice::Advice& advice, const std::vector<std::size_t>& rows)
 {
   const bool offloaded = any_shown(advice, rows, [](const advice::RankedCandidate& ranked) {
     const estimate::MemoryPlan& memory = ranked.assessment.estimate.memory;
@@ -219,6 +235,37 @@ RequirementText requirement_text(const rules::Requirement& requirement)
     text.limit = units::format_figure(requirement.limit);
   }
   return text;
+}
+
+std::string missed_requirements(const rules::Assessment& assessment)
+{
+  std::vector<std::string> missed;
+  for (const rules::Requirement& requirement : assessment.requirements) {
+    if (requirement.met) {
+      continue;
+    }
+    const RequirementText text = requirement_text(requirement);
+    // "≤ 3 s" → "3 s": the comparison is written out between the two figures.
+    const std::size_t space = text.limit.find(' ');
+    const std::string limit = space == std::string::npos ? text.limit : text.limit.substr(space + 1);
+    const std::string name = requirement.name == "max_ttft_ms"      ? "TTFT"
+                             : requirement.name == "max_tpot_ms"    ? "TPOT"
+                             : requirement.name == "min_tok_s"      ? "tok/s per user"
+                             : requirement.name == "min_throughput" ? "throughput"
+                             : requirement.name == "fits"           ? "memory"
+                                                                    : requirement.name;
+    missed.push_back(fmt::format("{} ({} {} {})", name, text.estimate, requirement.at_most ? ">" : "<", limit));
+  }
+  return util::join(missed, ", ");
+}
+
+std::string headline(const advice::Advice& advice)
+{
+  if (!advice.recommendation || advice.recommendation->meets_requirements || advice.candidates.empty()) {
+    return "Recommended:";
+  }
+  const std::string missed = missed_requirements(advice.candidates.front().assessment);
+  return missed.empty() ? "Best available:" : "Best available — misses " + missed + ":";
 }
 
 const advice::RankedCandidate* checked_candidate(const advice::Advice& advice)

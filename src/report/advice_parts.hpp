@@ -26,11 +26,28 @@ std::vector<std::size_t> detailed_candidates(const advice::Advice& advice, bool 
 /// Rows of the ranked table without -v; the rest are counted below it.
 inline constexpr std::size_t k_table_rows = 12;
 
-/// The ranked candidates, best first (the first `rows` of them); a HOST column
+/// The rules' code for a row that cannot be a sensible answer here (a serving system on a few CPU cores, an
+/// integrated GPU without figures): listed only with -v, and in JSON.
+inline constexpr const char* k_not_sensible = "NOT_SENSIBLE";
+
+/// Whether candidate `index` is left out of the report without -v (NOT_SENSIBLE; never the first candidate).
+bool hidden_without_verbose(const advice::Advice& advice, std::size_t index);
+
+/// The candidates the ranked table lists: with -v every one, else the first k_table_rows not hidden.
+std::vector<std::size_t> table_rows(const advice::Advice& advice, bool verbose);
+
+/// The ranked candidates at `rows` (indices, best first), each numbered by its rank; a HOST column
 /// when any has a host (fleets). `terminal`: short speed headers, explained by
 /// candidate_table_caption().
-Table candidate_table(const advice::Advice& advice, bool terminal, std::size_t rows);
-std::string candidate_table_caption(const advice::Advice& advice, std::size_t rows);
+Table candidate_table(const advice::Advice& advice, bool terminal, const std::vector<std::size_t>& rows);
+std::string candidate_table_caption(const advice::Advice& advice, const std::vector<std::size_t>& rows);
+
+/// The requirements a candidate misses, as figures: "TTFT (1 min 17 s > 3 s), TPOT (250 ms > 200 ms)".
+std::string missed_requirements(const rules::Assessment& assessment);
+
+/// The label before the recommendation: "Recommended:" when it meets every requirement, else
+/// "Best available — misses TTFT (1 min 17 s > 3 s):".
+std::string headline(const advice::Advice& advice);
 
 /// The model and the workload it is sized for, in one line each.
 std::string model_line(const advice::Advice& advice);

@@ -46,6 +46,9 @@ std::string header(const advice::Advice& advice, const Palette& colors, const St
   if (const std::string levels = detail::service_levels_line(advice.workload.slo); !levels.empty()) {
     out += wrapped("", levels, 2, style);
   }
+  if (!advice.assumed.empty()) {
+    out += wrapped(colors.dim + "Assumed:" + colors.reset + " ", advice.assumed, 2, style);
+  }
   return out;
 }
 
@@ -62,8 +65,16 @@ std::string recommendation(const advice::Advice& advice, const Palette& colors, 
     }
     return out;
   }
-  std::string out = wrapped(colors.green + colors.bold + "Recommended:" + colors.reset + " ",
-                            advice.recommendation->summary, 2, style);
+  // Green only for a plan that meets every requirement; the best of those that miss says what it misses, on a
+  // line of its own (the summary below it keeps the full width).
+  std::string out;
+  if (advice.recommendation->meets_requirements) {
+    out = wrapped(colors.green + colors.bold + detail::headline(advice) + colors.reset + " ",
+                  advice.recommendation->summary, 2, style);
+  } else {
+    out = wrapped(colors.yellow + colors.bold, detail::headline(advice) + colors.reset, 2, style) +
+          wrapped("  ", advice.recommendation->summary, 2, style);
+  }
   const std::string& command = advice.candidates.front().command;
   if (!command.empty()) {
     // The command stays on one line, so it can be copied whole.
@@ -228,13 +239,13 @@ std::string join_sections(const std::vector<std::string>& sections)
 std::string advice_text(const advice::Advice& advice, const Style& style)
 {
   const Palette colors = detail::palette(style);
-  const std::size_t rows = style.verbose ? advice.candidates.size() : detail::k_table_rows;
+  const std::vector<std::size_t> rows = detail::table_rows(advice, style.verbose);
   const detail::Table table = detail::candidate_table(advice, true, rows);
   std::string ranking;
   if (!table.empty()) {
     ranking = table.text(style.width, colors.bold, colors.reset);
-    if (advice.candidates.size() > rows) {
-      ranking += fmt::format("   … {} more (-v lists every candidate)\n", advice.candidates.size() - rows);
+    if (advice.candidates.size() > rows.size()) {
+      ranking += fmt::format("   … {} more (-v lists every candidate)\n", advice.candidates.size() - rows.size());
     }
     ranking += wrapped(colors.dim, detail::candidate_table_caption(advice, rows) + colors.reset, 0, style);
   }

@@ -151,7 +151,8 @@ json recommendation_json(const std::optional<advice::Recommendation>& recommenda
           {"hosts", recommendation->hosts},
           {"kv_quant", recommendation->kv_quant},
           {"command", recommendation->command},
-          {"cost", cost_json(recommendation->cost)}};
+          {"cost", cost_json(recommendation->cost)},
+          {"meets_requirements", recommendation->meets_requirements}};
 }
 
 json alternative_json(const advice::Alternative& alternative)
@@ -235,6 +236,7 @@ json advice_json(const advice::Advice& advice)
       {"recommendation", recommendation_json(advice.recommendation)},
       {"suggestions", advice.suggestions},
       {"alternatives", alternatives},
+      {"assumed", advice.assumed.empty() ? json(nullptr) : json(advice.assumed)},
       {"warnings", advice.warnings},
   };
 }

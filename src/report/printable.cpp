@@ -133,6 +133,7 @@ advice::Advice printable(advice::Advice advice)
   }
   clean(advice.suggestions);
   clean(advice.warnings);
+  clean(advice.assumed);
   return advice;
 }
 

@@ -20,6 +20,11 @@ bool is_consumer_gpu(const catalog::HardwareSpec& hardware)
           name.find("intelarc") != std::string::npos);
 }
 
+/// Below this many CPU cores a serving system's own process costs more than its batching can win back.
+constexpr std::uint32_t k_min_cores_for_server = 8;
+/// Enough to rank such a row under the sensible ones of its verdict; it still runs, so it is no blocker.
+constexpr int k_not_sensible_delta = -50;
+
 std::uint64_t users(const RuleInput& input)
 {
   return input.workload.max_concurrency ? input.estimate.memory.max_concurrency : input.workload.concurrency;
@@ -128,6 +133,33 @@ void engine_for_many_users(const RuleInput& input, RuleOutput& out)
                       "paged, continuously batching engine (vLLM, SGLang) wastes less memory",
                       input.engine->name, serving),
           serving > 16 ? -10 : -5);
+}
+
+void not_sensible(const RuleInput& input, RuleOutput& out)
+{
+  const catalog::HardwareSpec& hardware = input.estimate.candidate.hardware;
+  if (hardware.kind == catalog::DeviceKind::cpu && input.engine != nullptr && input.engine->server && hardware.cpu &&
+      hardware.cpu->cores > 0 && hardware.cpu->cores < k_min_cores_for_server) {
+    // A serving system keeps a core for its API server and scheduler (vLLM's CPU docs: leave one out of
+    // VLLM_CPU_OMP_THREADS_BIND); on a few cores that core is a large share of the compute, and the batching it
+    // schedules has few users to batch. A single-process runner (llama.cpp) uses every core.
+    out.add("NOT_SENSIBLE", Severity::warn,
+            fmt::format("{} is a serving system built to batch many users; on {} CPU {} its server process takes a "
+                        "core the model needs — llama.cpp or Ollama use them all (shown with -v)",
+                        input.engine->name, hardware.cpu->cores, hardware.cpu->cores == 1 ? "core" : "cores"),
+            k_not_sensible_delta);
+    return;
+  }
+  if (hardware.kind == catalog::DeviceKind::gpu && hardware.unified_memory &&
+      !input.estimate.candidate.unknown_figures.empty()) {
+    // An integrated GPU the catalog does not know: it shares the host's memory and bandwidth, has no published
+    // speed, and the engines' kernels for it are the exception; its rows would be guesses beside the CPU's figures.
+    out.add("NOT_SENSIBLE", Severity::warn,
+            fmt::format("{} is an integrated GPU the catalog has no figures for: it shares the CPU's memory, and "
+                        "its speed here is unknown (shown with -v)",
+                        input.estimate.candidate.name.empty() ? hardware.name : input.estimate.candidate.name),
+            k_not_sensible_delta);
+  }
 }
 
 void unknown_figures(const RuleInput& input, RuleOutput& out)

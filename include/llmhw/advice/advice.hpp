@@ -39,6 +39,8 @@ struct Recommendation {
   std::string kv_quant;
   std::string command;     ///< the candidate's engine command line
   Cost cost;               ///< the candidate's, unknown where its target carries no price
+  /// It meets every requirement (verdict recommended); false for the best available that misses one.
+  bool meets_requirements = true;
 };
 
 /// A suggestion as data: the changed deployment it was estimated for, beside its sentence.
@@ -91,6 +93,9 @@ struct Advice {
   /// deployment behind it, such as lowering --context, has none).
   std::vector<Alternative> alternatives;
   std::vector<std::string> warnings;
+  /// The default the workload was taken from when no workload, concurrency, requirements file or service level
+  /// chose one ("1 user at reading pace (no datacenter accelerator here; --concurrency to change)"); empty else.
+  std::string assumed;
 };
 
 /// Every candidate (device pools × counts × engines × precisions × KV precisions) estimated, judged by the rules
@@ -100,6 +105,11 @@ struct Advice {
 /// that the scores never rise down the list (a verdict or a CPU that suffices outranks points). `inputs.sort`
 /// other than score reorders the candidates within each verdict; the recommendation is the first candidate. `--target all` keeps each target's best candidate, otherwise
 /// the best per device, count and engine. Errors: an unknown target, engine or precision (exit code 2).
+/// Whether the hardware to consider includes a datacenter accelerator (a datacenter GPU, a TPU, a Gaudi, as the
+/// catalog places them) or a cloud instance or slice: the default question is then many users, otherwise one
+/// person. A probed device the catalog does not know is no evidence of a datacenter. Errors: an unknown target.
+Result<bool> has_datacenter_accelerator(const Inputs& inputs, const catalog::Catalog& catalog);
+
 Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload& workload, const Inputs& inputs,
                          const catalog::Catalog& catalog);
 

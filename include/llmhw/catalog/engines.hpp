@@ -24,6 +24,9 @@ struct EngineSpec {
   bool paged_kv = false;
   bool prefix_caching = false;
   bool speculative_decoding = false;
+  /// A serving system: an API server and a scheduler process beside the model's workers, built to batch many
+  /// users (vLLM, SGLang, LMDeploy, TensorRT-LLM, TGI), not a single-process runner (llama.cpp, Ollama, MLX).
+  bool server = false;
   std::optional<double> gpu_memory_utilization; ///< default share of device memory it takes
   /// Default share of the memory free after loading the weights (and profiling a prefill) that it gives the KV
   /// cache: TensorRT-LLM, LMDeploy and TGI size it this way instead of by a share of the whole device.
