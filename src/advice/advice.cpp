@@ -114,7 +114,7 @@ detail::Scored ideal(const detail::Pool& pool, std::uint32_t count)
   estimate.memory.fits = true;
   constexpr double k_fastest = std::numeric_limits<double>::infinity();
   estimate.performance = {k_fastest, 0, 0, k_fastest, k_fastest, k_fastest, {}};
-  if (pool.price_usd_per_hour && count == pool.available) {
+  if (pool.price_usd_per_hour && (count == pool.available || pool.fixed_count)) {
     scored.ranked.cost = {pool.price_usd_per_hour, 0.0};
   }
   return scored;
@@ -270,8 +270,8 @@ void cap_scores_by_rank(std::vector<Scored>& ranked)
 Cost cost_of(const Pool& pool, const estimate::Estimate& estimate)
 {
   Cost cost;
-  if (!pool.price_usd_per_hour || estimate.candidate.count != pool.available) {
-    return cost; // a price is known only for the whole instance or slice
+  if (!pool.price_usd_per_hour || (estimate.candidate.count != pool.available && !pool.fixed_count)) {
+    return cost; // a price is known only for the whole instance or slice, which is paid for whole
   }
   cost.usd_per_hour = pool.price_usd_per_hour;
   // Output tokens the deployment delivers while it also prefills each request's prompt (throughput_tok_s), not

@@ -43,6 +43,20 @@ bool quantizes_on_load(const std::string& quant)
   return quant == "fp8" || quant == "bnb-nf4";
 }
 
+/// The type part of a GGUF file's name as llama.cpp's tools write it: convert_hf_to_gguf.py names its output
+/// after the file type's LlamaFileType name (MOSTLY_F16 -> "F16", ALL_F32 -> "F32", MOSTLY_BF16 -> "BF16"), and
+/// llama-quantize's types are the upper-case quant names ("Q4_K_M", "Q8_0").
+std::string gguf_type_name(const std::string& quant)
+{
+  if (quant == "fp16") {
+    return "F16";
+  }
+  if (quant == "fp32") {
+    return "F32";
+  }
+  return upper(quant);
+}
+
 /// A GGUF file: the one given, or the name llama.cpp's converter gives it.
 std::string gguf_file(const model::ModelSpec& model, const std::string& quant)
 {
@@ -53,7 +67,22 @@ std::string gguf_file(const model::ModelSpec& model, const std::string& quant)
   if (const auto slash = base.rfind('/'); slash != std::string::npos) {
     base = base.substr(slash + 1);
   }
-  return fmt::format("{}-{}.gguf", base, upper(quant));
+  return fmt::format("{}-{}.gguf", base, gguf_type_name(quant));
+}
+
+/// llama.cpp's name for a KV-cache precision (--cache-type-k/-v accept f32, f16, bf16, q8_0, q4_0, q4_1, iq4_nl,
+/// q5_0 and q5_1: common/arg.cpp kv_cache_types); empty for one it has no type for (fp8).
+std::string llama_cpp_cache_type(const std::string& kv_quant)
+{
+  if (kv_quant == "fp32" || kv_quant == "fp16") {
+    return kv_quant == "fp32" ? "f32" : "f16";
+  }
+  for (const char* type : {"bf16", "q8_0", "q4_0", "q4_1", "iq4_nl", "q5_0", "q5_1"}) {
+    if (kv_quant == type) {
+      return type;
+    }
+  }
+  return {};
 }
 
 struct Layout {
@@ -178,48 +207,82 @@ std::string tgi(const estimate::Estimate& estimate, const model::ModelSpec& mode
   return command;
 }
 
+/// Parallel slots for llama.cpp and Ollama: every planned user when layers are offloaded (the plan holds all their
+/// KV), else those whose KV cache fits.
+std::uint64_t slots(const estimate::Estimate& estimate)
+{
+  return estimate.memory.gpu_layers ? std::max<std::uint64_t>(1, estimate.concurrency) : sequences(estimate);
+}
+
 std::string llama_cpp(const estimate::Estimate& estimate, const model::ModelSpec& model,
                       const workload::Workload& workload)
 {
   const estimate::Candidate& candidate = estimate.candidate;
+  const std::string cache_type = llama_cpp_cache_type(candidate.kv_quant);
+  if (cache_type.empty()) {
+    return {}; // no --cache-type-k value says this precision: no command rather than one llama-server rejects
+  }
   const bool cpu = candidate.hardware.kind == catalog::DeviceKind::cpu;
   const std::uint32_t layers =
       cpu ? 0 : estimate.memory.gpu_layers.value_or(std::max<std::uint32_t>(estimate.memory.total_layers, 999));
-  const std::uint64_t slots = sequences(estimate);
-  // -c is the context of all slots together; each of the -np slots gets an equal share.
+  const std::uint64_t parallel = slots(estimate);
+  // -c is the context of all slots together; llama-server gives each of the -np slots an equal share.
   std::string command = fmt::format("llama-server -m {} -ngl {} -c {} -np {}", gguf_file(model, candidate.quant),
-                                    layers, workload.context * slots, slots);
+                                    layers, workload.context * parallel, parallel);
   if (candidate.count > 1 && !cpu) {
     command +=
         fmt::format(" --split-mode layer --tensor-split {}", fmt::join(std::vector<int>(candidate.count, 1), ","));
   }
-  if (candidate.kv_quant != "fp16") {
-    command += fmt::format(" -fa on --cache-type-k {0} --cache-type-v {0}",
-                           candidate.kv_quant == "bf16" ? "bf16" : candidate.kv_quant);
+  if (cache_type != "f16") {
+    // A quantized V cache needs flash attention; a 16- or 32-bit one does not.
+    const bool quantized = cache_type != "bf16" && cache_type != "f32";
+    command += fmt::format("{} --cache-type-k {} --cache-type-v {}", quantized ? " -fa on" : "", cache_type, cache_type);
   }
   return command;
+}
+
+/// The suffix of an Ollama library tag for a precision: the library publishes 16-bit weights as fp16 (there are
+/// no bf16 tags: llama3.1:8b-instruct-fp16) and K-quants as q4_K_M, q6_K.
+std::string ollama_tag_suffix(const std::string& quant)
+{
+  if (quant == "bf16" || quant == "fp16") {
+    return "fp16";
+  }
+  std::string suffix = quant;
+  if (const auto k = suffix.find("_k"); k != std::string::npos) {
+    std::transform(suffix.begin() + static_cast<std::ptrdiff_t>(k), suffix.end(),
+                   suffix.begin() + static_cast<std::ptrdiff_t>(k),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  }
+  return suffix;
 }
 
 std::string ollama(const estimate::Estimate& estimate, const model::ModelSpec& model,
                    const workload::Workload& workload)
 {
   const estimate::Candidate& candidate = estimate.candidate;
-  std::string env =
-      fmt::format("OLLAMA_NUM_PARALLEL={} OLLAMA_CONTEXT_LENGTH={}", sequences(estimate), workload.context);
+  std::string env = fmt::format("OLLAMA_NUM_PARALLEL={} OLLAMA_CONTEXT_LENGTH={}", slots(estimate), workload.context);
   if (candidate.kv_quant == "q8_0" || candidate.kv_quant == "q4_0") {
     env += fmt::format(" OLLAMA_FLASH_ATTENTION=1 OLLAMA_KV_CACHE_TYPE={}", candidate.kv_quant);
+  }
+  if (candidate.count > 1) {
+    env += " OLLAMA_SCHED_SPREAD=1"; // otherwise a model that fits one GPU is packed onto it
   }
   std::string name;
   if (model.source == model::ModelSource::gguf && model.path) {
     name = fmt::format("<a model created with 'ollama create' from {}>", *model.path);
   } else if (model.ollama_tag) {
     // Library tags default to Q4_K_M; other quantizations are tags of their own.
-    name = candidate.quant == "q4_k_m" ? *model.ollama_tag
-                                       : fmt::format("<the {} tag of {}>", candidate.quant, *model.ollama_tag);
+    name = candidate.quant == "q4_k_m"
+               ? *model.ollama_tag
+               : fmt::format("<the {} tag of {}>", ollama_tag_suffix(candidate.quant), *model.ollama_tag);
   } else {
-    name = fmt::format("hf.co/<GGUF repository of {}>:{}", model.hf_repo.value_or(model.name), upper(candidate.quant));
+    name = fmt::format("hf.co/<GGUF repository of {}>:{}", model.hf_repo.value_or(model.name),
+                       gguf_type_name(candidate.quant));
   }
-  return fmt::format("{} ollama serve & ollama run {}", env, name);
+  // The server answers only once it listens: `ollama run` right after `ollama serve &` races it.
+  return fmt::format("{} ollama serve & until ollama list >/dev/null 2>&1; do sleep 1; done; ollama run {}", env,
+                     name);
 }
 
 std::string mlx(const estimate::Estimate& estimate, const model::ModelSpec& model)
@@ -259,6 +322,9 @@ std::string engine_command(const estimate::Estimate& estimate, const model::Mode
 {
   const std::string& id = estimate.candidate.engine;
   const catalog::EngineSpec* engine = catalog.find_engine(id);
+  if (estimate::tensor_parallel_problem(engine, model.arch, estimate::tensor_parallel_size(estimate.candidate, engine))) {
+    return {}; // the engine refuses this tensor-parallel size at start-up: no command that fails
+  }
   if (id == "vllm" || id == "vllm-tpu") {
     return vllm(estimate, model, workload, engine);
   }

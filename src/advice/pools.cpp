@@ -1,6 +1,7 @@
 #include "pools.hpp"
 
 #include "llmhw/catalog/catalog.hpp"
+#include "llmhw/estimate/estimate.hpp"
 #include "llmhw/rules/rules.hpp"
 #include "llmhw/util/text.hpp"
 
@@ -111,6 +112,18 @@ catalog::HardwareSpec hardware_of(const probe::Device& device, const probe::Inve
   return hardware;
 }
 
+/// RAM the host can give a partial offload's CPU layers: what the probe saw available (MemAvailable), within a
+/// cgroup limit; empty when the probe read no memory figures.
+std::optional<std::uint64_t> host_memory_available(const probe::Inventory& inventory)
+{
+  std::uint64_t bytes = inventory.memory.available_bytes > 0 ? inventory.memory.available_bytes
+                                                             : inventory.memory.total_bytes;
+  if (inventory.memory.cgroup_limit_bytes && *inventory.memory.cgroup_limit_bytes > 0) {
+    bytes = std::min(bytes, *inventory.memory.cgroup_limit_bytes);
+  }
+  return bytes > 0 ? std::optional<std::uint64_t>(bytes) : std::nullopt;
+}
+
 } // namespace
 
 std::vector<Pool> pools_from_targets(const std::vector<catalog::TargetRef>& targets)
@@ -171,6 +184,7 @@ std::vector<Pool> pools_from_inventory(const probe::Inventory& inventory, const 
     if (pool.memory_free_bytes && *pool.memory_free_bytes == 0) {
       pool.memory_free_bytes.reset();
     }
+    pool.host_memory_bytes = host_memory_available(inventory);
     pool.mig_profile = device.mig_profile;
     pool.unknown_figures = missing_figures(hardware);
     pool.hardware = std::move(hardware);
@@ -212,6 +226,7 @@ estimate::Candidate candidate_of(const Pool& pool, std::uint32_t count, const st
   candidate.count = count;
   candidate.system = pool.system;
   candidate.memory_free_bytes = pool.memory_free_bytes;
+  candidate.host_memory_bytes = pool.host_memory_bytes;
   candidate.mig_profile = pool.mig_profile;
   candidate.unknown_figures = pool.unknown_figures;
   candidate.engine = engine;
@@ -312,6 +327,38 @@ std::vector<std::string> kv_precisions(const Pool& pool, const catalog::EngineSp
   return out;
 }
 
+/// Whether the engine can shard the model's attention heads over the tensor-parallel group `count` devices
+/// of the pool make (its rule in engines.json; vLLM refuses 8 for Qwen2.5-7B's 28 heads at start-up).
+bool heads_split(const Pool& pool, std::uint32_t count, const catalog::EngineSpec& engine,
+                 const model::ModelSpec& model)
+{
+  estimate::Candidate shape;
+  shape.count = count;
+  shape.system = pool.system;
+  return !estimate::tensor_parallel_problem(&engine, model.arch, estimate::tensor_parallel_size(shape, &engine));
+}
+
+/// The devices the engine can use of `count`: `count` when its tensor parallelism splits the model's heads. A pool
+/// that can be split tries the smaller counts anyway, so it gets none; a slice or instance, paid for whole, runs
+/// on the most of its devices that work, keeping every host equally used.
+std::optional<std::uint32_t> usable_count(const Pool& pool, std::uint32_t count, const catalog::EngineSpec& engine,
+                                          const model::ModelSpec& model)
+{
+  if (heads_split(pool, count, engine, model)) {
+    return count;
+  }
+  if (!pool.fixed_count) {
+    return std::nullopt;
+  }
+  const std::uint32_t hosts = pool.system ? std::max<std::uint32_t>(1, pool.system->nodes.value_or(1)) : 1;
+  for (std::uint32_t used = count - 1; used >= 1; --used) {
+    if ((used % hosts == 0 || used == 1) && heads_split(pool, used, engine, model)) {
+      return used;
+    }
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 std::vector<estimate::Candidate> candidates_for(const Pool& pool, const model::ModelSpec& model, const Inputs& inputs,
@@ -345,9 +392,13 @@ std::vector<estimate::Candidate> candidates_for(const Pool& pool, const model::M
   std::vector<estimate::Candidate> candidates;
   for (const std::uint32_t count : counts_to_try(pool)) {
     for (const Offer& offer : offers) {
+      const std::optional<std::uint32_t> used = usable_count(pool, count, *offer.engine, model);
+      if (!used) {
+        continue;
+      }
       for (const std::string& quant : offer.quants) {
         for (const std::string& kv_quant : offer.kv_quants) {
-          candidates.push_back(candidate_of(pool, count, offer.engine->id, quant, kv_quant));
+          candidates.push_back(candidate_of(pool, *used, offer.engine->id, quant, kv_quant));
         }
       }
     }

@@ -27,6 +27,7 @@ struct Pool {
   std::optional<catalog::SystemSpec> system;
   std::optional<double> price_usd_per_hour; ///< of all `available` devices
   std::optional<std::uint64_t> memory_free_bytes;
+  std::optional<std::uint64_t> host_memory_bytes; ///< host RAM available for a partial offload's CPU layers
   std::optional<std::string> mig_profile;
   std::vector<std::string> unknown_figures;
 };

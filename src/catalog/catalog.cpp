@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <filesystem>
 #include <set>
@@ -275,6 +276,39 @@ std::vector<std::string> Catalog::target_names() const
     names.insert(names.end(), spec.aliases.begin(), spec.aliases.end());
   }
   return names;
+}
+
+namespace {
+
+std::string architecture_key(std::string_view family)
+{
+  if (family.size() > 5 && family.ends_with("_text")) {
+    family.remove_suffix(5);
+  }
+  std::string key;
+  for (const char c : family) {
+    if (c != '_' && c != '-') {
+      key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return key;
+}
+
+} // namespace
+
+bool same_architecture(std::string_view a, std::string_view b)
+{
+  return architecture_key(a) == architecture_key(b);
+}
+
+bool honours_sliding_window(const EngineSpec& engine, std::string_view architecture)
+{
+  if (!engine.sliding_window) {
+    return true;
+  }
+  const std::vector<std::string>& listed = engine.sliding_window->architectures;
+  return std::any_of(listed.begin(), listed.end(),
+                     [&](const std::string& family) { return same_architecture(family, architecture); });
 }
 
 } // namespace llmhw::catalog

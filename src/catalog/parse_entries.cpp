@@ -52,12 +52,49 @@ ModelEntry parse_model(const util::JsonObject& entry)
   return model;
 }
 
+namespace {
+
+std::optional<TensorParallelRule> parse_tensor_parallel(const util::JsonObject& entry)
+{
+  const std::optional<util::JsonObject> object = entry.optional_object("tensor_parallel");
+  if (!object) {
+    return std::nullopt;
+  }
+  object->reject_unknown_keys({"attention_heads", "kv_heads", "source"});
+  if (object->string("attention_heads") != "divide") {
+    object->fail("attention_heads", "must be \"divide\" (every engine splits the query heads evenly)");
+  }
+  TensorParallelRule rule;
+  const std::string kv_heads = object->string("kv_heads");
+  if (kv_heads == "divide") {
+    rule.kv_heads = KvHeadSplit::divide;
+  } else if (kv_heads == "divide_or_replicate") {
+    rule.kv_heads = KvHeadSplit::divide_or_replicate;
+  } else {
+    object->fail("kv_heads", "must be \"divide\" or \"divide_or_replicate\"");
+  }
+  rule.source = object->string("source");
+  return rule;
+}
+
+std::optional<SlidingWindowRule> parse_sliding_window(const util::JsonObject& entry)
+{
+  const std::optional<util::JsonObject> object = entry.optional_object("sliding_window");
+  if (!object) {
+    return std::nullopt;
+  }
+  object->reject_unknown_keys({"architectures", "source"});
+  return SlidingWindowRule{object->strings("architectures"), object->string("source")};
+}
+
+} // namespace
+
 EngineSpec parse_engine(const util::JsonObject& entry)
 {
   entry.reject_unknown_keys({"id", "name", "backends", "min_compute_capability", "quants", "weight_only_quants",
                              "kv_quants", "architectures", "paged_kv", "prefix_caching", "speculative_decoding",
                              "gpu_memory_utilization", "kv_cache_free_memory_fraction", "multi_node", "server",
-                             "source", "notes"});
+                             "tensor_parallel", "sliding_window", "source", "notes"});
   EngineSpec engine;
   engine.id = entry.string("id");
   check_id(entry, engine.id);
@@ -89,6 +126,8 @@ EngineSpec parse_engine(const util::JsonObject& entry)
                "an engine sizes its KV cache by gpu_memory_utilization or by this, not both");
   }
   engine.multi_node = entry.optional_string("multi_node");
+  engine.tensor_parallel = parse_tensor_parallel(entry);
+  engine.sliding_window = parse_sliding_window(entry);
   engine.source = entry.string("source");
   return engine;
 }

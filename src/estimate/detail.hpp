@@ -41,6 +41,14 @@ struct Inputs {
   std::optional<catalog::HardwareSpec> host; ///< host CPU for llama.cpp's CPU/GPU split
   EfficiencyFactors host_efficiency;
   double host_peak_flops = 0;
+  /// The model as the engine's KV cache sees it: without its sliding window where the engine does not
+  /// implement the window for this architecture (llama.cpp and Mistral 7B v0.1); empty: the model's own.
+  std::optional<model::Architecture> full_context_arch;
+
+  [[nodiscard]] const model::Architecture& kv_arch() const
+  {
+    return full_context_arch ? *full_context_arch : model.arch;
+  }
 };
 
 // parallel.cpp

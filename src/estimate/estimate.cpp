@@ -47,7 +47,15 @@ Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const wor
   const catalog::QuantFormat& kv_quant = find_quant(catalog, candidate.kv_quant, "bf16", assumptions);
   const catalog::EngineSpec* engine = catalog.find_engine(candidate.engine);
 
-  detail::Inputs inputs{candidate, model, workload, quant, kv_quant, engine, {}, {}, {}, 0, {}, {}, {}, 0};
+  detail::Inputs inputs{candidate, model, workload, quant, kv_quant, engine, {}, {}, {}, 0, {}, {}, {}, 0, {}};
+  if (engine != nullptr && model.arch.sliding_window && !catalog::honours_sliding_window(*engine, model.arch.family)) {
+    inputs.full_context_arch = model.arch;
+    inputs.full_context_arch->sliding_window.reset();
+    inputs.full_context_arch->sliding_layers.clear();
+    assumptions.push_back(fmt::format("{} caches the full context: it does not implement the {}-token sliding "
+                                      "window for the '{}' architecture",
+                                      engine->name, *model.arch.sliding_window, model.arch.family));
+  }
   inputs.device_class = classify(candidate.hardware);
   // Ollama runs llama.cpp's ggml kernels, so it shares llama.cpp's factors.
   const std::string calibrated_engine = candidate.engine == "ollama" ? "llama.cpp" : candidate.engine;

@@ -139,11 +139,60 @@ std::int64_t saturating_int64(double value)
   return static_cast<std::int64_t>(value);
 }
 
+/// Host memory for the layers a partial offload leaves on the CPU, once the device holds `device_bytes`; empty
+/// when unknown. Unified memory (Apple, GB10, Strix Halo) is one pool: the GPU's share and the CPU's come out of
+/// the same bytes, less what the operating system keeps (as for a CPU: 10% or 2 GiB, whichever is more).
+std::optional<double> host_memory_for_offload(const Inputs& inputs, double device_bytes)
+{
+  const catalog::HardwareSpec& hardware = inputs.candidate.hardware;
+  std::optional<double> host;
+  if (inputs.candidate.host_memory_bytes) {
+    host = static_cast<double>(*inputs.candidate.host_memory_bytes);
+  }
+  if (hardware.unified_memory) {
+    const double total = static_cast<double>(hardware.memory_bytes);
+    const double os = std::max(0.10 * total, 2.0 * units::GiB);
+    host = std::min(host.value_or(total - os), total - os) - device_bytes;
+  }
+  if (host) {
+    host = std::max(0.0, *host);
+  }
+  return host;
+}
+
+/// llama.cpp -ngl: the whole layers (weights and their share of the KV cache) that fit in `room` on the device;
+/// the rest must fit in host memory, or the offload is no plan (gpu_layers stays empty).
+void plan_offload(const Inputs& inputs, double model_bytes, double room, double overhead, MemoryPlan& plan,
+                  std::vector<std::string>& assumptions)
+{
+  const std::uint32_t layers = inputs.model.arch.num_layers;
+  const double per_layer = model_bytes / layers;
+  const auto fitting = room > 0 ? static_cast<std::uint32_t>(std::min(std::floor(room / per_layer), 1e9)) : 0U;
+  const std::uint32_t on_device = std::min(fitting, layers - 1);
+  const double on_host = per_layer * (layers - on_device);
+  const std::optional<double> host = host_memory_for_offload(inputs, per_layer * on_device + overhead);
+  plan.offload_host_bytes = util::saturating_ceil(on_host);
+  if (host) {
+    plan.host_available_bytes = util::saturating_ceil(*host);
+  }
+  if (host && on_host > *host) {
+    assumptions.push_back(fmt::format("llama.cpp -ngl {} would leave {} layers ({:.1f} GiB with their KV cache) on "
+                                      "the CPU, but the host has {:.1f} GiB for them",
+                                      on_device, layers - on_device, on_host / units::GiB, *host / units::GiB));
+    return;
+  }
+  plan.gpu_layers = on_device;
+  assumptions.push_back(fmt::format("llama.cpp -ngl {}: {} of {} layers on the device, the rest ({:.1f} GiB) in host "
+                                    "memory{}",
+                                    on_device, on_device, layers, on_host / units::GiB,
+                                    host ? "" : ", which is not known here"));
+}
+
 } // namespace
 
 double kv_bytes_per_sequence(const Inputs& inputs, std::uint64_t context)
 {
-  const model::Architecture& arch = inputs.model.arch;
+  const model::Architecture& arch = inputs.kv_arch();
   const double bytes =
       static_cast<double>(model::kv_cache_bytes(arch, context, model::kv_bytes_per_element(inputs.kv_quant)));
   // Under TP each device holds kv_heads / TP heads; with more devices than KV
@@ -219,12 +268,7 @@ MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptio
   const bool offloadable = !plan.fits && inputs.layout.devices == 1 && arch.num_layers > 0 &&
                            inputs.candidate.hardware.kind == DeviceKind::gpu && is_llama_cpp(inputs);
   if (offloadable) {
-    const double per_layer = (weights / arch.num_layers) + kv_one / arch.num_layers;
-    const double room = usable - overhead;
-    const auto layers = room > 0 ? static_cast<std::uint32_t>(std::floor(room / per_layer)) : 0U;
-    plan.gpu_layers = std::min(layers, arch.num_layers - 1);
-    assumptions.push_back(fmt::format("llama.cpp -ngl {}: {} of {} layers on the device, the rest on the host CPU",
-                                      *plan.gpu_layers, *plan.gpu_layers, arch.num_layers));
+    plan_offload(inputs, weights + kv_total, usable - overhead, overhead, plan, assumptions);
   }
   return plan;
 }

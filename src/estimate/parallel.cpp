@@ -10,6 +10,8 @@
 
 #include "detail.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace llmhw::estimate::detail {
@@ -43,8 +45,11 @@ Layout plan_layout(const Candidate& candidate, const catalog::EngineSpec* engine
 {
   Layout layout;
   layout.devices = std::max<std::uint32_t>(1, candidate.count);
-  if (candidate.system && candidate.system->nodes) {
-    layout.nodes = std::clamp<std::uint32_t>(*candidate.system->nodes, 1, layout.devices);
+  if (candidate.system && candidate.system->nodes && candidate.system->count > 0) {
+    // The hosts the devices used fill, at the system's devices per host (4 of a GB200 NVL72's 72 GPUs: one tray).
+    const std::uint32_t nodes = std::max<std::uint32_t>(1, *candidate.system->nodes);
+    const std::uint32_t per_host = std::max<std::uint32_t>(1, candidate.system->count / nodes);
+    layout.nodes = std::clamp<std::uint32_t>((layout.devices + per_host - 1) / per_host, 1, nodes);
   }
   if (splits_layers(engine)) {
     layout.layer_split = layout.devices > 1;
@@ -79,3 +84,38 @@ double all_reduce_seconds(double bytes, const Layout& layout)
 }
 
 } // namespace llmhw::estimate::detail
+
+namespace llmhw::estimate {
+
+std::uint32_t tensor_parallel_size(const Candidate& candidate, const catalog::EngineSpec* engine)
+{
+  return detail::plan_layout(candidate, engine).tensor_parallel;
+}
+
+std::optional<std::string> tensor_parallel_problem(const catalog::EngineSpec* engine, const model::Architecture& arch,
+                                                   std::uint32_t tensor_parallel)
+{
+  if (engine == nullptr || !engine->tensor_parallel || tensor_parallel <= 1 || arch.num_heads == 0) {
+    return std::nullopt;
+  }
+  if (arch.num_heads % tensor_parallel != 0) {
+    return fmt::format("{} needs the {} attention heads divisible by the tensor-parallel size {}", engine->name,
+                       arch.num_heads, tensor_parallel);
+  }
+  // MLA caches one latent per token, replicated on every device: no KV heads to split.
+  const std::uint32_t kv = arch.num_kv_heads;
+  if (arch.mla || kv == 0 || kv % tensor_parallel == 0) {
+    return std::nullopt;
+  }
+  if (engine->tensor_parallel->kv_heads == catalog::KvHeadSplit::divide_or_replicate && tensor_parallel > kv &&
+      tensor_parallel % kv == 0) {
+    return std::nullopt; // each KV head replicated on tensor_parallel / kv devices
+  }
+  return fmt::format("{} needs the {} KV heads divisible by the tensor-parallel size {}{}", engine->name, kv,
+                     tensor_parallel,
+                     engine->tensor_parallel->kv_heads == catalog::KvHeadSplit::divide_or_replicate
+                         ? " (or the size a multiple of them)"
+                         : "");
+}
+
+} // namespace llmhw::estimate

@@ -45,22 +45,6 @@ bool contains(const std::vector<std::string>& list, const std::string& value)
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-/// HF model_type and GGUF general.architecture spell families differently ("qwen3_moe", "qwen3moe",
-/// "gemma3_text"): compare without separators and without a "_text" suffix.
-std::string family_key(std::string family)
-{
-  if (family.size() > 5 && family.ends_with("_text")) {
-    family.resize(family.size() - 5);
-  }
-  std::string key;
-  for (const char c : family) {
-    if (c != '_' && c != '-') {
-      key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-  }
-  return key;
-}
-
 bool reads_gguf(const catalog::EngineSpec& engine, const catalog::Catalog& catalog)
 {
   return std::any_of(engine.quants.begin(), engine.quants.end(), [&](const std::string& id) {
@@ -125,14 +109,35 @@ void architecture_served(const RuleInput& input, RuleOutput& out)
   if (input.engine == nullptr || input.engine->architectures.empty() || input.model.arch.family.empty()) {
     return;
   }
-  const std::string wanted = family_key(input.model.arch.family);
-  const bool served = std::any_of(input.engine->architectures.begin(), input.engine->architectures.end(),
-                                  [&](const std::string& family) { return family_key(family) == wanted; });
+  const bool served =
+      std::any_of(input.engine->architectures.begin(), input.engine->architectures.end(),
+                  [&](const std::string& family) { return catalog::same_architecture(family, input.model.arch.family); });
   if (!served) {
     out.add("ARCHITECTURE_UNSUPPORTED", Severity::blocker,
             fmt::format("{} does not serve the '{}' architecture (it serves {})", input.engine->name,
                         input.model.arch.family, fmt::join(input.engine->architectures, ", ")),
             k_blocker);
+  }
+}
+
+void tensor_parallel_heads(const RuleInput& input, RuleOutput& out)
+{
+  const estimate::Candidate& candidate = input.estimate.candidate;
+  const std::uint32_t tensor_parallel = estimate::tensor_parallel_size(candidate, input.engine);
+  if (auto problem = estimate::tensor_parallel_problem(input.engine, input.model.arch, tensor_parallel)) {
+    out.add("TP_HEADS_INDIVISIBLE", Severity::blocker,
+            fmt::format("{}; it refuses --tensor-parallel-size {} at start-up", *problem, tensor_parallel), k_blocker);
+    return;
+  }
+  // A slice or instance runs on fewer of its devices when all of them would split the heads unevenly.
+  if (candidate.system && candidate.count < candidate.system->count && input.engine != nullptr &&
+      input.engine->tensor_parallel) {
+    out.add("TP_FEWER_DEVICES", Severity::info,
+            fmt::format("{} of the {} devices: {} shards the {} attention heads and {} KV heads over a tensor-parallel "
+                        "size that divides them",
+                        candidate.count, candidate.system->count, input.engine->name, input.model.arch.num_heads,
+                        input.model.arch.num_kv_heads),
+            0);
   }
 }
 

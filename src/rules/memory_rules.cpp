@@ -105,4 +105,19 @@ void partial_offload(const RuleInput& input, RuleOutput& out)
           -20);
 }
 
+void offload_host_memory(const RuleInput& input, RuleOutput& out)
+{
+  const estimate::MemoryPlan& memory = input.estimate.memory;
+  if (memory.gpu_layers || memory.offload_host_bytes == 0 || !memory.host_available_bytes) {
+    return;
+  }
+  out.add("OFFLOAD_EXCEEDS_HOST_MEMORY", Severity::blocker,
+          fmt::format("the layers that do not fit the GPU need {} of host memory with their KV cache, but the host "
+                      "has {} for them{}",
+                      units::format_bytes(memory.offload_host_bytes), units::format_bytes(*memory.host_available_bytes),
+                      input.estimate.candidate.hardware.unified_memory ? " beside the GPU's share of unified memory"
+                                                                       : ""),
+          -60);
+}
+
 } // namespace llmhw::rules::detail

@@ -47,6 +47,7 @@ std::span<const Rule> registry();
 void engine_runs_on_device(const RuleInput& input, RuleOutput& out);
 void engine_runs_model_format(const RuleInput& input, RuleOutput& out);
 void architecture_served(const RuleInput& input, RuleOutput& out);
+void tensor_parallel_heads(const RuleInput& input, RuleOutput& out);
 void precision_native(const RuleInput& input, RuleOutput& out);
 void kv_precision_supported(const RuleInput& input, RuleOutput& out);
 void quantized_weights(const RuleInput& input, RuleOutput& out);
@@ -56,6 +57,7 @@ void context_within_model(const RuleInput& input, RuleOutput& out);
 void concurrency_fits(const RuleInput& input, RuleOutput& out);
 void headroom(const RuleInput& input, RuleOutput& out);
 void partial_offload(const RuleInput& input, RuleOutput& out);
+void offload_host_memory(const RuleInput& input, RuleOutput& out);
 
 void service_levels(const RuleInput& input, RuleOutput& out);
 

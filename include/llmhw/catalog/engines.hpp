@@ -5,11 +5,29 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace llmhw::catalog {
 
 /// An inference engine and where it runs.
+/// How an engine's tensor parallelism splits attention heads: the query heads are always divided among the
+/// devices; the KV heads are divided too, or (vLLM, SGLang, LMDeploy, TensorRT-LLM) replicated when there are
+/// fewer of them than devices, which then must be a multiple of them.
+enum class KvHeadSplit { divide, divide_or_replicate };
+
+struct TensorParallelRule {
+  KvHeadSplit kv_heads = KvHeadSplit::divide;
+  std::string source; ///< the engine's code that enforces it
+};
+
+/// Which models' sliding windows the engine's KV cache honours. llama.cpp implements the window only for some
+/// architectures (Gemma 2/3, gpt-oss) and allocates the full context for the rest (Mistral 7B v0.1, read as llama).
+struct SlidingWindowRule {
+  std::vector<std::string> architectures; ///< HF model_type values (or GGUF general.architecture)
+  std::string source;
+};
+
 struct EngineSpec {
   std::string id;                                    ///< "vllm", "llama.cpp", …
   std::string name;                                  ///< "vLLM"
@@ -32,6 +50,10 @@ struct EngineSpec {
   /// cache: TensorRT-LLM, LMDeploy and TGI size it this way instead of by a share of the whole device.
   std::optional<double> kv_cache_free_memory_fraction;
   std::optional<std::string> multi_node; ///< how it spans hosts ("ray", "mpi"), if it can
+  /// The head divisibility its tensor parallelism needs; absent for engines without tensor parallelism.
+  std::optional<TensorParallelRule> tensor_parallel;
+  /// Absent: the KV cache follows every model's sliding window (vLLM, SGLang, …).
+  std::optional<SlidingWindowRule> sliding_window;
   std::string source;
 };
 
@@ -58,6 +80,14 @@ struct QuantFormat {
   std::optional<std::string> min_compute_capability; ///< CUDA capability whose tensor cores run compute_precision
   std::string source;
 };
+
+/// Whether two architecture names name one family. HF model_type and GGUF general.architecture spell families
+/// differently ("qwen3_moe", "qwen3moe", "gemma3_text", "gpt-oss"): compared without separators, case or a
+/// "_text" suffix.
+bool same_architecture(std::string_view a, std::string_view b);
+
+/// Whether the engine's KV cache keeps only a sliding window for the sliding layers of this architecture.
+bool honours_sliding_window(const EngineSpec& engine, std::string_view architecture);
 
 /// A named workload: what a typical request looks like and what users expect.
 struct WorkloadPreset {

@@ -14,6 +14,7 @@
 
 namespace llmhw::catalog {
 struct Catalog;
+struct EngineSpec;
 }
 
 namespace llmhw::estimate {
@@ -28,6 +29,8 @@ struct Candidate {
   std::uint32_t count = 1;            ///< devices used together (tensor/pipeline parallel)
   std::optional<catalog::SystemSpec> system;   ///< the slice or instance shape, for catalog systems
   std::optional<std::uint64_t> memory_free_bytes;   ///< probed free memory per device, when others use some
+  /// Host RAM available (probed) for the layers a partial offload leaves on the CPU; absent when unknown.
+  std::optional<std::uint64_t> host_memory_bytes;
   std::optional<std::string> mig_profile;
   std::vector<std::string> unknown_figures;   ///< figures neither probed nor catalogued ("peak_tflops.bf16")
   std::string engine;                 ///< engines.json id
@@ -49,6 +52,11 @@ struct MemoryPlan {
   /// (fits stays false; performance is for that split).
   std::optional<std::uint32_t> gpu_layers;
   std::uint32_t total_layers = 0;
+  /// A partial offload's layers and their KV cache in host memory (0 without an offload), and the host memory
+  /// there is for them: RAM available on the host, or what unified memory leaves beside the GPU's share. An
+  /// offload whose host share does not fit is no plan: gpu_layers stays empty.
+  std::uint64_t offload_host_bytes = 0;
+  std::optional<std::uint64_t> host_available_bytes;
 };
 
 struct Performance {
@@ -70,6 +78,14 @@ struct Estimate {
   Performance performance;
   std::vector<std::string> assumptions;   ///< what the figures rest on
 };
+
+/// Devices one layer is sharded over: the devices per host, or 1 where the engine splits whole layers.
+std::uint32_t tensor_parallel_size(const Candidate& candidate, const catalog::EngineSpec* engine);
+
+/// Why the engine cannot shard the model's attention heads over `tensor_parallel` devices (its rule in
+/// engines.json); empty when it can, or when the engine or the model says nothing about heads.
+std::optional<std::string> tensor_parallel_problem(const catalog::EngineSpec* engine, const model::Architecture& arch,
+                                                   std::uint32_t tensor_parallel);
 
 /// The candidate is taken by value: a caller done with it moves it into the estimate.
 Estimate run(Candidate candidate, const model::ModelSpec& model, const workload::Workload& workload,
