@@ -110,7 +110,7 @@ Result<int> run_probe(const Options& options)
   if (!inventory) {
     return probe_failure(options, inventory.error());
   }
-  emit(report::probe(*inventory, output_format(options), terminal_style(options.verbose)));
+  emit(report::probe(*inventory, output_format(options), terminal_style(options.verbose, options.color)));
   return k_exit_ok;
 }
 
@@ -174,7 +174,7 @@ Result<int> run_advise(Options options)
   if (!advice) {
     return advice.error();
   }
-  const report::Style style = terminal_style(options.verbose);
+  const report::Style style = terminal_style(options.verbose, options.color);
   emit(options.command == "check" ? report::check(*advice, output_format(options), style)
                                   : report::advice(*advice, output_format(options), style));
   if (options.command == "check") {
@@ -190,7 +190,7 @@ Result<int> run_models(const Options& options)
   if (!catalog) {
     return catalog.error();
   }
-  emit(report::models(*catalog, output_format(options), terminal_style(options.verbose)));
+  emit(report::models(*catalog, output_format(options), terminal_style(options.verbose, options.color)));
   return k_exit_ok;
 }
 
@@ -200,7 +200,7 @@ Result<int> run_targets(const Options& options)
   if (!catalog) {
     return catalog.error();
   }
-  emit(report::targets(*catalog, output_format(options), terminal_style(options.verbose)));
+  emit(report::targets(*catalog, output_format(options), terminal_style(options.verbose, options.color)));
   return k_exit_ok;
 }
 

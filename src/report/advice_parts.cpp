@@ -86,7 +86,7 @@ Table candidate_table(const advice::Advice& advice, bool terminal, std::size_t r
 {
   const bool hosts = any_host(advice);
   const bool costs = any_shown(advice, rows, has_cost);
-  std::vector<Column> columns{{"#", true}, {"DEVICE", false, true}};
+  std::vector<Column> columns{{"#", true}, {"DEVICE", false, true, true}}; // a device name wraps, never cut
   if (hosts) {
     columns.push_back({"HOST", false, true});
   }

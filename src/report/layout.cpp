@@ -2,6 +2,8 @@
 
 #include "table.hpp"
 
+#include "llmhw/util/text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,31 +11,7 @@
 
 namespace llmhw::report::detail {
 
-std::vector<std::string> wrap(const std::string& text, std::size_t width)
-{
-  std::vector<std::string> lines;
-  std::string line;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find(' ', start);
-    if (end == std::string::npos) {
-      end = text.size();
-    }
-    const std::string word = text.substr(start, end - start);
-    if (!word.empty()) {
-      if (!line.empty() && display_width(line) + 1 + display_width(word) > width) {
-        lines.push_back(line);
-        line.clear();
-      }
-      line += line.empty() ? word : " " + word;
-    }
-    start = end + 1;
-  }
-  if (!line.empty() || lines.empty()) {
-    lines.push_back(line);
-  }
-  return lines;
-}
+std::vector<std::string> wrap(const std::string& text, std::size_t width) { return util::wrap(text, width); }
 
 std::string markdown_text(const std::string& text)
 {
