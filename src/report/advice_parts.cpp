@@ -175,7 +175,7 @@ std::string workload_line(const workload::Workload& workload)
       "{} workload · {} prompt + {} output tokens · context {} · {}", workload.name.empty() ? "custom" : workload.name,
       units::group_thousands(workload.prompt_tokens), units::group_thousands(workload.output_tokens),
       units::group_thousands(workload.context),
-      workload.max_concurrency ? std::string("as many users as fit") : fmt::format("{} users", workload.concurrency));
+      workload.max_concurrency ? std::string("as many users as fit") : util::count_of(workload.concurrency, "user"));
   return line;
 }
 

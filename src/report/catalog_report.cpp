@@ -17,14 +17,6 @@
 namespace llmhw::report {
 namespace {
 
-std::string format_params(std::uint64_t params)
-{
-  if (params >= 1'000'000'000) {
-    return fmt::format("{:.1f}B", static_cast<double>(params) / 1e9);
-  }
-  return fmt::format("{:.0f}M", static_cast<double>(params) / 1e6);
-}
-
 std::string format_tflops(const std::optional<double>& tflops)
 {
   return tflops ? fmt::format("{:.0f}", *tflops) : "–";
@@ -97,12 +89,15 @@ std::string models(const catalog::Catalog& catalog, Format format, const Style& 
       if (entry.ollama)
         names.push_back(*entry.ollama);
       names.insert(names.end(), entry.aliases.begin(), entry.aliases.end());
+      // The counts advise shows for this model (computed from its architecture), said the same way.
+      const detail::ParameterFigures figures = detail::parameter_figures(original, catalog);
+      const std::string params = detail::format_params(figures.total);
+      const std::string active = detail::format_params(figures.active);
       if (wide) {
-        table.add_row({entry.id, entry.name, entry.family, format_params(entry.params),
-                       format_params(entry.active_params), util::join(names, ", ")});
+        table.add_row({entry.id, entry.name, entry.family, params, active, util::join(names, ", ")});
         continue;
       }
-      table.add_row({entry.id, entry.name, format_params(entry.params), format_params(entry.active_params)});
+      table.add_row({entry.id, entry.name, params, active});
       table.add_note(entry.family + (names.empty() ? "" : " · also " + util::join(names, ", ")));
     }
     return table;

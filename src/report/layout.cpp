@@ -2,6 +2,8 @@
 
 #include "table.hpp"
 
+#include "llmhw/catalog/catalog.hpp"
+#include "llmhw/model/model.hpp"
 #include "llmhw/util/text.hpp"
 
 #include <fmt/format.h>
@@ -36,6 +38,14 @@ std::string markdown_code_block(const std::string& code, const std::string& lang
   }
   const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
   return fence + language + "\n" + code + "\n" + fence + "\n";
+}
+
+ParameterFigures parameter_figures(const catalog::ModelEntry& entry, const catalog::Catalog& catalog)
+{
+  if (auto spec = model::load_entry(entry, catalog)) {
+    return {spec->params, spec->active_params};
+  }
+  return {entry.params, entry.active_params};
 }
 
 std::string format_params(std::uint64_t params)

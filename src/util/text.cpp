@@ -256,12 +256,12 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width)
   return lines;
 }
 
-std::string plural(std::uint64_t count, std::string_view singular, std::string_view plural)
+std::string plural(std::uint64_t count, std::string_view singular, std::string_view plural_form)
 {
   if (count == 1) {
     return std::string(singular);
   }
-  return plural.empty() ? std::string(singular) + "s" : std::string(plural);
+  return plural_form.empty() ? std::string(singular) + "s" : std::string(plural_form);
 }
 
 std::string count_of(std::uint64_t count, std::string_view singular, std::string_view plural_form)

@@ -43,10 +43,10 @@ std::size_t display_width(std::string_view text);
 std::vector<std::string> wrap(std::string_view text, std::size_t width);
 
 /// "user" or "users": `singular` when `count` is one, else `plural` (by default `singular` + "s").
-std::string plural(std::uint64_t count, std::string_view singular, std::string_view plural = {});
+std::string plural(std::uint64_t count, std::string_view singular, std::string_view plural_form = {});
 
 /// "1 user", "8 users", "1,000 users": the count, with thousands separators, and its word (plural()).
-std::string count_of(std::uint64_t count, std::string_view singular, std::string_view plural = {});
+std::string count_of(std::uint64_t count, std::string_view singular, std::string_view plural_form = {});
 
 /// `text` safe to show on a terminal: everything that is not printable UTF-8 becomes visible text.
 ///  - a C0 control (0x00–0x1F, tab and newline included: one value stays on one line), DEL (0x7F), and a byte
