@@ -109,9 +109,7 @@ std::string memory_section(const advice::Advice& advice, const Palette& colors, 
     // A label wider than its column gets a line of its own (wrapped, not cut) and the bar the line under it.
     std::string label = labels[row];
     if (detail::display_width(label) > label_width) {
-      for (const std::string& line : detail::wrap(label, width)) {
-        out += line + "\n";
-      }
+      out += detail::display_width(label) <= width ? label + "\n" : wrapped("", label, 4, style);
       label.clear();
     }
     out += fmt::format("{}{}  {}  {}\n", label, std::string(label_width - detail::display_width(label), ' '),
