@@ -201,8 +201,9 @@ RequirementText requirement_text(const rules::Requirement& requirement)
     text.estimate = units::format_bytes(static_cast<std::uint64_t>(std::max(0.0, requirement.estimate)));
     text.limit = "≤ " + units::format_bytes(static_cast<std::uint64_t>(std::max(0.0, requirement.limit)));
   } else if (!(requirement.estimate > 0)) {
-    // A speed the device's missing figures left unestimated: unknown, not zero.
-    text.estimate = "?";
+    // A speed the device's missing figures left unestimated: unknown, not zero. (assign(1, '?'), not `= "?"`:
+    // GCC 12 at -O2 and above warns, a false -Wrestrict, on assigning a one-character literal to a string.)
+    text.estimate.assign(1, '?');
     text.limit = requirement.name.starts_with("max_") ? "≤ " + format_ms(requirement.limit)
                                                       : "≥ " + format_tok_s(requirement.limit);
   } else if (requirement.name == "max_ttft_ms" || requirement.name == "max_tpot_ms") {

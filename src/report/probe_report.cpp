@@ -90,7 +90,8 @@ std::string probe_document(const probe::Inventory& inventory, Format format, con
   for (const std::string& line : util::split(host_line(inventory), '\n')) {
     out += line.empty() ? "" : wrapped("", line);
   }
-  out += "\n" + table.text(style.width, colors.bold, colors.reset);
+  out += '\n'; // appended apart: `"\n" + temporary` trips GCC 12's false -Wrestrict at -O2
+  out += table.text(style.width, colors.bold, colors.reset);
   if (style.verbose) {
     out += "\nsources:\n" + field_sources(inventory);
   }
