@@ -218,7 +218,7 @@ TEST_CASE("piped output is laid out for 80 columns unless COLUMNS says otherwise
   CHECK(longest(wide.out) > 80);
 }
 
-TEST_CASE("--color always colours a pipe, even with NO_COLOR; never wins on a terminal; auto follows both",
+TEST_CASE("colour option: always colours a pipe even with NO_COLOR, never wins on a terminal, auto follows both",
           "[cli][output]")
 {
   CHECK_THAT(run_llm_hw({"targets", "--color", "always"}, {{"NO_COLOR", "1"}}).out, Catch::Contains("\x1b["));
