@@ -1,9 +1,12 @@
 # Shell completions and the man page are generated from the CLI definition by
-# the freshly built binary, so they always match it.
+# the freshly built binary, so they always match it. The man page is installed
+# gzipped, as Debian policy (12.1) asks: `gzip -9n`, no name or time stamp in
+# the header, so the package is reproducible.
+find_program(LLM_HW_GZIP gzip REQUIRED)
 set(llm_hw_generated ${PROJECT_BINARY_DIR}/generated)
 set(llm_hw_generated_files
   ${llm_hw_generated}/llm-hw.bash ${llm_hw_generated}/_llm-hw ${llm_hw_generated}/llm-hw.fish
-  ${llm_hw_generated}/llm-hw.1)
+  ${llm_hw_generated}/llm-hw.1 ${llm_hw_generated}/llm-hw.1.gz)
 add_custom_command(
   OUTPUT ${llm_hw_generated_files}
   COMMAND ${CMAKE_COMMAND} -E make_directory ${llm_hw_generated}
@@ -11,6 +14,7 @@ add_custom_command(
   COMMAND $<TARGET_FILE:llm-hw> --generate zsh > ${llm_hw_generated}/_llm-hw
   COMMAND $<TARGET_FILE:llm-hw> --generate fish > ${llm_hw_generated}/llm-hw.fish
   COMMAND $<TARGET_FILE:llm-hw> --generate man > ${llm_hw_generated}/llm-hw.1
+  COMMAND ${LLM_HW_GZIP} -9nf -k ${llm_hw_generated}/llm-hw.1
   DEPENDS llm-hw
   COMMENT "Generating shell completions and the man page"
   VERBATIM)
@@ -22,10 +26,12 @@ install(FILES ${llm_hw_generated}/llm-hw.bash DESTINATION ${CMAKE_INSTALL_DATADI
         RENAME llm-hw)
 install(FILES ${llm_hw_generated}/_llm-hw DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
 install(FILES ${llm_hw_generated}/llm-hw.fish DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
-install(FILES ${llm_hw_generated}/llm-hw.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${llm_hw_generated}/llm-hw.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/data/ DESTINATION ${CMAKE_INSTALL_DATADIR}/llm-hw/data
         FILES_MATCHING PATTERN "*.json")
-install(FILES ${PROJECT_SOURCE_DIR}/LICENSE ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# Debian policy 12.5: the licence in machine-readable form as /usr/share/doc/llm-hw/copyright.
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/cmake/copyright
+        DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 set(CPACK_PACKAGE_NAME llm-hw)
 set(CPACK_PACKAGE_CONTACT "llm-hw developers")

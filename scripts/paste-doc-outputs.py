@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Re-pastes the output of every `$ llm-hw ...` command in the docs' ```text blocks from a real run.
 
-    scripts/paste-doc-outputs.py [--bin DIR] DOC.md [DOC.md ...]
+    scripts/paste-doc-outputs.py [--bin DIR] [--check] [--live] DOC.md [DOC.md ...]
 
 Runs each command from the repository root with NO_COLOR=1 and COLUMNS=100
 (the docs say so), `llm-hw` taken from DIR (default build/release/src, else
@@ -10,8 +10,18 @@ build/dev/src). A block keeps its shape: an output cut after K lines with
 prints the previous command's exit code; a command ending in
 "# candidates cut to the first of N" keeps only the first candidate of its
 JSON document. Everything outside the blocks is left alone.
+
+Commands that read this machine (`probe`, `advise` or `check` with no
+--target, --hardware, --requirements, --topology or LLM_HW_ROOT) keep their
+pasted output unless --live is given: their output is the machine the docs were
+written on, not the one running the script.
+
+--check changes no file: it prints what differs and exits 1 when a pasted
+output is not what the command prints now (CTest runs it, so an example in the
+docs cannot go stale).
 """
 import argparse
+import difflib
 import json
 import os
 import re
@@ -19,7 +29,7 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MORE = re.compile(r"^… \((\d+) more lines\)$")
+MORE = re.compile(r"^… \((\d+) more lines?\)$")
 CUT_JSON = re.compile(r"\s+# candidates cut to the first of \d+$")
 
 
@@ -30,7 +40,20 @@ def run(command, bin_dir):
     return result.stdout, result.returncode
 
 
-def paste(block, bin_dir):
+MACHINE_INDEPENDENT = ("--target", "--hardware", "--requirements", "--topology", "LLM_HW_ROOT=")
+
+
+def reads_this_machine(command):
+    """Whether the command's output describes the machine it runs on."""
+    words = command.split()
+    if "llm-hw" not in words or words.index("llm-hw") + 1 >= len(words):
+        return False
+    if words[words.index("llm-hw") + 1] not in ("probe", "advise", "check"):
+        return False
+    return not any(word.startswith(MACHINE_INDEPENDENT) for word in words)
+
+
+def paste(block, bin_dir, live):
     """The lines of one ```text block with every command's output run again."""
     out = []
     last_code = 0
@@ -48,9 +71,10 @@ def paste(block, bin_dir):
             old.append(block[i])
             i += 1
         if command == "echo $?":
-            out += [line, str(last_code)]
+            out += [line, str(last_code) if last_code is not None else old[0] if old else ""]
             continue
-        if "llm-hw" not in command:
+        if "llm-hw" not in command or (reads_this_machine(command) and not live):
+            last_code = None  # an `echo $?` after it keeps its pasted code
             out.append(line)
             out += old
             continue
@@ -70,7 +94,8 @@ def paste(block, bin_dir):
             shown = len(old) - 1
             out += new[:shown] + ["…"]
         elif shown is not None and len(new) > shown:
-            out += new[:shown] + [f"… ({len(new) - shown} more lines)"]
+            more = len(new) - shown
+            out += new[:shown] + [f"… ({more} more {'line' if more == 1 else 'lines'})"]
         else:
             out += new
     return out
@@ -79,12 +104,15 @@ def paste(block, bin_dir):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin")
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 when an output differs")
+    parser.add_argument("--live", action="store_true", help="also re-run commands that read this machine")
     parser.add_argument("docs", nargs="+")
     args = parser.parse_args()
     bin_dir = args.bin or next((os.path.join(ROOT, d) for d in ("build/release/src", "build/dev/src")
                                 if os.path.exists(os.path.join(ROOT, d, "llm-hw"))), None)
     if bin_dir is None:
         sys.exit("paste-doc-outputs: no llm-hw binary; build first or pass --bin DIR")
+    stale = []
     for doc in args.docs:
         with open(doc, encoding="utf-8") as handle:
             lines = handle.read().split("\n")
@@ -93,13 +121,24 @@ def main():
         while i < len(lines):
             if lines[i] == "```text":
                 end = lines.index("```", i + 1)
-                result += ["```text"] + paste(lines[i + 1:end], os.path.abspath(bin_dir)) + ["```"]
+                result += ["```text"] + paste(lines[i + 1:end], os.path.abspath(bin_dir), args.live) + ["```"]
                 i = end + 1
             else:
                 result.append(lines[i])
                 i += 1
+        if result == lines:
+            continue
+        if args.check:
+            stale.append(doc)
+            sys.stdout.writelines(difflib.unified_diff([line + "\n" for line in lines],
+                                                       [line + "\n" for line in result],
+                                                       doc + " (pasted)", doc + " (run now)"))
+            continue
         with open(doc, "w", encoding="utf-8") as handle:
             handle.write("\n".join(result))
+    if stale:
+        sys.exit("paste-doc-outputs: stale outputs in " + ", ".join(stale) +
+                 "; run scripts/paste-doc-outputs.py " + " ".join(stale))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 #include "pools.hpp"
 
 #include "llmhw/catalog/catalog.hpp"
+#include "llmhw/util/text.hpp"
 #include "llmhw/util/units.hpp"
 
 #include <fmt/format.h>
@@ -70,8 +71,8 @@ std::string summary_sentence(const RankedCandidate& best, const model::ModelSpec
     return sentence + ": its speed cannot be estimated without the device's memory bandwidth and peak figures.";
   }
   sentence +=
-      fmt::format(": {} user{} at {} per token ({} each, {} in all), first token in {}", estimate.concurrency,
-                  estimate.concurrency == 1 ? "" : "s", units::format_duration_ms(speed.tpot_ms),
+      fmt::format(": {} at {} per token ({} each, {} in all), first token in {}",
+                  util::count_of(estimate.concurrency, "user"), units::format_duration_ms(speed.tpot_ms),
                   units::format_rate(speed.decode_tok_s_per_user, "tok/s"),
                   units::format_rate(speed.decode_tok_s_aggregate, "tok/s"), units::format_duration_ms(speed.ttft_ms));
   if (estimate.memory.headroom_bytes >= 0) {

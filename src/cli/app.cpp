@@ -1,9 +1,13 @@
 #include "app.hpp"
 
 #include "llmhw/util/input_file.hpp"
+#include "llmhw/util/text.hpp"
 
 #include <fmt/format.h>
 #include <hwloc.h>
+
+#include <algorithm>
+#include <sstream>
 
 #ifndef LLM_HW_VERSION
 #define LLM_HW_VERSION "unknown"
@@ -12,6 +16,66 @@
 namespace llmhw::cli {
 namespace {
 
+/// CLI11's help laid out for `width` columns, broken between words: an option's or subcommand's description
+/// continues under itself, right of the column of names; other paragraphs wrap at the width, their continuation
+/// lines indented two more than their first.
+class WrappingFormatter : public CLI::Formatter {
+public:
+  explicit WrappingFormatter(std::size_t width) : m_width(std::max<std::size_t>(width, 40))
+  {
+    column_width(m_width >= 80 ? 30 : 24);
+  }
+
+  std::string make_option_desc(const CLI::Option* option) const override
+  {
+    return util::join(util::wrap(CLI::Formatter::make_option_desc(option), description_room()), "\n");
+  }
+
+  std::string make_subcommand(const CLI::App* subcommand) const override
+  {
+    std::stringstream out;
+    CLI::detail::format_help(out, subcommand->get_display_name(true),
+                             util::join(util::wrap(subcommand->get_description(), description_room()), "\n"),
+                             get_column_width());
+    return out.str();
+  }
+
+  std::string make_description(const CLI::App* app) const override
+  {
+    return paragraphs(CLI::Formatter::make_description(app));
+  }
+
+  std::string make_footer(const CLI::App* app) const override { return paragraphs(CLI::Formatter::make_footer(app)); }
+
+private:
+  [[nodiscard]] std::size_t description_room() const { return m_width - get_column_width(); }
+
+  [[nodiscard]] std::string paragraphs(const std::string& text) const
+  {
+    std::string out;
+    for (const std::string& line : util::split(text, '\n')) {
+      const std::size_t indent = std::min(line.find_first_not_of(' '), line.size());
+      const std::vector<std::string> lines = util::wrap(line.substr(indent), m_width - indent - 2);
+      for (std::size_t i = 0; i < lines.size(); ++i) {
+        out += std::string(indent + (i == 0 ? 0 : 2), ' ') + lines[i] + "\n";
+      }
+    }
+    out.pop_back(); // the text's own last line break, kept once
+    return out;
+  }
+
+  std::size_t m_width;
+};
+
+void add_color_option(CLI::App& command, Options& options)
+{
+  command.add_option("--color", options.color,
+                     "Colour the text output: auto (on a terminal, unless NO_COLOR is set), always (even piped, "
+                     "over NO_COLOR) or never (default: auto)")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->option_text("auto|always|never");
+}
+
 void add_output_options(CLI::App& command, Options& options)
 {
   command.add_option("--format", options.format, "Output format")
@@ -19,6 +83,7 @@ void add_output_options(CLI::App& command, Options& options)
       ->option_text("text|json|markdown");
   command.add_flag("--json", options.json, "Same as --format json");
   command.add_flag("-v,--verbose", options.verbose, "Show every finding, assumption and source");
+  add_color_option(command, options);
   command.add_option("--catalog", options.catalog_files, "Add or override catalog entries from a JSON file "
                                                          "(repeatable; also every *.json in $LLM_HW_CATALOG_DIR)")
       ->option_text("FILE");
@@ -117,15 +182,30 @@ std::string version_text()
                      LLM_HW_VERSION, HWLOC_VERSION);
 }
 
-std::unique_ptr<CLI::App> build_app(Options& options)
+const std::vector<Example>& examples()
+{
+  static const std::vector<Example> list{
+      {"probe", "llm-hw probe --measure"},
+      {"advise", "llm-hw advise --model qwen3-8b --workload rag"},
+      {"check", "llm-hw check --model llama-3.1-8b --target l4 --min-tok-s 30"},
+      {"models", "llm-hw models --format markdown"},
+      {"targets", "llm-hw targets --json"},
+  };
+  return list;
+}
+
+std::unique_ptr<CLI::App> build_app(Options& options, std::size_t help_width)
 {
   auto app = std::make_unique<CLI::App>("llm-hw: can this machine serve this model, on which device, with which engine and precision, "
                "and how fast?",
       "llm-hw");
+  app->formatter(std::make_shared<WrappingFormatter>(help_width)); // subcommands take their parent's formatter
   app->set_version_flag("--version", version_text());
   app->require_subcommand(0, 1);
-  app->footer("Exit codes: 0 success, 1 check: a requirement is not met, 2 bad usage or input, 3 probe failed.\n"
-             "Environment: NO_COLOR, LLM_HW_ROOT, LLM_HW_NVML_LIB, LLM_HW_NO_NVML, LLM_HW_CATALOG_DIR.");
+  app->footer("Run `llm-hw SUBCOMMAND --help` for its options and an example.\n"
+              "Exit codes: 0 success, 1 check: a requirement is not met, 2 bad usage or input, 3 probe failed.\n"
+              "Environment: NO_COLOR, COLUMNS, LLM_HW_ROOT, LLM_HW_NVML_LIB, LLM_HW_NO_NVML, LLM_HW_CATALOG_DIR.");
+  add_color_option(*app, options);
 
   CLI::App* probe = app->add_subcommand("probe", "Detect this machine's CPUs, memory, GPUs and TPUs");
   add_output_options(*probe, options);
@@ -146,6 +226,10 @@ std::unique_ptr<CLI::App> build_app(Options& options)
   add_output_options(*models, options);
   add_output_options(*targets, options);
   add_fit_options(*models, options);
+
+  for (const Example& example : examples()) {
+    app->get_subcommand(example.subcommand)->footer("Example:\n  " + example.command_line);
+  }
 
   return app;
 }

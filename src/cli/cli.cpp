@@ -20,7 +20,7 @@ int run(int argc, char** argv)
 {
   Options options;
   std::string generate;
-  const std::unique_ptr<CLI::App> app = build_app(options);
+  const std::unique_ptr<CLI::App> app = build_app(options, static_cast<std::size_t>(output_width()));
   app->add_option("--generate", generate, "Print a shell completion script or the man page")
       ->check(CLI::IsMember({"bash", "zsh", "fish", "man"}))
       ->group(""); // hidden: used by the build to install completions and the man page

@@ -183,7 +183,7 @@ Result<int> run_probe(const Options& options)
   if (!inventory) {
     return probe_failure(options, inventory.error());
   }
-  emit(report::probe(*inventory, output_format(options), terminal_style(options.verbose)));
+  emit(report::probe(*inventory, output_format(options), terminal_style(options.verbose, options.color)));
   return k_exit_ok;
 }
 
@@ -249,7 +249,7 @@ Result<int> run_advise(Options options)
     return advice.error();
   }
   advice->assumed = std::move(setup->assumed);
-  const report::Style style = terminal_style(options.verbose);
+  const report::Style style = terminal_style(options.verbose, options.color);
   emit(options.command == "check" ? report::check(*advice, output_format(options), style)
                                   : report::advice(*advice, output_format(options), style));
   if (options.command == "check") {
@@ -274,7 +274,7 @@ Result<int> run_models(Options options)
   if (!catalog) {
     return catalog.error();
   }
-  emit(report::models(*catalog, output_format(options), terminal_style(options.verbose)));
+  emit(report::models(*catalog, output_format(options), terminal_style(options.verbose, options.color)));
   return k_exit_ok;
 }
 
@@ -284,7 +284,7 @@ Result<int> run_targets(const Options& options)
   if (!catalog) {
     return catalog.error();
   }
-  emit(report::targets(*catalog, output_format(options), terminal_style(options.verbose)));
+  emit(report::targets(*catalog, output_format(options), terminal_style(options.verbose, options.color)));
   return k_exit_ok;
 }
 

@@ -21,6 +21,8 @@ void add_choices(OptionInfo& option, const catalog::Catalog& catalog)
   const std::string& name = option.names.front();
   if (name == "--format") {
     option.choices = {"text", "json", "markdown"};
+  } else if (name == "--color") {
+    option.choices = {"auto", "always", "never"};
   } else if (name == "--sort") {
     option.choices = {"score", "cost", "speed"};
   } else if (name == "--model") {
@@ -267,15 +269,19 @@ std::string man_page(const CLI::App& app, const std::vector<CommandInfo>& comman
          ".TP\n2\nBad usage or bad input: one line on standard error naming the input and the problem.\n"
          ".TP\n3\nThe probe failed entirely (no CPU information could be read).\n"
          ".SH ENVIRONMENT\n"
-         ".TP\nNO_COLOR\nDisables colour (colour is only ever used on a terminal).\n"
+         ".TP\nNO_COLOR\nWhen set and not empty, disables colour, unless \\fB\\-\\-color always\\fR asks for it "
+         "(without it colour is only used on a terminal).\n"
+         ".TP\nCOLUMNS\nThe width to lay text out for when standard output is not a terminal (default 80).\n"
          ".TP\nLLM_HW_ROOT\nRead sysfs, procfs and /dev under this folder instead of /.\n"
          ".TP\nLLM_HW_NVML_LIB\nThe NVML library to load instead of libnvidia\\-ml.so.1.\n"
          ".TP\nLLM_HW_NO_NVML\nWhen 1, do not load NVML.\n"
          ".TP\nLLM_HW_CATALOG_DIR\nEvery *.json file in this folder adds to or overrides the catalog.\n"
          ".SH EXAMPLES\n"
-         ".nf\nllm\\-hw probe\nllm\\-hw advise \\-\\-model qwen3\\-8b \\-\\-workload rag\n"
-         "llm\\-hw advise \\-\\-model llama\\-3.1\\-70b \\-\\-target 8xh100\\-sxm \\-\\-json\n"
-         "llm\\-hw check \\-\\-model llama\\-3.1\\-8b \\-\\-target l4 \\-\\-min\\-tok\\-s 30\n.fi\n";
+         ".nf\n";
+  for (const Example& example : examples()) {
+    out += roff(example.command_line) + "\n";
+  }
+  out += ".fi\n";
   return out;
 }
 

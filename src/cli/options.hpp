@@ -43,6 +43,7 @@ struct Options {
   std::optional<std::string> topology;
   std::string format = "text";
   std::string sort = "score";              ///< --sort score|cost|speed, checked by the parser
+  std::string color = "auto";              ///< --color auto|always|never, checked by the parser
   bool json = false;
   bool verbose = false;
   bool measure = false;

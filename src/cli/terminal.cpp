@@ -12,23 +12,44 @@
 
 namespace llmhw::cli {
 
-report::Style terminal_style(bool verbose)
+namespace {
+
+constexpr int k_default_width = 80; ///< not a terminal and no $COLUMNS: a pager's or an editor's usual width
+
+bool stdout_is_terminal() { return isatty(STDOUT_FILENO) == 1; }
+
+} // namespace
+
+int output_width()
+{
+  winsize size{};
+  if (stdout_is_terminal() && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+    return size.ws_col;
+  }
+  if (const char* columns = std::getenv("COLUMNS")) {
+    const int parsed = std::atoi(columns);
+    if (parsed >= 40 && parsed <= 1000) {
+      return parsed;
+    }
+  }
+  return k_default_width;
+}
+
+bool use_color(const std::string& color)
+{
+  if (color == "always" || color == "never") {
+    return color == "always";
+  }
+  const char* no_color = std::getenv("NO_COLOR");
+  return stdout_is_terminal() && (no_color == nullptr || *no_color == '\0');
+}
+
+report::Style terminal_style(bool verbose, const std::string& color)
 {
   report::Style style;
   style.verbose = verbose;
-  const bool on_terminal = isatty(STDOUT_FILENO) == 1;
-  const char* no_color = std::getenv("NO_COLOR");
-  style.color = on_terminal && (no_color == nullptr || *no_color == '\0');
-
-  winsize size{};
-  if (on_terminal && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
-    style.width = size.ws_col;
-  } else if (const char* columns = std::getenv("COLUMNS")) {
-    const int parsed = std::atoi(columns);
-    if (parsed >= 40 && parsed <= 1000) {
-      style.width = parsed;
-    }
-  }
+  style.color = use_color(color);
+  style.width = output_width();
   return style;
 }
 

@@ -5,6 +5,7 @@
 #include "detail.hpp"
 
 #include "llmhw/catalog/cpu_ops.hpp"
+#include "llmhw/util/text.hpp"
 
 #include <fmt/format.h>
 
@@ -75,8 +76,8 @@ double reachable_bandwidth(const catalog::HardwareSpec& hardware, std::vector<st
     return bandwidth;
   }
   assumptions.push_back(
-      fmt::format("{} cores draw at most {:.0f} GB/s of the memory's {:.0f} GB/s (~{:.0f} GB/s per core)",
-                  hardware.cpu->cores, per_cores / 1e9, bandwidth / 1e9, k_bandwidth_per_core_bytes_s / 1e9));
+      fmt::format("{} draw at most {:.0f} GB/s of the memory's {:.0f} GB/s (~{:.0f} GB/s per core)",
+                  util::count_of(hardware.cpu->cores, "core"), per_cores / 1e9, bandwidth / 1e9, k_bandwidth_per_core_bytes_s / 1e9));
   return per_cores;
 }
 

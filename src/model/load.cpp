@@ -176,6 +176,15 @@ std::string to_string(ModelSource source)
   return "unknown";
 }
 
+Result<ModelSpec> load_entry(const catalog::ModelEntry& entry, const catalog::Catalog& catalog)
+{
+  try {
+    return detail::load_catalog_entry(entry, catalog);
+  } catch (const InputError& error) {
+    return error.error;
+  }
+}
+
 Result<ModelSpec> load(const std::string& name_or_path, const catalog::Catalog& catalog)
 {
   try {

@@ -10,6 +10,7 @@
 #include "llmhw/model/safetensors.hpp"
 #include "llmhw/util/checked.hpp"
 #include "llmhw/util/json_fields.hpp"
+#include "llmhw/util/text.hpp"
 
 #include <fmt/format.h>
 
@@ -345,7 +346,7 @@ ModelSpec load_safetensors(const fs::path& path, const catalog::Catalog& catalog
     spec.source_note = fmt::format("{} and {} safetensors header(s)", config_path.filename().string(), headers.size());
   } else {
     spec.arch = infer_architecture(headers, path.string(), spec.assumptions);
-    spec.source_note = fmt::format("{} safetensors header(s)", headers.size());
+    spec.source_note = util::count_of(headers.size(), "safetensors header");
   }
   if (unpacked) { // every parameter is one element of a tensor: count them exactly
     if (counted.total() == 0) {

@@ -77,6 +77,10 @@ std::optional<std::uint32_t> count_cpu_list(const std::string& list);
 /// Hostname, kernel, os-release, and the hypervisor (flag from cpuinfo, name from DMI or cpuid).
 Host read_host(const Environment& environment, bool hypervisor_flag);
 
+/// The hypervisor named by its 12-byte CPUID signature (leaf 0x40000000): "KVMKVMKVM" → "KVM",
+/// "bhyve bhyve " → "bhyve"; an unknown signature trimmed, a name it repeats said once; empty → nothing.
+std::optional<std::string> hypervisor_name(std::string_view signature);
+
 /// Fills the CPU's bandwidth and peak FLOPs from its catalog entry (`spec`, may be null) or an estimate.
 void complete_cpu(Device& cpu, const CpuInfo& info, const catalog::HardwareSpec* spec,
                   std::optional<double> cpufreq_ghz, bool virtualized, std::vector<std::string>& warnings);

@@ -6,7 +6,12 @@
 #include <cpuid.h>
 #endif
 
+#include "llmhw/util/text.hpp"
+
+#include <algorithm>
 #include <cstring>
+#include <string_view>
+#include <utility>
 
 namespace llmhw::probe::detail {
 namespace {
@@ -36,23 +41,7 @@ std::optional<std::string> cpuid_hypervisor()
   std::memcpy(signature, &ebx, 4);
   std::memcpy(signature + 4, &ecx, 4);
   std::memcpy(signature + 8, &edx, 4);
-  const std::string text(signature);
-  if (text == "KVMKVMKVM") {
-    return "KVM";
-  }
-  if (text == "Microsoft Hv") {
-    return "Microsoft Hyper-V";
-  }
-  if (text == "VMwareVMware") {
-    return "VMware";
-  }
-  if (text == "XenVMMXenVMM") {
-    return "Xen";
-  }
-  if (text == "TCGTCGTCGTCG") {
-    return "QEMU";
-  }
-  return text.empty() ? std::nullopt : std::optional(text);
+  return hypervisor_name(std::string_view(signature, std::strlen(signature)));
 #else
   return std::nullopt;
 #endif
@@ -72,6 +61,9 @@ std::optional<std::string> dmi_hypervisor(const std::string& root)
   if (vendor == "Microsoft Corporation" && product == "Virtual Machine") {
     return "Microsoft Hyper-V";
   }
+  if (product == "BHYVE") {
+    return "bhyve";
+  }
   if (vendor == "QEMU" || product.starts_with("KVM")) {
     return "KVM";
   }
@@ -85,6 +77,32 @@ std::optional<std::string> dmi_hypervisor(const std::string& root)
 }
 
 } // namespace
+
+std::optional<std::string> hypervisor_name(std::string_view signature)
+{
+  static const std::pair<std::string_view, std::string_view> known[] = {
+      {"KVMKVMKVM", "KVM"},     {"Microsoft Hv", "Microsoft Hyper-V"}, {"VMwareVMware", "VMware"},
+      {"XenVMMXenVMM", "Xen"},  {"TCGTCGTCGTCG", "QEMU"},            {"bhyve bhyve ", "bhyve"},
+      {"ACRNACRNACRN", "ACRN"}, {"QNXQVMBSQG", "QNX"},              {"VBoxVBoxVBox", "VirtualBox"},
+      {"Linux KVM Hv", "KVM"}};
+  for (const auto& [known_signature, name] : known) {
+    if (signature == known_signature) {
+      return std::string(name);
+    }
+  }
+  // Signatures fill their 12 bytes by repeating a name ("bhyve bhyve "): a name repeated is said once.
+  const std::string text(util::trim(signature));
+  std::vector<std::string> words;
+  for (const std::string& word : util::split(text, ' ')) {
+    if (!word.empty()) {
+      words.push_back(word);
+    }
+  }
+  if (words.size() > 1 && std::all_of(words.begin(), words.end(), [&](const std::string& w) { return w == words[0]; })) {
+    return words[0];
+  }
+  return text.empty() ? std::nullopt : std::optional(text);
+}
 
 Host read_host(const Environment& environment, bool hypervisor_flag)
 {

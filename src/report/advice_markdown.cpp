@@ -39,7 +39,8 @@ std::string recommendation(const advice::Advice& advice)
   }
   std::string out = "**" + markdown_text(headline(advice)) + "** " + markdown_text(advice.recommendation->summary) + "\n";
   if (!advice.candidates.front().command.empty()) {
-    out += "\n" + markdown_code_block(advice.candidates.front().command, "sh");
+    out += '\n'; // appended apart: `"\n" + temporary` trips GCC 12's false -Wrestrict at -O2
+    out += markdown_code_block(advice.candidates.front().command, "sh");
   }
   // The best candidate misses something: what would not.
   if (!advice.suggestions.empty()) {
@@ -118,12 +119,14 @@ std::string advice_markdown(const advice::Advice& advice, const Style& style)
   }
   out += "\n\n" + recommendation(advice);
   if (!advice.candidates.empty()) {
-    out += "\n" + candidate_table(advice, false, rows).markdown();
+    out += '\n'; // appended apart, as in recommendation()
+    out += candidate_table(advice, false, rows).markdown();
     if (advice.candidates.size() > rows.size()) {
       out += fmt::format("\n… {} more candidates (`-v` lists every one; `--json` has them all)\n",
                          advice.candidates.size() - rows.size());
     }
-    out += "\n" + memory_table(advice, shown);
+    out += '\n';
+    out += memory_table(advice, shown);
   }
   if (const std::string why = reasons(advice, shown, style.verbose); !why.empty()) {
     out += "\n" + why;

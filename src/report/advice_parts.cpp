@@ -105,7 +105,7 @@ Table candidate_table(const advice::Advice& advice, bool terminal, const std::ve
 {
   const bool hosts = any_host(advice);
   const bool costs = any_shown(advice, rows, has_cost);
-  std::vector<Column> columns{{"#", true}, {"DEVICE", false, true}};
+  std::vector<Column> columns{{"#", true}, {"DEVICE", false, true, true}}; // a device name wraps, never cut
   if (hosts) {
     columns.push_back({"HOST", false, true});
   }
@@ -194,7 +194,7 @@ std::string workload_line(const workload::Workload& workload)
       "{} workload · {} prompt + {} output tokens · context {} · {}", workload.name.empty() ? "custom" : workload.name,
       units::group_thousands(workload.prompt_tokens), units::group_thousands(workload.output_tokens),
       units::group_thousands(workload.context),
-      workload.max_concurrency ? std::string("as many users as fit") : fmt::format("{} users", workload.concurrency));
+      workload.max_concurrency ? std::string("as many users as fit") : util::count_of(workload.concurrency, "user"));
   return line;
 }
 
@@ -220,8 +220,9 @@ RequirementText requirement_text(const rules::Requirement& requirement)
     text.estimate = units::format_bytes(static_cast<std::uint64_t>(std::max(0.0, requirement.estimate)));
     text.limit = "≤ " + units::format_bytes(static_cast<std::uint64_t>(std::max(0.0, requirement.limit)));
   } else if (!(requirement.estimate > 0)) {
-    // A speed the device's missing figures left unestimated: unknown, not zero.
-    text.estimate = "?";
+    // A speed the device's missing figures left unestimated: unknown, not zero. (assign(1, '?'), not `= "?"`:
+    // GCC 12 at -O2 and above warns, a false -Wrestrict, on assigning a one-character literal to a string.)
+    text.estimate.assign(1, '?');
     text.limit = requirement.name.starts_with("max_") ? "≤ " + format_ms(requirement.limit)
                                                       : "≥ " + format_tok_s(requirement.limit);
   } else if (requirement.name == "max_ttft_ms" || requirement.name == "max_tpot_ms") {

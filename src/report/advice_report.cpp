@@ -117,7 +117,12 @@ std::string memory_section(const advice::Advice& advice, const Palette& colors, 
 
   std::string out = fmt::format("{}Memory{}\n", colors.bold, colors.reset);
   for (std::size_t row = 0; row < shown.size(); ++row) {
-    const std::string label = detail::truncate(labels[row], label_width);
+    // A label wider than its column gets a line of its own (wrapped, not cut) and the bar the line under it.
+    std::string label = labels[row];
+    if (detail::display_width(label) > label_width) {
+      out += detail::display_width(label) <= width ? label + "\n" : wrapped("", label, 4, style);
+      label.clear();
+    }
     out += fmt::format("{}{}  {}  {}\n", label, std::string(label_width - detail::display_width(label), ' '),
                        detail::memory_bar(advice.candidates[shown[row]].assessment.estimate.memory, bar_width, colors),
                        captions[row]);

@@ -17,14 +17,6 @@
 namespace llmhw::report {
 namespace {
 
-std::string format_params(std::uint64_t params)
-{
-  if (params >= 1'000'000'000) {
-    return fmt::format("{:.1f}B", static_cast<double>(params) / 1e9);
-  }
-  return fmt::format("{:.0f}M", static_cast<double>(params) / 1e6);
-}
-
 std::string format_tflops(const std::optional<double>& tflops)
 {
   return tflops ? fmt::format("{:.0f}", *tflops) : "–";
@@ -75,20 +67,46 @@ std::string models(const catalog::Catalog& catalog, Format format, const Style& 
   if (format == Format::json) {
     return dump(models_json(catalog));
   }
-  detail::Table table(
-      {{"ID"}, {"NAME", false, true}, {"FAMILY"}, {"PARAMS", true}, {"ACTIVE", true}, {"ALSO KNOWN AS", false, true}});
-  for (const catalog::ModelEntry& original : catalog.models) {
-    const catalog::ModelEntry entry = detail::printable(original); // as shown; the JSON has the original
-    std::vector<std::string> names;
-    if (entry.hf_repo)
-      names.push_back(*entry.hf_repo);
-    if (entry.ollama)
-      names.push_back(*entry.ollama);
-    names.insert(names.end(), entry.aliases.begin(), entry.aliases.end());
-    table.add_row({entry.id, entry.name, entry.family, format_params(entry.params), format_params(entry.active_params),
-                   util::join(names, ", ")});
+  // Ids (what --model takes) are never cut; names wrap. The family and other names go in columns when the
+  // table fits the width with nothing cut, else on a line of their own under the row (an HF repo is one long
+  // word).
+  const auto table_of = [&](bool wide) {
+    std::vector<detail::Column> columns{{"ID"}, {"NAME", false, true, true}};
+    if (wide) {
+      columns.push_back({"FAMILY"});
+    }
+    columns.push_back({"PARAMS", true});
+    columns.push_back({"ACTIVE", true});
+    if (wide) {
+      columns.push_back({"ALSO KNOWN AS", false, true, true});
+    }
+    detail::Table table(std::move(columns));
+    for (const catalog::ModelEntry& original : catalog.models) {
+      const catalog::ModelEntry entry = detail::printable(original); // as shown; the JSON has the original
+      std::vector<std::string> names;
+      if (entry.hf_repo)
+        names.push_back(*entry.hf_repo);
+      if (entry.ollama)
+        names.push_back(*entry.ollama);
+      names.insert(names.end(), entry.aliases.begin(), entry.aliases.end());
+      // The counts advise shows for this model (computed from its architecture), said the same way.
+      const detail::ParameterFigures figures = detail::parameter_figures(original, catalog);
+      const std::string params = detail::format_params(figures.total);
+      const std::string active = detail::format_params(figures.active);
+      if (wide) {
+        table.add_row({entry.id, entry.name, entry.family, params, active, util::join(names, ", ")});
+        continue;
+      }
+      table.add_row({entry.id, entry.name, params, active});
+      table.add_note(entry.family + (names.empty() ? "" : " · also " + util::join(names, ", ")));
+    }
+    return table;
+  };
+  const detail::Table wide = table_of(true);
+  if (format == Format::markdown || wide.min_width() <= static_cast<std::size_t>(std::max(style.width, 0))) {
+    return render(wide, format, style);
   }
-  return render(table, format, style);
+  return render(table_of(false), format, style);
 }
 
 std::string targets(const catalog::Catalog& catalog, Format format, const Style& style)

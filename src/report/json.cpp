@@ -1,6 +1,7 @@
 #include "llmhw/report/report.hpp"
 
 #include "json_util.hpp"
+#include "layout.hpp"
 
 #include <cmath>
 
@@ -245,14 +246,15 @@ json models_json(const catalog::Catalog& catalog)
 {
   json models = json::array();
   for (const catalog::ModelEntry& entry : catalog.models) {
+    const detail::ParameterFigures figures = detail::parameter_figures(entry, catalog);
     models.push_back({{"id", entry.id},
                       {"name", entry.name},
                       {"aliases", entry.aliases},
                       {"hf_repo", optional_json(entry.hf_repo)},
                       {"ollama", optional_json(entry.ollama)},
                       {"family", entry.family},
-                      {"params", entry.params},
-                      {"active_params", entry.active_params},
+                      {"params", figures.total},
+                      {"active_params", figures.active},
                       {"native_quant", entry.native_quant},
                       {"source", entry.source}});
   }

@@ -2,6 +2,10 @@
 
 #include "table.hpp"
 
+#include "llmhw/catalog/catalog.hpp"
+#include "llmhw/model/model.hpp"
+#include "llmhw/util/text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,31 +13,7 @@
 
 namespace llmhw::report::detail {
 
-std::vector<std::string> wrap(const std::string& text, std::size_t width)
-{
-  std::vector<std::string> lines;
-  std::string line;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find(' ', start);
-    if (end == std::string::npos) {
-      end = text.size();
-    }
-    const std::string word = text.substr(start, end - start);
-    if (!word.empty()) {
-      if (!line.empty() && display_width(line) + 1 + display_width(word) > width) {
-        lines.push_back(line);
-        line.clear();
-      }
-      line += line.empty() ? word : " " + word;
-    }
-    start = end + 1;
-  }
-  if (!line.empty() || lines.empty()) {
-    lines.push_back(line);
-  }
-  return lines;
-}
+std::vector<std::string> wrap(const std::string& text, std::size_t width) { return util::wrap(text, width); }
 
 std::string markdown_text(const std::string& text)
 {
@@ -58,6 +38,14 @@ std::string markdown_code_block(const std::string& code, const std::string& lang
   }
   const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
   return fence + language + "\n" + code + "\n" + fence + "\n";
+}
+
+ParameterFigures parameter_figures(const catalog::ModelEntry& entry, const catalog::Catalog& catalog)
+{
+  if (auto spec = model::load_entry(entry, catalog)) {
+    return {spec->params, spec->active_params};
+  }
+  return {entry.params, entry.active_params};
 }
 
 std::string format_params(std::uint64_t params)

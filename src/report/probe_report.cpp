@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace llmhw::report {
 namespace {
 
@@ -18,11 +20,11 @@ detail::Table device_table(const probe::Inventory& inventory)
 {
   detail::Table table({{"ID"},
                        {"KIND"},
-                       {"MODEL", false, true},
+                       {"MODEL", false, true, true},
                        {"MEMORY", true},
                        {"BANDWIDTH", true},
                        {"BF16 TFLOPS", true},
-                       {"SOURCE", false, true}});
+                       {"SOURCE", false, true, true}});
   for (const probe::Device& device : inventory.devices) {
     const std::string bandwidth =
         device.memory_bandwidth_bytes_s ? units::format_bandwidth(*device.memory_bandwidth_bytes_s) : "?";
@@ -31,7 +33,7 @@ detail::Table device_table(const probe::Inventory& inventory)
                                : *device.peak_tflops.bf16 < 10 ? fmt::format("{:.2f}", *device.peak_tflops.bf16)
                                                                : fmt::format("{:.0f}", *device.peak_tflops.bf16);
     table.add_row({device.id, catalog::to_string(device.kind), device.model.empty() ? "?" : device.model,
-                   units::format_bytes(device.memory_bytes), bandwidth, tflops, util::join(device.sources, "+")});
+                   units::format_bytes(device.memory_bytes), bandwidth, tflops, util::join(device.sources, " + ")});
   }
   return table;
 }
@@ -74,12 +76,27 @@ std::string probe_document(const probe::Inventory& inventory, Format format, con
     return out;
   }
   const detail::Palette colors = detail::palette(style);
-  std::string out = host_line(inventory) + "\n" + table.text(style.width, colors.bold, colors.reset);
+  // Lines wrap at the width between words, continuing two columns in.
+  const std::size_t width = static_cast<std::size_t>(std::max(style.width, 40));
+  const auto wrapped = [&](const std::string& first_prefix, const std::string& text) {
+    std::string lines;
+    const std::size_t prefix = util::display_width(first_prefix);
+    for (const std::string& line : util::wrap(text, width - std::max<std::size_t>(prefix, 2))) {
+      lines += (lines.empty() ? first_prefix : "  ") + line + "\n";
+    }
+    return lines;
+  };
+  std::string out;
+  for (const std::string& line : util::split(host_line(inventory), '\n')) {
+    out += line.empty() ? "" : wrapped("", line);
+  }
+  out += '\n'; // appended apart: `"\n" + temporary` trips GCC 12's false -Wrestrict at -O2
+  out += table.text(style.width, colors.bold, colors.reset);
   if (style.verbose) {
     out += "\nsources:\n" + field_sources(inventory);
   }
   for (const std::string& warning : inventory.warnings) {
-    out += fmt::format("{}warning:{} {}\n", colors.yellow, colors.reset, warning);
+    out += wrapped(colors.yellow + "warning:" + colors.reset + " ", warning);
   }
   return out;
 }

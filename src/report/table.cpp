@@ -2,24 +2,14 @@
 
 #include "layout.hpp"
 
+#include "llmhw/util/text.hpp"
+
 #include <algorithm>
 #include <numeric>
 
 namespace llmhw::report::detail {
 
-std::size_t display_width(const std::string& text)
-{
-  std::size_t columns = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\x1b' && i + 1 < text.size() && text[i + 1] == '[') {
-      // An ANSI colour sequence (ESC [ … m) takes no columns.
-      i = std::min(text.find('m', i), text.size() - 1);
-      continue;
-    }
-    columns += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 ? 1 : 0;
-  }
-  return columns;
-}
+std::size_t display_width(const std::string& text) { return util::display_width(text); }
 
 namespace {
 
@@ -40,6 +30,16 @@ std::string head(const std::string& text, std::size_t width)
     end = next;
   }
   return text.substr(0, end);
+}
+
+/// Columns of the widest word of a cell (words are what a wrapping column may not cut).
+std::size_t longest_word(const std::string& text)
+{
+  std::size_t longest = 0;
+  for (const std::string& word : util::split(text, ' ')) {
+    longest = std::max(longest, display_width(word));
+  }
+  return longest;
 }
 
 } // namespace
@@ -84,6 +84,26 @@ void Table::add_section(std::string title)
   m_sections.emplace_back(m_rows.size(), std::move(title));
 }
 
+void Table::add_note(std::string note)
+{
+  if (!m_rows.empty()) {
+    m_notes.emplace_back(m_rows.size() - 1, std::move(note));
+  }
+}
+
+std::size_t Table::min_width() const
+{
+  std::size_t total = 2 * (m_columns.size() - 1);
+  for (std::size_t c = 0; c < m_columns.size(); ++c) {
+    std::size_t width = display_width(m_columns[c].header);
+    for (const auto& row : m_rows) {
+      width = std::max(width, m_columns[c].wraps ? longest_word(row[c]) : display_width(row[c]));
+    }
+    total += width;
+  }
+  return total;
+}
+
 void Table::add_row(std::vector<std::string> cells)
 {
   cells.resize(m_columns.size());
@@ -101,13 +121,21 @@ std::string Table::text(int width, const std::string& header_style, const std::s
     }
   }
   // Shrink the widest shrinkable column until the table fits: first down to 8
-  // columns (or its header's width), then, on very narrow terminals, to 4.
+  // columns (or its header's width; a wrapping column to its longest word, so
+  // that no word is cut), then, on very narrow terminals, to 4.
+  std::vector<std::size_t> words(n);
+  for (std::size_t c = 0; c < n; ++c) {
+    for (const auto& row : m_rows) {
+      words[c] = m_columns[c].wraps ? std::max(words[c], longest_word(row[c])) : 0;
+    }
+  }
   const auto total = [&] { return std::accumulate(widths.begin(), widths.end(), std::size_t{0}) + 2 * (n - 1); };
   for (const std::size_t floor : {std::size_t{8}, std::size_t{4}}) {
     while (width > 0 && total() > static_cast<std::size_t>(width)) {
       std::size_t widest = n;
       for (std::size_t c = 0; c < n; ++c) {
-        const std::size_t least = floor == 8 ? std::max(floor, display_width(m_columns[c].header)) : floor;
+        const std::size_t least =
+            floor == 8 ? std::max({floor, display_width(m_columns[c].header), words[c]}) : floor;
         if (m_columns[c].shrinkable && widths[c] > least && (widest == n || widths[c] > widths[widest])) {
           widest = c;
         }
@@ -172,6 +200,13 @@ std::string Table::text(int width, const std::string& header_style, const std::s
       out += (r == 0 ? "" : "\n") + header_style + section->second + reset + "\n";
     }
     out += render(m_rows[r]);
+    for (const auto& [row, note] : m_notes) {
+      if (row == r) {
+        for (const std::string& line : wrap(note, width > 14 ? static_cast<std::size_t>(width) - 4 : 10)) {
+          out += "    " + line + "\n";
+        }
+      }
+    }
   }
   return out;
 }

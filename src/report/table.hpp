@@ -22,6 +22,11 @@ public:
   void add_row(std::vector<std::string> cells);
   /// A heading line between rows ("GPUs", "Cloud instances"), in text a line of its own before the rows it names.
   void add_section(std::string title);
+  /// In text, a line under the last row, indented and wrapped at the table's width (words are not cut);
+  /// markdown leaves it out (put the same text in a column there).
+  void add_note(std::string note);
+  /// The fewest columns the text table takes with nothing cut: wrapping columns as wide as their longest word.
+  [[nodiscard]] std::size_t min_width() const;
   [[nodiscard]] bool empty() const { return m_rows.empty(); }
 
   /// Two spaces between columns; shrinkable columns are cut to fit `width`.
@@ -32,6 +37,7 @@ private:
   std::vector<Column> m_columns;
   std::vector<std::vector<std::string>> m_rows;
   std::vector<std::pair<std::size_t, std::string>> m_sections; ///< a title, shown before the row at that index
+  std::vector<std::pair<std::size_t, std::string>> m_notes;    ///< a note, shown after the row at that index
 };
 
 /// Columns a UTF-8 string takes (code points, ANSI colour sequences take none; no wide-character handling).

@@ -1,5 +1,7 @@
 #include "llmhw/util/text.hpp"
 
+#include "llmhw/util/units.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -210,6 +212,61 @@ std::string printable(std::string_view text)
     i += length;
   }
   return out;
+}
+
+std::size_t display_width(std::string_view text)
+{
+  std::size_t columns = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\x1b' && i + 1 < text.size() && text[i + 1] == '[') {
+      // An ANSI colour sequence (ESC [ … m) takes no columns.
+      i = std::min(text.find('m', i), text.size() - 1);
+      continue;
+    }
+    columns += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 ? 1 : 0;
+  }
+  return columns;
+}
+
+std::vector<std::string> wrap(std::string_view text, std::size_t width)
+{
+  std::vector<std::string> lines;
+  std::string line;
+  std::size_t line_width = 0;
+  for (const std::string& word : split(text, ' ')) {
+    if (word.empty()) {
+      continue;
+    }
+    const std::size_t word_width = display_width(word);
+    if (!line.empty() && line_width + 1 + word_width > width) {
+      lines.push_back(std::move(line));
+      line.clear();
+      line_width = 0;
+    }
+    if (!line.empty()) {
+      line += ' ';
+      ++line_width;
+    }
+    line += word;
+    line_width += word_width;
+  }
+  if (!line.empty() || lines.empty()) {
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+std::string plural(std::uint64_t count, std::string_view singular, std::string_view plural_form)
+{
+  if (count == 1) {
+    return std::string(singular);
+  }
+  return plural_form.empty() ? std::string(singular) + "s" : std::string(plural_form);
+}
+
+std::string count_of(std::uint64_t count, std::string_view singular, std::string_view plural_form)
+{
+  return units::group_thousands(count) + " " + plural(count, singular, plural_form);
 }
 
 } // namespace llmhw::util

@@ -76,7 +76,9 @@ std::string format_figure(double value)
     return "?";
   }
   if (value < 0) {
-    return "-" + format_figure(-value);
+    // Not `"-" + format_figure(…)`: GCC 12 at -O2 and above warns (-Wrestrict, a false positive) on
+    // `const char* + std::string&&`, which inserts at the front of the string.
+    return std::string("-").append(format_figure(-value));
   }
   if (value == 0) {
     return "0";

@@ -14,6 +14,7 @@
 namespace llmhw::catalog {
 struct Catalog;
 struct QuantFormat;
+struct ModelEntry;
 } // namespace llmhw::catalog
 
 namespace llmhw::model {
@@ -50,6 +51,10 @@ struct ModelSpec {
 /// case-insensitive). Unknown names get a "did you mean"; unreadable or
 /// malformed files an Error naming the file and the offset or field.
 Result<ModelSpec> load(const std::string& name_or_path, const catalog::Catalog& catalog);
+
+/// A catalog entry as `--model ID` loads it (its config read, its parameters counted from the architecture),
+/// without looking for a file of that name.
+Result<ModelSpec> load_entry(const catalog::ModelEntry& entry, const catalog::Catalog& catalog);
 
 /// Bytes of the weights stored as `quant`. Exact when `quant` is the model's
 /// native format and tensor sizes were read from a file; otherwise each tensor

@@ -1,6 +1,7 @@
 #pragma once
 // Small text helpers that know nothing about llm-hw.
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -32,6 +33,20 @@ std::string_view trim(std::string_view text);
 
 /// Splits on one character; empty fields are kept.
 std::vector<std::string> split(std::string_view text, char separator);
+
+/// Columns `text` takes on a terminal: one per UTF-8 code point; ANSI colour sequences (ESC [ … m) take none
+/// (no wide-character handling).
+std::size_t display_width(std::string_view text);
+
+/// `text` broken at spaces into lines of at most `width` columns (display_width); a word wider than that gets a
+/// line of its own, whole: words are never cut in two.
+std::vector<std::string> wrap(std::string_view text, std::size_t width);
+
+/// "user" or "users": `singular` when `count` is one, else `plural` (by default `singular` + "s").
+std::string plural(std::uint64_t count, std::string_view singular, std::string_view plural_form = {});
+
+/// "1 user", "8 users", "1,000 users": the count, with thousands separators, and its word (plural()).
+std::string count_of(std::uint64_t count, std::string_view singular, std::string_view plural_form = {});
 
 /// `text` safe to show on a terminal: everything that is not printable UTF-8 becomes visible text.
 ///  - a C0 control (0x00–0x1F, tab and newline included: one value stays on one line), DEL (0x7F), and a byte

@@ -12,7 +12,9 @@ using namespace llmhw::test;
 
 TEST_CASE("probe: the device table of a fixture machine, and every source with -v", "[probe][cli]")
 {
-  const auto run = run_llm_hw({"probe"}, {{"LLM_HW_ROOT", machine_root("mi300x-2")}, {"LLM_HW_NO_NVML", "1"}});
+  // 100 columns: the model names on one line (at 80, the default through a pipe, they wrap).
+  const auto run = run_llm_hw(
+      {"probe"}, {{"LLM_HW_ROOT", machine_root("mi300x-2")}, {"LLM_HW_NO_NVML", "1"}, {"COLUMNS", "100"}});
   REQUIRE(run.exit_code == 0);
   CHECK(run.out.find("gpu1  gpu   AMD Instinct MI300X") != std::string::npos);
   CHECK(run.out.find("5.30 TB/s") != std::string::npos);

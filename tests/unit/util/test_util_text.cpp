@@ -131,3 +131,27 @@ TEST_CASE("printable output holds no control character whatever the input", "[ut
     }
   }
 }
+
+TEST_CASE("count_of says one thing in the singular and everything else in the plural", "[util]")
+{
+  using llmhw::util::count_of;
+  CHECK(count_of(1, "user") == "1 user");
+  CHECK(count_of(0, "user") == "0 users");
+  CHECK(count_of(8, "user") == "8 users");
+  CHECK(count_of(1000, "user") == "1,000 users");
+  CHECK(count_of(2, "safetensors header") == "2 safetensors headers");
+  CHECK(count_of(1, "copy", "copies") == "1 copy");
+  CHECK(count_of(3, "copy", "copies") == "3 copies");
+}
+
+TEST_CASE("wrap breaks between words, never inside one, and counts code points", "[util]")
+{
+  using llmhw::util::wrap;
+  CHECK(wrap("one two three", 7) == std::vector<std::string>{"one two", "three"});
+  // A word longer than the width keeps a line of its own, whole.
+  CHECK(wrap("a meta-llama/Llama-3.1-8B-Instruct b", 10) ==
+        std::vector<std::string>{"a", "meta-llama/Llama-3.1-8B-Instruct", "b"});
+  // "µs →" is 4 columns, not 7 bytes.
+  CHECK(wrap("µs → µs →", 4) == std::vector<std::string>{"µs →", "µs →"});
+  CHECK(llmhw::util::display_width("\x1b[1mbold\x1b[0m µs") == 7);
+}
