@@ -101,11 +101,15 @@ bool has_cost(const advice::RankedCandidate& ranked)
   return ranked.cost.usd_per_million_output_tokens.has_value();
 }
 
-Table candidate_table(const advice::Advice& advice, bool terminal, const std::vector<std::size_t>& rows)
+Table candidate_table(const advice::Advice& advice, bool terminal, const std::vector<std::size_t>& rows,
+                      bool device_line)
 {
   const bool hosts = any_host(advice);
   const bool costs = any_shown(advice, rows, has_cost);
-  std::vector<Column> columns{{"#", true}, {"DEVICE", false, true, true}}; // a device name wraps, never cut
+  std::vector<Column> columns{{"#", true}};
+  if (!device_line) {
+    columns.push_back({"DEVICE", false, true, true}); // a device name wraps, never cut
+  }
   if (hosts) {
     columns.push_back({"HOST", false, true});
   }
@@ -130,7 +134,10 @@ Table candidate_table(const advice::Advice& advice, bool terminal, const std::ve
     const bool offloaded = !fits && estimate.memory.gpu_layers && estimate.memory.total_layers > 0;
     const bool runs = fits || offloaded;
     // Speeds of a plan that does not run would be figures of something that cannot run.
-    std::vector<std::string> row{std::to_string(index + 1), candidate_label(estimate.candidate)};
+    std::vector<std::string> row{std::to_string(index + 1)};
+    if (!device_line) {
+      row.push_back(candidate_label(estimate.candidate));
+    }
     if (hosts) {
       row.push_back(estimate.candidate.host.empty() ? "–" : estimate.candidate.host);
     }
@@ -152,6 +159,9 @@ Table candidate_table(const advice::Advice& advice, bool terminal, const std::ve
     }
     row.push_back(std::to_string(ranked.assessment.score));
     table.add_row(std::move(row));
+    if (device_line) {
+      table.add_note(candidate_label(estimate.candidate));
+    }
   }
   return table;
 }

@@ -38,8 +38,10 @@ std::vector<std::size_t> table_rows(const advice::Advice& advice, bool verbose);
 
 /// The ranked candidates at `rows` (indices, best first), each numbered by its rank; a HOST column
 /// when any has a host (fleets). `terminal`: short speed headers, explained by
-/// candidate_table_caption().
-Table candidate_table(const advice::Advice& advice, bool terminal, const std::vector<std::size_t>& rows);
+/// candidate_table_caption(). `device_line`: the device is a line of its own under each row instead of a column,
+/// for a terminal too narrow to hold the table with no word of a device name cut.
+Table candidate_table(const advice::Advice& advice, bool terminal, const std::vector<std::size_t>& rows,
+                      bool device_line = false);
 std::string candidate_table_caption(const advice::Advice& advice, const std::vector<std::size_t>& rows);
 
 /// The requirements a candidate misses, as figures: "TTFT (1 min 17 s > 3 s), TPOT (250 ms > 200 ms)".

@@ -245,7 +245,11 @@ std::string advice_text(const advice::Advice& advice, const Style& style)
 {
   const Palette colors = detail::palette(style);
   const std::vector<std::size_t> rows = detail::table_rows(advice, style.verbose);
-  const detail::Table table = detail::candidate_table(advice, true, rows);
+  // The device names as a column when the table then fits with no word cut (a long cloud name is one word),
+  // else each on a line under its row.
+  const detail::Table with_devices = detail::candidate_table(advice, true, rows);
+  const bool fits = with_devices.min_width() <= static_cast<std::size_t>(std::max(style.width, 0));
+  const detail::Table table = fits ? with_devices : detail::candidate_table(advice, true, rows, true);
   std::string ranking;
   if (!table.empty()) {
     ranking = table.text(style.width, colors.bold, colors.reset);

@@ -150,24 +150,46 @@ std::string targets(const catalog::Catalog& catalog, Format format, const Style&
     return render(table, format, style);
   }
 
-  // On a terminal the kind heads a section, so the name gets the width: it wraps rather than being cut, and
-  // ids (what --target takes) are never cut.
-  detail::Table table(
-      {{"ID"}, {"NAME", false, true, true}, {"MEMORY", true}, {"BANDWIDTH", true}, {"TFLOPS", true}, {"$/HOUR", true}});
+  // On a terminal the kind heads a section and ids (what --target takes) are never cut. The name is a column that
+  // wraps when the table then fits the width with no word cut, else a line of its own under the row (an Azure
+  // name such as "(Standard_ND96isr_H100_v5)" is one long word).
   std::vector<std::string> kinds;
   for (const Row& row : rows) {
     if (std::find(kinds.begin(), kinds.end(), row.kind) == kinds.end()) {
       kinds.push_back(row.kind);
     }
   }
-  for (const std::string& kind : kinds) {
-    table.add_section(kind_title(kind));
-    for (const Row& row : rows) {
-      if (row.kind == kind) {
-        table.add_row(row.cells);
+  const auto table_of = [&](bool wide) {
+    std::vector<detail::Column> columns{{"ID"}};
+    if (wide) {
+      columns.push_back({"NAME", false, true, true});
+    }
+    for (const char* figure : {"MEMORY", "BANDWIDTH", "TFLOPS", "$/HOUR"}) {
+      columns.push_back({figure, true});
+    }
+    detail::Table table(std::move(columns));
+    for (const std::string& kind : kinds) {
+      table.add_section(kind_title(kind));
+      for (const Row& row : rows) {
+        if (row.kind != kind) {
+          continue;
+        }
+        if (wide) {
+          table.add_row(row.cells);
+          continue;
+        }
+        std::vector<std::string> cells = row.cells;
+        const std::string name = cells[1];
+        cells.erase(cells.begin() + 1);
+        table.add_row(std::move(cells));
+        table.add_note(name);
       }
     }
-  }
+    return table;
+  };
+  const detail::Table wide = table_of(true);
+  const detail::Table table =
+      wide.min_width() <= static_cast<std::size_t>(std::max(style.width, 0)) ? wide : table_of(false);
   return render(table, format, style) + "\n" +
          wrap_caption("MEMORY and BANDWIDTH of all a target's devices together · TFLOPS dense BF16 per device · "
                       "$/HOUR on-demand list price (--json gives its date, region and source)",

@@ -139,6 +139,13 @@ TEST_CASE("advise at 80 columns: no line over 80, no word cut, on a terminal and
   check_at_80({"advise", "--model", "qwen3-8b", "-v"}, machine("graviton3"));
 }
 
+TEST_CASE("advise over every target at 80 columns: device names under their rows when a column would cut them",
+          "[cli][output][width]")
+{
+  // Every catalog target, priced ones among them: the $/M column and the longest device names at once.
+  check_at_80({"advise", "--model", "llama-3.1-70b", "--target", "all", "-v"}, k_no_nvml);
+}
+
 TEST_CASE("check at 80 columns: no line over 80, no word cut, on a terminal and piped", "[cli][output][width]")
 {
   check_at_80({"check", "--model", "llama-3.1-8b", "--target", "l4", "--max-tpot-ms", "50", "--concurrency", "16"},
@@ -169,16 +176,10 @@ TEST_CASE("models at 80 columns: names whole, the family and other names under e
   CHECK_THAT(lines(wide.out).front(), Catch::Contains("ALSO KNOWN AS"));
 }
 
-TEST_CASE("targets at 80 columns: no line over 80, on a terminal and piped", "[cli][output][width]")
+TEST_CASE("targets at 80 columns: no line over 80, no word cut, on a terminal and piped", "[cli][output][width]")
 {
-  for (const auto& result : {run_llm_hw({"targets"}, {{"COLUMNS", "80"}}), run_llm_hw({"targets"}, {{"COLUMNS", ""}}),
-                             run_llm_hw_in_terminal({"targets"}, {}, 80)}) {
-    REQUIRE(result.exit_code == 0);
-    for (const std::string& line : lines(shown(result.out))) {
-      INFO(line);
-      CHECK(code_points(line) <= 80);
-    }
-  }
+  // Azure's names ("(Standard_ND96isr_MI300X_v5)") are single words longer than a name column can be at 80.
+  check_at_80({"targets"}, {});
 }
 
 TEST_CASE("every --help at 80 columns: no line over 80, no word cut, and an example per subcommand",

@@ -49,7 +49,7 @@ TEST_CASE("tables fit the terminal width", "[cli][output]")
   }
 }
 
-TEST_CASE("targets gives every name its whole text at 80 and 100 columns, wrapping it, never cutting", "[cli][output]")
+TEST_CASE("targets gives every name its whole text at 80 and 100 columns, never cutting it", "[cli][output]")
 {
   // What each row's NAME must read: the catalog's name, and for a system its devices ("(8× h100-sxm)").
   const auto listed = run_llm_hw({"targets", "--json"});
@@ -70,6 +70,8 @@ TEST_CASE("targets gives every name its whole text at 80 and 100 columns, wrappi
     INFO(width << " columns");
     const auto shown = run_llm_hw_in_terminal({"targets"}, {{"NO_COLOR", "1"}}, width);
     REQUIRE(shown.exit_code == 0);
+    // Where the name column would cut a word (80 columns), each name is a line of its own under its row.
+    const bool name_column = shown.out.find("NAME") != std::string::npos;
     std::map<std::string, std::string> names;
     std::string current;
     for (std::string line : llmhw::test::lines(shown.out)) {
@@ -89,7 +91,7 @@ TEST_CASE("targets gives every name its whole text at 80 and 100 columns, wrappi
         current = first;
         const std::string rest = line.substr(first.size());
         const auto start = rest.find_first_not_of(' ');
-        names[current] = rest.substr(start, rest.find("  ", start) - start);
+        names[current] = name_column ? rest.substr(start, rest.find("  ", start) - start) : "";
       } else if (!current.empty() && line.starts_with(" ")) {
         names[current] += " " + line.substr(line.find_first_not_of(' '));
       } else {
