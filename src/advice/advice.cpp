@@ -155,6 +155,9 @@ Status check_names(const Inputs& inputs, const catalog::Catalog& catalog)
 
 Result<std::vector<detail::Pool>> pools_of(const Inputs& inputs, const catalog::Catalog& catalog, bool& all)
 {
+  if (auto names = check_names(inputs, catalog); !names) {
+    return names.error();
+  }
   all = std::find(inputs.targets.begin(), inputs.targets.end(), "all") != inputs.targets.end();
   if (!inputs.targets.empty()) {
     auto targets = catalog::resolve_targets(catalog, inputs.targets);
@@ -357,9 +360,6 @@ Ranking rank(const std::vector<Pool>& pools, const model::ModelSpec& model, cons
 Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload& workload, const Inputs& inputs,
                          const catalog::Catalog& catalog)
 {
-  if (auto names = detail::check_names(inputs, catalog); !names) {
-    return names.error();
-  }
   bool all = false;
   auto pools = detail::pools_of(inputs, catalog, all);
   if (!pools) {

@@ -160,9 +160,6 @@ void order_fit_rows(std::vector<FitRow>& rows)
 Result<Fit> fit_models(std::vector<model::ModelSpec> models, const workload::Workload& workload, const Inputs& inputs,
                        const catalog::Catalog& catalog)
 {
-  if (auto names = detail::check_names(inputs, catalog); !names) {
-    return names.error();
-  }
   bool all = false;
   auto pools = detail::pools_of(inputs, catalog, all);
   if (!pools) {

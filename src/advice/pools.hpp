@@ -36,7 +36,7 @@ struct Pool {
 Status check_names(const Inputs& inputs, const catalog::Catalog& catalog);
 
 /// The pools to rank: the --target values resolved (`all` set when one is "all"), else the inventories' devices.
-/// Errors: an unknown target, or an inventory without devices.
+/// Errors: a name check_names() refuses, an unknown target, or an inventory without devices.
 Result<std::vector<Pool>> pools_of(const Inputs& inputs, const catalog::Catalog& catalog, bool& all);
 
 /// Where a device is bought and run. A suggestion stays in the user's segment where it can, and the default

@@ -223,16 +223,7 @@ json advice_json(const advice::Advice& advice)
         {"kv_bytes_per_token", advice.kv_bytes_per_token},
         {"max_context", model.arch.max_context},
         {"assumptions", model.assumptions}}},
-      {"workload",
-       {{"name", workload.name},
-        {"prompt_tokens", workload.prompt_tokens},
-        {"output_tokens", workload.output_tokens},
-        {"context", workload.context},
-        {"concurrency", workload.max_concurrency ? json("max") : json(workload.concurrency)},
-        {"max_ttft_ms", optional_json(workload.slo.max_ttft_ms)},
-        {"max_tpot_ms", optional_json(workload.slo.max_tpot_ms)},
-        {"min_tok_s", optional_json(workload.slo.min_tok_s)},
-        {"min_throughput", optional_json(workload.slo.min_throughput_tok_s)}}},
+      {"workload", workload_json(workload)},
       {"candidates", candidates},
       {"recommendation", recommendation_json(advice.recommendation)},
       {"suggestions", advice.suggestions},
@@ -302,6 +293,20 @@ json targets_json(const catalog::Catalog& catalog)
          {"source", system.source}});
   }
   return {{"schema", "llm-hw/targets/v1"}, {"targets", targets}};
+}
+
+nlohmann::json workload_json(const workload::Workload& workload)
+{
+  using nlohmann::json;
+  return {{"name", workload.name},
+          {"prompt_tokens", workload.prompt_tokens},
+          {"output_tokens", workload.output_tokens},
+          {"context", workload.context},
+          {"concurrency", workload.max_concurrency ? json("max") : json(workload.concurrency)},
+          {"max_ttft_ms", optional_json(workload.slo.max_ttft_ms)},
+          {"max_tpot_ms", optional_json(workload.slo.max_tpot_ms)},
+          {"min_tok_s", optional_json(workload.slo.min_tok_s)},
+          {"min_throughput", optional_json(workload.slo.min_throughput_tok_s)}};
 }
 
 std::string dump(const nlohmann::json& document)

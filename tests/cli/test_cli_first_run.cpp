@@ -177,7 +177,8 @@ TEST_CASE("serving systems on a 2-core CPU are listed only with -v, and in JSON 
   CHECK(table_has(plain, "llama.cpp"));
   CHECK(verbose.find("[NOT_SENSIBLE]") != std::string::npos);
   // On a CPU with 24 cores the same engines are an answer like any other.
-  for (const auto& candidate : advise_json("laptop-4090", {})["candidates"]) {
+  const nlohmann::json laptop = advise_json("laptop-4090", {}); // kept: a range-for over a temporary's member dangles
+  for (const auto& candidate : laptop["candidates"]) {
     if (candidate["kind"] == "cpu") {
       CHECK_FALSE(has_reason(candidate, "NOT_SENSIBLE"));
     }

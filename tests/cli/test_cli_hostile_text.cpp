@@ -188,34 +188,8 @@ constexpr std::uint32_t k_f32 = 0;
 /// hostile; `architecture` as given.
 llmhw::test::GgufWriter hostile_gguf(const std::string& architecture)
 {
-  constexpr std::uint32_t k_q4_k = 12; // 144 bytes per 256 weights
-  llmhw::test::GgufWriter file;
-  file.string("general.architecture", architecture)
-      .string("general.name", k_hostile_line)
-      .u32(k_hostile_short, 7)
-      .u32("general.file_type", 15)
-      .u32("llama.context_length", 4096)
-      .u32("llama.embedding_length", 256)
-      .u32("llama.block_count", 2)
-      .u32("llama.feed_forward_length", 512)
-      .u32("llama.attention.head_count", 4)
-      .u32("llama.attention.head_count_kv", 2)
-      .u32("llama.attention.key_length", 64)
-      .u32("llama.vocab_size", 1000);
-  file.tensor("token_embd.weight", {256, 1000}, k_q4_k, 1000 * 144);
-  for (int layer = 0; layer < 2; ++layer) {
-    const std::string blk = "blk." + std::to_string(layer) + ".";
-    file.tensor(blk + "attn_norm.weight", {256}, k_f32, 256 * 4)
-        .tensor(blk + "attn_q.weight", {256, 256}, k_q4_k, 256 * 144)
-        .tensor(blk + "attn_k.weight", {256, 128}, k_q4_k, 128 * 144)
-        .tensor(blk + "attn_v.weight", {256, 128}, k_q4_k, 128 * 144)
-        .tensor(blk + "attn_output.weight", {256, 256}, k_q4_k, 256 * 144)
-        .tensor(blk + "ffn_norm.weight", {256}, k_f32, 256 * 4)
-        .tensor(blk + "ffn_gate.weight", {256, 512}, k_q4_k, 512 * 144)
-        .tensor(blk + "ffn_up.weight", {256, 512}, k_q4_k, 512 * 144)
-        .tensor(blk + "ffn_down.weight", {512, 256}, k_q4_k, 256 * 2 * 144);
-  }
-  file.tensor("output_norm.weight", {256}, k_f32, 256 * 4);
+  llmhw::test::GgufWriter file = llmhw::test::tiny_llama_gguf(k_hostile_line, architecture);
+  file.u32(k_hostile_short, 7);
   file.tensor(k_hostile_short, {256}, k_f32, 256 * 4);
   return file;
 }

@@ -159,4 +159,38 @@ std::string GgufWriter::write(const std::filesystem::path& path) const
   return path.string();
 }
 
+GgufWriter tiny_llama_gguf(const std::string& name, const std::string& architecture)
+{
+  constexpr std::uint32_t k_f32 = 0;   // ggml_type ids (ggml.h)
+  constexpr std::uint32_t k_q4_k = 12; // 144 bytes per 256 weights
+  constexpr std::uint32_t k_q6_k = 14; // 210 bytes per 256 weights
+  GgufWriter file;
+  file.string("general.architecture", architecture)
+      .string("general.name", name)
+      .u32("general.file_type", 15)
+      .u32("llama.context_length", 4096)
+      .u32("llama.embedding_length", 256)
+      .u32("llama.block_count", 2)
+      .u32("llama.feed_forward_length", 512)
+      .u32("llama.attention.head_count", 4)
+      .u32("llama.attention.head_count_kv", 2)
+      .u32("llama.attention.key_length", 64)
+      .u32("llama.vocab_size", 1000);
+  file.tensor("token_embd.weight", {256, 1000}, k_q4_k, 1000 * 144);
+  for (int layer = 0; layer < 2; ++layer) {
+    const std::string blk = "blk." + std::to_string(layer) + ".";
+    file.tensor(blk + "attn_norm.weight", {256}, k_f32, 256 * 4)
+        .tensor(blk + "attn_q.weight", {256, 256}, k_q4_k, 256 * 144)
+        .tensor(blk + "attn_k.weight", {256, 128}, k_q4_k, 128 * 144)
+        .tensor(blk + "attn_v.weight", {256, 128}, k_q6_k, 128 * 210)
+        .tensor(blk + "attn_output.weight", {256, 256}, k_q4_k, 256 * 144)
+        .tensor(blk + "ffn_norm.weight", {256}, k_f32, 256 * 4)
+        .tensor(blk + "ffn_gate.weight", {256, 512}, k_q4_k, 512 * 144)
+        .tensor(blk + "ffn_up.weight", {256, 512}, k_q4_k, 512 * 144)
+        .tensor(blk + "ffn_down.weight", {512, 256}, k_q6_k, 256 * 2 * 210);
+  }
+  file.tensor("output_norm.weight", {256}, k_f32, 256 * 4);
+  return file;
+}
+
 } // namespace llmhw::test

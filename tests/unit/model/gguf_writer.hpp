@@ -100,4 +100,10 @@ private:
   Bytes m_tensors;
 };
 
+/// A two-layer Llama-shaped model, hidden 256, 4 heads of 64, 2 KV heads, FFN 512, vocabulary 1000, in a
+/// Q4_K_M-like mix (llama_ftype 15: Q4_K, with Q6_K for attn_v and ffn_down), without the output head (callers
+/// that want one add `output.weight`); `name` is general.name. Sizes per ggml-common.h's blocks: Q4_K 144 bytes
+/// and Q6_K 210 bytes per 256 weights.
+GgufWriter tiny_llama_gguf(const std::string& name = "Tiny Llama", const std::string& architecture = "llama");
+
 } // namespace llmhw::test

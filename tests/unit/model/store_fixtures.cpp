@@ -13,11 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// ggml_type ids (ggml.h) and bytes per 256-weight block (ggml-common.h).
-constexpr std::uint32_t k_f32 = 0;
-constexpr std::uint32_t k_q4_k = 12; // 144 bytes per 256 weights
-constexpr std::uint32_t k_q6_k = 14; // 210 bytes per 256 weights
-
 void write_file(const fs::path& path, const std::string& content)
 {
   fs::create_directories(path.parent_path());
@@ -91,32 +86,7 @@ std::string tiny_safetensors()
 
 void write_tiny_gguf(const fs::path& path)
 {
-  GgufWriter file;
-  file.string("general.architecture", "llama")
-      .string("general.name", "Tiny Llama")
-      .u32("general.file_type", 15)
-      .u32("llama.context_length", 4096)
-      .u32("llama.embedding_length", 256)
-      .u32("llama.block_count", 2)
-      .u32("llama.feed_forward_length", 512)
-      .u32("llama.attention.head_count", 4)
-      .u32("llama.attention.head_count_kv", 2)
-      .u32("llama.attention.key_length", 64)
-      .u32("llama.vocab_size", 1000);
-  file.tensor("token_embd.weight", {256, 1000}, k_q4_k, 1000 * 144);
-  for (int layer = 0; layer < 2; ++layer) {
-    const std::string blk = "blk." + std::to_string(layer) + ".";
-    file.tensor(blk + "attn_norm.weight", {256}, k_f32, 256 * 4)
-        .tensor(blk + "attn_q.weight", {256, 256}, k_q4_k, 256 * 144)
-        .tensor(blk + "attn_k.weight", {256, 128}, k_q4_k, 128 * 144)
-        .tensor(blk + "attn_v.weight", {256, 128}, k_q6_k, 128 * 210)
-        .tensor(blk + "attn_output.weight", {256, 256}, k_q4_k, 256 * 144)
-        .tensor(blk + "ffn_norm.weight", {256}, k_f32, 256 * 4)
-        .tensor(blk + "ffn_gate.weight", {256, 512}, k_q4_k, 512 * 144)
-        .tensor(blk + "ffn_up.weight", {256, 512}, k_q4_k, 512 * 144)
-        .tensor(blk + "ffn_down.weight", {512, 256}, k_q6_k, 256 * 2 * 210);
-  }
-  file.tensor("output_norm.weight", {256}, k_f32, 256 * 4);
+  const GgufWriter file = tiny_llama_gguf();
   file.write(path);
 }
 

@@ -35,32 +35,7 @@ constexpr std::uint32_t k_mxfp4 = 39; // 17 bytes per 32 weights
 /// FFN 512, vocabulary 1000, in a Q4_K_M-like mix (llama_ftype 15).
 GgufWriter tiny_llama(bool with_output = true)
 {
-  GgufWriter file;
-  file.string("general.architecture", "llama")
-      .string("general.name", "Tiny Llama")
-      .u32("general.file_type", 15)
-      .u32("llama.context_length", 4096)
-      .u32("llama.embedding_length", 256)
-      .u32("llama.block_count", 2)
-      .u32("llama.feed_forward_length", 512)
-      .u32("llama.attention.head_count", 4)
-      .u32("llama.attention.head_count_kv", 2)
-      .u32("llama.attention.key_length", 64)
-      .u32("llama.vocab_size", 1000);
-  file.tensor("token_embd.weight", {256, 1000}, k_q4_k, 1000 * 144);
-  for (int layer = 0; layer < 2; ++layer) {
-    const std::string blk = "blk." + std::to_string(layer) + ".";
-    file.tensor(blk + "attn_norm.weight", {256}, k_f32, 256 * 4)
-        .tensor(blk + "attn_q.weight", {256, 256}, k_q4_k, 256 * 144)
-        .tensor(blk + "attn_k.weight", {256, 128}, k_q4_k, 128 * 144)
-        .tensor(blk + "attn_v.weight", {256, 128}, k_q6_k, 128 * 210)
-        .tensor(blk + "attn_output.weight", {256, 256}, k_q4_k, 256 * 144)
-        .tensor(blk + "ffn_norm.weight", {256}, k_f32, 256 * 4)
-        .tensor(blk + "ffn_gate.weight", {256, 512}, k_q4_k, 512 * 144)
-        .tensor(blk + "ffn_up.weight", {256, 512}, k_q4_k, 512 * 144)
-        .tensor(blk + "ffn_down.weight", {512, 256}, k_q6_k, 256 * 2 * 210);
-  }
-  file.tensor("output_norm.weight", {256}, k_f32, 256 * 4);
+  GgufWriter file = llmhw::test::tiny_llama_gguf();
   if (with_output) {
     file.tensor("output.weight", {256, 1000}, k_q6_k, 1000 * 210);
   }
