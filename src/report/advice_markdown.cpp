@@ -26,9 +26,8 @@ std::string severity_badge(rules::Severity severity)
 std::string recommendation(const advice::Advice& advice)
 {
   if (!advice.recommendation || advice.candidates.empty()) {
-    std::string out = advice.candidates.empty()
-                          ? "**No candidate:** no engine in the catalog runs this model on these devices.\n"
-                          : "**Nothing fits.** No candidate holds this model and workload in memory.\n";
+    const NoPlan none = no_plan(advice);
+    std::string out = "**" + none.label + "** " + markdown_text(none.sentence) + "\n";
     if (!advice.suggestions.empty()) {
       out += "\nWhat would:\n\n";
       for (const std::string& suggestion : advice.suggestions) {

@@ -270,6 +270,22 @@ std::string missed_requirements(const rules::Assessment& assessment)
   return util::join(missed, ", ");
 }
 
+NoPlan no_plan(const advice::Advice& advice)
+{
+  if (advice.candidates.empty()) {
+    return {"No candidate:", "no engine in the catalog runs this model on these devices."};
+  }
+  const bool any_fits = std::any_of(advice.candidates.begin(), advice.candidates.end(),
+                                    [](const advice::RankedCandidate& ranked) {
+                                      return ranked.assessment.estimate.memory.fits;
+                                    });
+  if (any_fits) {
+    // Saying "nothing fits" above rows that read "FITS yes" would contradict the table.
+    return {"Nothing runs.", "Candidates hold this model in memory, but each has a blocker (Why lists them)."};
+  }
+  return {"Nothing fits.", "No candidate holds this model and workload in memory."};
+}
+
 std::string headline(const advice::Advice& advice)
 {
   if (!advice.recommendation || advice.recommendation->meets_requirements || advice.candidates.empty()) {

@@ -47,6 +47,14 @@ std::string candidate_table_caption(const advice::Advice& advice, const std::vec
 /// The requirements a candidate misses, as figures: "TTFT (1 min 17 s > 3 s), TPOT (250 ms > 200 ms)".
 std::string missed_requirements(const rules::Assessment& assessment);
 
+/// Why there is no recommendation, as a label and a sentence: no candidate at all; candidates that hold the model
+/// in memory but each have a blocker ("Nothing runs."); or none that holds it ("Nothing fits.").
+struct NoPlan {
+  std::string label;
+  std::string sentence;
+};
+NoPlan no_plan(const advice::Advice& advice);
+
 /// The label before the recommendation: "Recommended:" when it meets every requirement, else
 /// "Best available — misses TTFT (1 min 17 s > 3 s):".
 std::string headline(const advice::Advice& advice);

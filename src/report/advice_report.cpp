@@ -55,11 +55,8 @@ std::string header(const advice::Advice& advice, const Palette& colors, const St
 std::string recommendation(const advice::Advice& advice, const Palette& colors, const Style& style)
 {
   if (!advice.recommendation || advice.candidates.empty()) {
-    std::string out = advice.candidates.empty()
-                          ? wrapped(colors.red + colors.bold + "No candidate:" + colors.reset + " ",
-                                    "no engine in the catalog runs this model on these devices.", 2, style)
-                          : wrapped(colors.red + colors.bold + "Nothing fits." + colors.reset + " ",
-                                    "No candidate holds this model and workload in memory.", 2, style);
+    const detail::NoPlan none = detail::no_plan(advice);
+    std::string out = wrapped(colors.red + colors.bold + none.label + colors.reset + " ", none.sentence, 2, style);
     for (const std::string& suggestion : advice.suggestions) {
       out += wrapped("  try: ", suggestion, 7, style);
     }

@@ -70,6 +70,15 @@ TEST_CASE("markdown advice with nothing fitting lists what would", "[report][mar
   CHECK_THAT(text, !Catch::Contains("```sh"));
 }
 
+TEST_CASE("markdown advice whose candidates fit but are blocked says nothing runs", "[report][markdown]")
+{
+  auto advice = llmhw::test::sample_advice_nothing_fits();
+  advice.candidates.front().assessment.estimate.memory.fits = true;
+  const std::string text = render(advice);
+  CHECK_THAT(text, Catch::Contains("**Nothing runs.**"));
+  CHECK_THAT(text, !Catch::Contains("Nothing fits."));
+}
+
 TEST_CASE("markdown advice adds assumptions with -v", "[report][markdown]")
 {
   const auto advice = llmhw::test::sample_advice();

@@ -157,6 +157,17 @@ TEST_CASE("text advice with nothing fitting says so and what would help", "[repo
   CHECK_THAT(text, !Catch::Contains("Recommended:"));
 }
 
+TEST_CASE("text advice whose candidates fit but are each blocked says nothing runs, not that nothing fits",
+          "[report][text]")
+{
+  auto advice = llmhw::test::sample_advice_nothing_fits();
+  advice.candidates.front().assessment.estimate.memory.fits = true; // held in memory, blocked for another reason
+  const std::string text = render(advice);
+  CHECK_THAT(text, Catch::Contains("Nothing runs."));
+  CHECK_THAT(text, !Catch::Contains("Nothing fits."));
+  CHECK_THAT(text, Catch::Contains("try: 2× RTX 4060 hold the bf16 weights"));
+}
+
 TEST_CASE("text advice prints the model, workload, service levels and warnings", "[report][text]")
 {
   const std::string text = render(llmhw::test::sample_advice());
