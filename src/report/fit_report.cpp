@@ -286,7 +286,8 @@ std::string fit_text(const advice::Fit& fit, const Style& style)
       out += commands(fit, verdict, colors);
     }
   }
-  out += "\n" + wrapped(caption(fit), style);
+  out += '\n'; // appended apart: `"\n" + temporary` trips GCC 12's false -Wrestrict at -O2
+  out += wrapped(caption(fit), style);
   for (const std::string& warning : fit.warnings) {
     out += wrapped("warning: " + warning, style);
   }
@@ -307,7 +308,8 @@ std::string fit_markdown(const advice::Fit& fit)
       out += fmt::format("\n#### {}\n\n{}", verdict_title(verdict), table.markdown());
     }
   }
-  out += "\n" + detail::markdown_text(caption(fit)) + "\n";
+  out += '\n'; // appended apart, as above
+  out += detail::markdown_text(caption(fit)) + "\n";
   for (const std::string& warning : fit.warnings) {
     out += "\n> warning: " + detail::markdown_text(warning) + "\n";
   }
@@ -396,7 +398,8 @@ std::string local_models(const model::LocalScan& scan, const model::StoreRoots& 
   std::string out;
   if (format == Format::markdown) {
     out = scan.models.empty() ? "No models found in the local stores.\n" : table.markdown();
-    out += "\n" + detail::markdown_text(where) + "  \n" + detail::markdown_text(usage) + "\n";
+    out += '\n'; // appended apart, as in fit_text()
+    out += detail::markdown_text(where) + "  \n" + detail::markdown_text(usage) + "\n";
   } else {
     const detail::Palette colors = detail::palette(style);
     out = scan.models.empty() ? "No models found in the local stores.\n"
@@ -408,7 +411,8 @@ std::string local_models(const model::LocalScan& scan, const model::StoreRoots& 
                        style);
       }
     }
-    out += "\n" + wrapped(where, style) + wrapped(usage, style);
+    out += '\n';
+    out += wrapped(where, style) + wrapped(usage, style);
   }
   for (const std::string& warning : scan.warnings) {
     out += wrapped("warning: " + warning, style);
