@@ -202,10 +202,12 @@ TEST_CASE("GPUs and accelerators that sit on PCI carry their PCI ids, each claim
 TEST_CASE("CPU bandwidth is the width of the memory bus times its transfer rate", "[catalog][hardware]")
 {
   int checked = 0;
+  int cpus = 0;
   for (const HardwareSpec& spec : builtin_catalog().hardware) {
     if (spec.kind != DeviceKind::cpu) {
       continue;
     }
+    ++cpus;
     INFO(spec.id);
     REQUIRE(spec.cpu.has_value());
     const auto& cpu = *spec.cpu;
@@ -221,7 +223,9 @@ TEST_CASE("CPU bandwidth is the width of the memory bus times its transfer rate"
       ++checked;
     }
   }
-  CHECK(checked >= 14);
+  // Issue 13: at least 30 CPUs, desktop to server, x86 and Arm; all but Grace state their memory's transfer rate.
+  CHECK(cpus >= 30);
+  CHECK(checked >= cpus - 1);
 }
 
 TEST_CASE("unified-memory devices are the SoCs and APUs", "[catalog][hardware]")
