@@ -11,7 +11,7 @@ prints the previous command's exit code; a command ending in
 "# candidates cut to the first of N" keeps only the first candidate of its
 JSON document. Everything outside the blocks is left alone.
 
-Commands that read this machine (`probe`, `advise` or `check` with no
+Commands that read this machine (`probe`, `advise`, `check` or `models --fit` with no
 --target, --hardware, --requirements, --topology or LLM_HW_ROOT) keep their
 pasted output unless --live is given: their output is the machine the docs were
 written on, not the one running the script.
@@ -48,7 +48,9 @@ def reads_this_machine(command):
     words = command.split()
     if "llm-hw" not in words or words.index("llm-hw") + 1 >= len(words):
         return False
-    if words[words.index("llm-hw") + 1] not in ("probe", "advise", "check"):
+    subcommand = words[words.index("llm-hw") + 1]
+    # `models --fit` ranks models for this machine's devices, as advise does.
+    if subcommand not in ("probe", "advise", "check") and not (subcommand == "models" and "--fit" in words):
         return False
     return not any(word.startswith(MACHINE_INDEPENDENT) for word in words)
 

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 
@@ -32,7 +34,8 @@ TEST_CASE("advise --json recommends a device for a catalog target, with the mode
       advise_json({"--model", "llama-3.1-8b", "--target", "h100-sxm", "--quant", "bf16", "--kv-quant", "bf16"});
   CHECK(document["schema"] == "llm-hw/advice/v1");
   REQUIRE(document["recommendation"].is_object());
-  CHECK(document["recommendation"]["device"] == "h100-sxm");
+  CHECK(document["candidates"][0]["kind"] == "gpu"); // one of the H100s serves it
+  CHECK(document["recommendation"]["summary"].get<std::string>().find("The CPU is enough") == std::string::npos);
   // Llama 3.1 8B: 8,030,261,248 parameters (its model card) x 2 bytes, within 1%.
   CHECK(document["model"]["weight_bytes"].get<double>() == Approx(16.06e9).epsilon(0.01));
   // 32 layers x 8 KV heads x 128 dims x (K and V) x 2 bytes (config.json: num_key_value_heads 8, head_dim 128).
@@ -166,4 +169,93 @@ TEST_CASE("check of a model too large for the target fails and says what runs wh
   CHECK_THAT(result.out, Catch::StartsWith("FAIL "));
   CHECK_THAT(result.out, Catch::Matches(R"([\s\S]*[0-9]+ of its 80 layers on the GPU and the rest on the CPU[\s\S]*)"));
   CHECK_THAT(result.out, Catch::Matches(R"([\s\S]*\n  try: [^\n]*--target [\s\S]*)"));
+}
+
+TEST_CASE("the CPUs of published CPU measurements resolve as targets, as their names are written, and get a CPU "
+          "estimate",
+          "[cli][advise][catalog]")
+{
+  struct Spelling {
+    const char* target;
+    const char* id;
+    double bandwidth_bytes_s; // channels x 8 B x MT/s from the vendor's figures, to bound decode
+  };
+  // Issue 13: Threadripper 3970X, Intel N100, AmpereOne, EPYC 9554 and EPYC 9175F, each by id and as people write it.
+  const std::vector<Spelling> spellings = {
+      {"threadripper-3970x", "threadripper-3970x", 4 * 8 * 3200e6},
+      {"AMD Ryzen Threadripper 3970X", "threadripper-3970x", 4 * 8 * 3200e6},
+      {"intel-n100", "intel-n100", 1 * 8 * 4800e6},
+      {"Intel N100", "intel-n100", 1 * 8 * 4800e6},
+      {"ampereone-a192-32x", "ampereone-a192-32x", 8 * 8 * 5200e6},
+      {"AmpereOne", "ampereone-a192-32x", 8 * 8 * 5200e6},
+      {"epyc-9554", "epyc-9554", 12 * 8 * 4800e6},
+      {"AMD EPYC 9554", "epyc-9554", 12 * 8 * 4800e6},
+      {"epyc-9175f", "epyc-9175f", 12 * 8 * 6000e6},
+      {"EPYC 9175F", "epyc-9175f", 12 * 8 * 6000e6},
+  };
+  for (const Spelling& spelling : spellings) {
+    INFO(spelling.target);
+    const auto document = advise_json({"--target", spelling.target, "--model", "llama-3.2-1b", "--concurrency", "1"});
+    REQUIRE(document["candidates"].size() >= 1);
+    const auto& best = document["candidates"][0];
+    CHECK(best["device"] == spelling.id);
+    CHECK(best["kind"] == "cpu");
+    const auto& speed = best["performance"];
+    CHECK(speed["prefill_tok_s"].get<double>() > 0);
+    CHECK(speed["tpot_ms"].get<double>() > 0);
+    // Decode reads every weight once per token: no faster than the memory bus can deliver them.
+    const double weight_bytes = best["memory"]["weights_bytes"].get<double>();
+    CHECK(weight_bytes > 0);
+    CHECK(speed["decode_tok_s_per_user"].get<double>() * weight_bytes <= spelling.bandwidth_bytes_s);
+  }
+}
+
+namespace {
+
+bool cpu_suffices(const nlohmann::json& candidate)
+{
+  const auto& reasons = candidate["reasons"];
+  return std::any_of(reasons.begin(), reasons.end(),
+                     [](const nlohmann::json& reason) { return reason["code"] == "CPU_SUFFICES"; });
+}
+
+} // namespace
+
+TEST_CASE("the CPU suffices for a small model and one user on a desktop CPU", "[cli][advise][cpu]")
+{
+  // Qwen2.5 0.5B is 1 GB in bf16; a Ryzen 9 7950X reads 83 GB/s, so even a tenth of that decodes at 8 ms a token,
+  // far inside the personal workload's 200 ms, and 200 prompt tokens are a fraction of a second of prefill.
+  const auto document = advise_json({"--target", "ryzen-9-7950x", "--model", "qwen2.5-0.5b", "--workload", "personal"});
+  REQUIRE(document["candidates"].size() >= 1);
+  CHECK(cpu_suffices(document["candidates"][0]));
+  const auto text = run_llm_hw({"advise", "--target", "ryzen-9-7950x", "--model", "qwen2.5-0.5b", "--workload",
+                                "personal"});
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("The CPU is enough"));
+}
+
+TEST_CASE("a GPU host's CPU is not said to serve a 32B model for chat", "[cli][advise][cpu]")
+{
+  // The 8x H100 fixture with two Xeon Platinum 8480+ (issue 13: "The CPU is enough ... first token in 572 ms").
+  // Prefill of 1,000 prompt tokens for eight users of a 32B model on CPU cores is what an accelerator is for.
+  const std::map<std::string, std::string> hgx = {
+      {"LLM_HW_ROOT", std::string(LLM_HW_TEST_FIXTURES) + "/machines/hgx-h100"},
+      {"LLM_HW_NVML_LIB", LLM_HW_FAKE_NVML},
+      {"FAKE_NVML_CONFIG", std::string(LLM_HW_TEST_FIXTURES) + "/machines/hgx-h100/nvml.conf"}};
+  const auto run = run_llm_hw({"advise", "--model", "qwen3-32b", "--json"}, hgx);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto document = nlohmann::json::parse(run.out);
+  bool saw_cpu = false;
+  for (const auto& candidate : document["candidates"]) {
+    INFO(candidate["device"] << " " << candidate["framework"] << " " << candidate["quant"]);
+    saw_cpu = saw_cpu || candidate["kind"] == "cpu";
+    CHECK_FALSE(cpu_suffices(candidate));
+  }
+  CHECK(saw_cpu); // the host CPU was judged, and found wanting
+  REQUIRE(document["recommendation"].is_object());
+  CHECK(document["candidates"][0]["kind"] == "gpu"); // one of the H100s serves it
+  CHECK(document["recommendation"]["summary"].get<std::string>().find("The CPU is enough") == std::string::npos);
+  const auto text = run_llm_hw({"advise", "--model", "qwen3-32b"}, hgx);
+  CHECK(text.out.find("The CPU is enough") == std::string::npos);
 }

@@ -33,6 +33,42 @@ TEST_CASE("a CPU that meets every requirement says so", "[rules]")
   CHECK(find(assess(crafted, model("qwen2.5-0.5b"), batch, catalog()), "CPU_SUFFICES") == nullptr);
 }
 
+TEST_CASE("a CPU suffices only with room for the error of its estimate, and never slower than a reader needs",
+          "[rules]")
+{
+  // chat: TTFT <= 1000 ms, TPOT <= 100 ms. The fixture's estimate: 200 ms to the first token, 25 ms a token, 40 tok/s.
+  const auto suffices = [](const llmhw::estimate::Estimate& crafted, const llmhw::workload::Workload& workload) {
+    return find(assess(crafted, model("qwen2.5-0.5b"), workload, catalog()), "CPU_SUFFICES") != nullptr;
+  };
+  auto crafted = estimate("ryzen-9-7950x", "llama.cpp", "q4_k_m", "fp16");
+  CHECK(suffices(crafted, chat()));
+
+  // Met, but prefill estimates are the least certain: the first token must come within half the limit.
+  crafted.performance.ttft_ms = 600;
+  CHECK(find(assess(crafted, model("qwen2.5-0.5b"), chat(), catalog()), "TTFT_MET") != nullptr);
+  CHECK_FALSE(suffices(crafted, chat()));
+  crafted.performance.ttft_ms = 450;
+  CHECK(suffices(crafted, chat()));
+
+  // Each later token with a fifth of the limit to spare: 90 ms of 100 is met but too close.
+  crafted.performance.tpot_ms = 90;
+  CHECK_FALSE(suffices(crafted, chat()));
+  crafted.performance.tpot_ms = 75;
+  CHECK(suffices(crafted, chat()));
+
+  // A lenient workload does not lower what a reader needs: a first token within 10 s (twice over) and 5 tok/s.
+  auto patient = chat();
+  patient.slo.max_ttft_ms = 60000;
+  patient.slo.max_tpot_ms = 1000;
+  crafted.performance.ttft_ms = 8000;
+  CHECK_FALSE(suffices(crafted, patient));
+  crafted.performance.ttft_ms = 4000;
+  CHECK(suffices(crafted, patient));
+  crafted.performance.decode_tok_s_per_user = 4;
+  crafted.performance.tpot_ms = 250;
+  CHECK_FALSE(suffices(crafted, patient));
+}
+
 TEST_CASE("a consumer GPU serving many users is warned about; a workstation card is not", "[rules]")
 {
   auto workload = chat();
