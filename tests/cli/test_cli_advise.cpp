@@ -192,6 +192,15 @@ TEST_CASE("the CPUs of published CPU measurements resolve as targets, as their n
       {"AMD EPYC 9554", "epyc-9554", 12 * 8 * 4800e6},
       {"epyc-9175f", "epyc-9175f", 12 * 8 * 6000e6},
       {"EPYC 9175F", "epyc-9175f", 12 * 8 * 6000e6},
+      // Issue 13's list: Core Ultra (desktop, laptop), a Xeon 6 E-core part, a Strix Point laptop (128-bit LPDDR5x).
+      {"core-ultra-9-285k", "core-ultra-9-285k", 2 * 8 * 6400e6},
+      {"Intel(R) Core(TM) Ultra 9 285K", "core-ultra-9-285k", 2 * 8 * 6400e6},
+      {"core-ultra-7-155h", "core-ultra-7-155h", 2 * 8 * 5600e6},
+      {"Core Ultra 7 155H", "core-ultra-7-155h", 2 * 8 * 5600e6},
+      {"xeon-6780e", "xeon-6780e", 8 * 8 * 6400e6},
+      {"Xeon 6780E", "xeon-6780e", 8 * 8 * 6400e6},
+      {"ryzen-ai-9-hx-370", "ryzen-ai-9-hx-370", 16 * 7500e6},
+      {"Ryzen AI 9 HX 370", "ryzen-ai-9-hx-370", 16 * 7500e6},
   };
   for (const Spelling& spelling : spellings) {
     INFO(spelling.target);
