@@ -80,6 +80,9 @@ void clean(advice::RankedCandidate& ranked)
     clean(requirement.name);
   }
   clean(ranked.command);
+  for (std::string& command : ranked.node_commands) {
+    clean(command);
+  }
 }
 
 } // namespace
