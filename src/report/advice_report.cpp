@@ -209,7 +209,7 @@ std::string reasons_section(const advice::Advice& advice, const Palette& colors,
       }
       if (ranked.node_commands.size() > 1) {
         for (std::size_t node = 0; node < ranked.node_commands.size(); ++node) {
-          out += fmt::format("{}node {} $ {}\n", std::string(k_indent, ' '), node, ranked.node_commands[node]);
+          out += fmt::format("{0}node {1}\n{0}$ {2}\n", std::string(k_indent, ' '), node, ranked.node_commands[node]);
         }
       } else if (!ranked.command.empty()) {
         out += fmt::format("{}$ {}\n", std::string(k_indent, ' '), ranked.command);

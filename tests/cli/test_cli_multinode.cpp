@@ -226,7 +226,7 @@ TEST_CASE("a bad node list is refused in one line naming the file and the field"
   CHECK(contains(empty.err, "no node carries GPU or TPU labels"));
 }
 
-TEST_CASE("--format k8s: a LeaderWorkerSet across hosts, a Deployment on one, exit 2 without one",
+TEST_CASE("advise --format k8s: a LeaderWorkerSet across hosts, a Deployment on one, exit 2 without one",
           "[cli][multinode][k8s]")
 {
   const auto lws = run_llm_hw({"advise", "--target", "2xaws-p5.48xlarge", "--model", "llama-3.1-405b", "--quant",
@@ -327,4 +327,23 @@ TEST_CASE("a catalog system's network is checked: a known kind, a bandwidth and 
     CHECK(llmhw::test::lines(result.err).size() == 1);
     CHECK(contains(result.err, "network"));
   }
+}
+
+TEST_CASE("DeepSeek-V3 in fp8 does not fit one 8x H100 node, two nodes hold it", "[cli][multinode]")
+{
+  // 671B weights in fp8 are 627 GiB of the node's 637 GiB; each GPU of the tensor-parallel group also holds its
+  // CUDA context, graphs and communicator buffers. The engines' guides use two such nodes or 8x H200.
+  const auto one = advice_json({"advise", "--target", "8xh100-sxm", "--model", "deepseek-v3", "--quant", "fp8"});
+  for (const auto& candidate : one["candidates"]) {
+    const std::string engine = candidate["framework"];
+    if (engine == "vllm" || engine == "sglang" || engine == "tensorrt-llm" || engine == "tgi" || engine == "lmdeploy") {
+      INFO(engine);
+      CHECK(candidate["fits"] == false);
+    }
+  }
+  CHECK(one["recommendation"].is_null());
+  const auto two = advice_json({"advise", "--target", "2xdgx-h100", "--model", "deepseek-v3", "--quant", "fp8"});
+  REQUIRE(two["recommendation"].is_object());
+  CHECK(two["recommendation"]["hosts"] == 2);
+  CHECK(two["candidates"][0]["fits"] == true);
 }
