@@ -95,6 +95,10 @@ probe::Inventory printable(probe::Inventory inventory)
   clean(host.kernel);
   clean(host.hypervisor);
   clean(host.tpu_environment);
+  for (probe::NetworkInterface& nic : host.network) {
+    clean(nic.name);
+    clean(nic.kind);
+  }
   for (probe::Device& device : inventory.devices) {
     clean(device.id);
     clean(device.vendor);

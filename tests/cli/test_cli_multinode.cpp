@@ -302,6 +302,8 @@ TEST_CASE("probe reports InfiniBand, RoCE, EFA and Ethernet NICs from sysfs as h
     {"name": "rdmap16s27", "kind": "efa", "rate_gbps": 100.0},
     {"name": "enp1s0", "kind": "ethernet", "rate_gbps": 25.0}])");
   CHECK(network == expected);
+  const auto text = run_llm_hw({"probe"}, {{"LLM_HW_ROOT", root.string()}, {"LLM_HW_NO_NVML", "1"}, {"COLUMNS", "120"}});
+  CHECK(contains(text.out, "\nnetwork 1× infiniband 400 Gb/s, 1× roce 200 Gb/s, 1× efa 100 Gb/s, 1× ethernet 25 Gb/s\n"));
 }
 
 TEST_CASE("a catalog system's network is checked: a known kind, a bandwidth and a source", "[cli][multinode][catalog]")
