@@ -176,6 +176,10 @@ Result<std::vector<detail::Pool>> pools_of(const Inputs& inputs, const catalog::
   if (pools.empty()) {
     return Error{"advise", "no devices to consider: the inventory lists none"};
   }
+  if (name_hosts) {
+    std::vector<detail::Pool> fleets = detail::fleet_pools(pools, inputs.inventories);
+    pools.insert(pools.end(), std::make_move_iterator(fleets.begin()), std::make_move_iterator(fleets.end()));
+  }
   return pools;
 }
 
@@ -376,7 +380,8 @@ Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload
   advice.workload = workload;
   advice.warnings = model.warnings;
   for (detail::Scored& entry : kept) {
-    entry.ranked.command = detail::engine_command(entry.ranked.assessment.estimate, model, workload, catalog);
+    entry.ranked.node_commands = detail::node_commands(entry.ranked.assessment.estimate, model, workload, catalog);
+    entry.ranked.command = entry.ranked.node_commands.empty() ? "" : entry.ranked.node_commands.front();
   }
   const rules::Verdict top = kept.empty() ? rules::Verdict::not_viable : kept.front().ranked.assessment.verdict;
   if (top != rules::Verdict::not_viable) {

@@ -145,9 +145,9 @@ std::string sglang(const estimate::Estimate& estimate, const model::ModelSpec& m
   const estimate::Candidate& candidate = estimate.candidate;
   const Layout layout = layout_of(candidate);
   std::string command = fmt::format("python -m sglang.launch_server --model-path {} --tp {}",
-                                    hf_model(model, candidate.quant, candidate.quant == "fp8"), candidate.count);
+                                    hf_model(model, candidate.quant, candidate.quant == "fp8"), layout.tensor);
   if (layout.pipeline > 1) {
-    command += fmt::format(" --nnodes {} --node-rank 0 --dist-init-addr <head-node>:5000", layout.pipeline);
+    command += fmt::format(" --pp-size {}", layout.pipeline); // per-node flags: node_commands.cpp
   }
   command +=
       fmt::format(" --context-length {} --mem-fraction-static {:.2f} --max-running-requests {}", workload.context,

@@ -133,10 +133,16 @@ std::vector<Pool> pools_from_targets(const std::vector<catalog::TargetRef>& targ
     Pool pool;
     pool.hardware = target.device;
     pool.system = target.system;
+    if (pool.system && target.instances > 1) {
+      // "2xaws-p5.48xlarge": two instances are two hosts of the system's devices each, on its network.
+      pool.system->count = target.device_count;
+      pool.system->nodes = target.nodes;
+    }
     pool.available = target.device_count;
     if (target.system) {
       pool.device = target.instances > 1 ? target.id : target.system->id;
-      pool.name = target.system->name;
+      pool.name = target.instances > 1 ? fmt::format("{}× {}", target.instances, target.system->name)
+                                       : target.system->name;
       // Slices and cloud instances come whole: one pays for every chip or GPU in them.
       pool.fixed_count = target.system->kind == "slice" || target.system->kind == "instance";
     } else {
@@ -192,6 +198,97 @@ std::vector<Pool> pools_from_inventory(const probe::Inventory& inventory, const 
     pools.push_back(std::move(pool));
   }
   return pools;
+}
+
+namespace {
+
+/// The network between hosts as their probes saw it: per host, its RDMA NICs (InfiniBand, RoCE, EFA) together, else
+/// its fastest Ethernet link; the slowest host sets the figure. Empty when a host reported no NIC.
+std::optional<catalog::HostNetwork> fleet_network(const std::vector<const probe::Inventory*>& hosts)
+{
+  std::optional<catalog::HostNetwork> slowest;
+  for (const probe::Inventory* inventory : hosts) {
+    std::map<std::string, double> rdma_gbps;
+    double ethernet_gbps = 0;
+    for (const probe::NetworkInterface& nic : inventory->host.network) {
+      if (nic.kind == "ethernet") {
+        ethernet_gbps = std::max(ethernet_gbps, nic.rate_gbps);
+      } else {
+        rdma_gbps[nic.kind] += nic.rate_gbps;
+      }
+    }
+    catalog::HostNetwork network{"ethernet", ethernet_gbps * 1e9 / 8, "probe: the fastest Ethernet link"};
+    for (const auto& [kind, gbps] : rdma_gbps) {
+      if (gbps * 1e9 / 8 > network.bandwidth_bytes_s || network.kind == "ethernet") {
+        network = {kind, gbps * 1e9 / 8, fmt::format("probe: {} NICs together", kind)};
+      }
+    }
+    if (network.bandwidth_bytes_s <= 0) {
+      return std::nullopt;
+    }
+    if (!slowest || network.bandwidth_bytes_s < slowest->bandwidth_bytes_s) {
+      slowest = network;
+    }
+  }
+  return slowest;
+}
+
+} // namespace
+
+std::vector<Pool> fleet_pools(const std::vector<Pool>& host_pools, const std::vector<probe::Inventory>& inventories)
+{
+  // Like hosts: the same accelerator, memory and number of them.
+  std::map<std::string, std::vector<const Pool*>> alike;
+  for (const Pool& pool : host_pools) {
+    if (pool.host.empty() || pool.hardware.kind == catalog::DeviceKind::cpu || pool.mig_profile) {
+      continue;
+    }
+    alike[fmt::format("{}|{}|{}|{}", pool.hardware.id, pool.name, pool.hardware.memory_bytes, pool.available)]
+        .push_back(&pool);
+  }
+  std::vector<Pool> fleets;
+  for (const auto& [key, pools] : alike) {
+    if (pools.size() < 2) {
+      continue;
+    }
+    const Pool& first = *pools.front();
+    std::vector<std::string> hosts;
+    std::vector<const probe::Inventory*> probes;
+    Pool fleet = first;
+    for (const Pool* pool : pools) {
+      hosts.push_back(pool->host);
+      for (const probe::Inventory& inventory : inventories) {
+        if (inventory.host.hostname == pool->host) {
+          probes.push_back(&inventory);
+        }
+      }
+      if (pool->memory_free_bytes && fleet.memory_free_bytes) {
+        fleet.memory_free_bytes = std::min(*fleet.memory_free_bytes, *pool->memory_free_bytes);
+      }
+      if (pool->host_memory_bytes && fleet.host_memory_bytes) {
+        fleet.host_memory_bytes = std::min(*fleet.host_memory_bytes, *pool->host_memory_bytes);
+      }
+    }
+    const auto n = static_cast<std::uint32_t>(pools.size());
+    fleet.device = util::join(first.device_ids, ",");
+    fleet.device_ids.clear(); // the same ids on every host: the candidate names them once
+    fleet.host = util::join(hosts, "+");
+    fleet.available = first.available * n;
+    fleet.fixed_count = true; // fewer devices fit one host, which its own pool already offers
+    catalog::SystemSpec system;
+    system.id = "hosts";
+    system.name = fmt::format("{} hosts of {}x {}", n, first.available, first.name);
+    system.kind = "system";
+    system.device = first.hardware.id;
+    system.count = fleet.available;
+    system.nodes = n;
+    system.network = fleet_network(probes);
+    system.source = "--hardware";
+    fleet.system = std::move(system);
+    fleet.name = fmt::format("{} ({} hosts)", first.name, n);
+    fleets.push_back(std::move(fleet));
+  }
+  return fleets;
 }
 
 std::vector<std::uint32_t> counts_to_try(const Pool& pool)
@@ -338,6 +435,15 @@ bool heads_split(const Pool& pool, std::uint32_t count, const catalog::EngineSpe
   return !estimate::tensor_parallel_problem(&engine, model.arch, estimate::tensor_parallel_size(shape, &engine));
 }
 
+/// Whether `count` devices of the pool fill more than one host.
+bool spans_hosts(const Pool& pool, std::uint32_t count)
+{
+  estimate::Candidate shape;
+  shape.count = count;
+  shape.system = pool.system;
+  return rules::hosts_spanned(shape) > 1;
+}
+
 /// The devices the engine can use of `count`: `count` when its tensor parallelism splits the model's heads. A pool
 /// that can be split tries the smaller counts anyway, so it gets none; a slice or instance, paid for whole, runs
 /// on the most of its devices that work, keeping every host equally used.
@@ -393,8 +499,8 @@ std::vector<estimate::Candidate> candidates_for(const Pool& pool, const model::M
   for (const std::uint32_t count : counts_to_try(pool)) {
     for (const Offer& offer : offers) {
       const std::optional<std::uint32_t> used = usable_count(pool, count, *offer.engine, model);
-      if (!used) {
-        continue;
+      if (!used || (spans_hosts(pool, *used) && !runs_across_hosts(offer.engine->id))) {
+        continue; // engines without a multi-node mode are not offered across hosts
       }
       for (const std::string& quant : offer.quants) {
         for (const std::string& kv_quant : offer.kv_quants) {

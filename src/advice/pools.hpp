@@ -53,6 +53,11 @@ std::vector<Pool> pools_from_targets(const std::vector<catalog::TargetRef>& targ
 std::vector<Pool> pools_from_inventory(const probe::Inventory& inventory, const catalog::Catalog& catalog, bool local,
                                        const std::string& host);
 
+/// Hosts alike (the same accelerator, memory and count) from several --hardware files or a node list, pooled as one
+/// multi-host system per kind: tensor parallel within each host, pipeline parallel across them, on the network the
+/// hosts' probes reported (host.network).
+std::vector<Pool> fleet_pools(const std::vector<Pool>& host_pools, const std::vector<probe::Inventory>& inventories);
+
 /// The device counts worth estimating for a pool: powers of two up to what it has, and all of it.
 std::vector<std::uint32_t> counts_to_try(const Pool& pool);
 
@@ -68,6 +73,14 @@ estimate::Candidate candidate_of(const Pool& pool, std::uint32_t count, const st
 /// The ready-to-run command line for an estimate's engine.
 std::string engine_command(const estimate::Estimate& estimate, const model::ModelSpec& model,
                            const workload::Workload& workload, const catalog::Catalog& catalog);
+
+/// Whether this tool writes the engine's multi-node commands: the engines offered for plans across hosts.
+bool runs_across_hosts(const std::string& engine);
+
+/// The commands of a plan, one per node (a single one for one host); node 0's is engine_command() wrapped in the
+/// engine's distributed mode. Empty when there is no command.
+std::vector<std::string> node_commands(const estimate::Estimate& estimate, const model::ModelSpec& model,
+                                       const workload::Workload& workload, const catalog::Catalog& catalog);
 
 /// A judged candidate and the pool it came from.
 struct Scored {

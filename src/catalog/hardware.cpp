@@ -31,6 +31,12 @@ const std::vector<std::string>& interconnect_kinds()
   return kinds;
 }
 
+const std::vector<std::string>& host_network_kinds()
+{
+  static const std::vector<std::string> kinds = {"efa", "infiniband", "roce", "ethernet", "ici", "nvlink"};
+  return kinds;
+}
+
 const std::vector<std::string>& compute_precisions()
 {
   static const std::vector<std::string> precisions = {"fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"};

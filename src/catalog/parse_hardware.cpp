@@ -121,6 +121,29 @@ Interconnect parse_interconnect(const util::JsonObject& entry)
   return interconnect;
 }
 
+/// `network`: {kind, bandwidth_bytes_s, source}, all three required, so that no figure goes without its source.
+std::optional<HostNetwork> parse_host_network(const util::JsonObject& entry)
+{
+  const auto object = entry.optional_object("network");
+  if (!object) {
+    return std::nullopt;
+  }
+  object->reject_unknown_keys({"kind", "bandwidth_bytes_s", "source"});
+  HostNetwork network;
+  network.kind = object->string("kind");
+  if (!contains(host_network_kinds(), network.kind)) {
+    object->fail("kind", fmt::format("'{}' is not a known host network ({})", network.kind,
+                                     util::join(host_network_kinds(), ", ")));
+  }
+  const auto bandwidth = positive_number(*object, "bandwidth_bytes_s", k_max_link_bytes_s, "bytes/s");
+  if (!bandwidth) {
+    object->fail("bandwidth_bytes_s", "missing");
+  }
+  network.bandwidth_bytes_s = *bandwidth;
+  network.source = object->string("source");
+  return network;
+}
+
 CpuSpec parse_cpu(const util::JsonObject& object)
 {
   object.reject_unknown_keys({"cores", "threads", "memory_channels", "memory_transfer_rate_mts",
@@ -226,8 +249,8 @@ HardwareSpec parse_hardware(const util::JsonObject& entry)
 
 SystemSpec parse_system(const util::JsonObject& entry)
 {
-  entry.reject_unknown_keys({"id", "name", "kind", "aliases", "device", "count", "host_cpu", "nodes", "provider",
-                             "price_usd_per_hour", "price_date", "price_region", "price_source", "source", "notes"});
+  entry.reject_unknown_keys({"id", "name", "kind", "aliases", "device", "count", "host_cpu", "nodes", "network",
+                             "provider", "price_usd_per_hour", "price_date", "price_region", "price_source", "source", "notes"});
   SystemSpec spec;
   spec.id = entry.string("id");
   check_id(entry, spec.id);
@@ -249,6 +272,7 @@ SystemSpec parse_system(const util::JsonObject& entry)
     }
     spec.nodes = static_cast<std::uint32_t>(*nodes);
   }
+  spec.network = parse_host_network(entry);
   spec.provider = entry.optional_string("provider");
   spec.price_usd_per_hour = entry.optional_number("price_usd_per_hour");
   if (spec.price_usd_per_hour && *spec.price_usd_per_hour < 0) {

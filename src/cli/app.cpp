@@ -79,8 +79,8 @@ void add_color_option(CLI::App& command, Options& options)
 void add_output_options(CLI::App& command, Options& options)
 {
   command.add_option("--format", options.format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "markdown"}))
-      ->option_text("text|json|markdown");
+      ->check(CLI::IsMember({"text", "json", "markdown", "k8s"}))
+      ->option_text("text|json|markdown|k8s");
   command.add_flag("--json", options.json, "Same as --format json");
   command.add_flag("-v,--verbose", options.verbose, "Show every finding, assumption and source");
   add_color_option(command, options);

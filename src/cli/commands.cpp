@@ -63,9 +63,10 @@ Result<int> probe_failure(const Options& options, const Error& error)
 /// told apart in the advice by that name, so two files that report the same
 /// hostname (cloned machines, "localhost") are named "host (file)"; a file
 /// given twice would count its devices twice and is refused.
-Result<std::vector<probe::Inventory>> read_fleet(const std::vector<std::string>& files)
+Result<std::vector<probe::Inventory>> read_fleet(const std::vector<std::string>& files, const catalog::Catalog& catalog)
 {
   std::vector<probe::Inventory> inventories;
+  std::vector<std::string> sources; ///< the file each inventory came from
   std::vector<std::filesystem::path> seen;
   for (const std::string& file : files) {
     std::error_code error;
@@ -77,18 +78,21 @@ Result<std::vector<probe::Inventory>> read_fleet(const std::vector<std::string>&
       return Error{file, "given twice with --hardware (its devices would be counted twice)"};
     }
     seen.push_back(canonical);
-    auto inventory = probe::read_inventory_json(file);
-    if (!inventory) {
-      return inventory.error();
+    auto hosts = probe::read_hardware_file(file, catalog); // a node list gives a host per node
+    if (!hosts) {
+      return hosts.error();
     }
-    inventories.push_back(std::move(inventory.value()));
+    for (probe::Inventory& inventory : *hosts) {
+      inventories.push_back(std::move(inventory));
+      sources.push_back(file);
+    }
   }
   std::vector<std::string> names;
   for (const probe::Inventory& inventory : inventories) {
     names.push_back(inventory.host.hostname);
   }
   for (std::size_t i = 0; i < inventories.size(); ++i) {
-    const std::string file = std::filesystem::path(files[i]).filename().string();
+    const std::string file = std::filesystem::path(sources[i]).filename().string();
     if (names[i].empty()) {
       inventories[i].host.hostname = file;
     } else if (std::count(names.begin(), names.end(), names[i]) > 1) {
@@ -150,7 +154,7 @@ Result<advice::Inputs> hardware_inputs(const Options& options, const catalog::Ca
   }
   if (!options.hardware_files.empty()) {
     // Other hosts' `llm-hw probe --json`: candidates name the host they live on.
-    auto fleet = read_fleet(options.hardware_files);
+    auto fleet = read_fleet(options.hardware_files, catalog);
     if (!fleet) {
       return fleet.error();
     }
@@ -249,6 +253,14 @@ Result<int> run_advise(Options options)
     return advice.error();
   }
   advice->assumed = std::move(setup->assumed);
+  if (options.format == "k8s") {
+    auto manifests = report::kubernetes(*advice);
+    if (!manifests) {
+      return manifests.error();
+    }
+    emit(*manifests);
+    return k_exit_ok;
+  }
   const report::Style style = terminal_style(options.verbose, options.color);
   emit(options.command == "check" ? report::check(*advice, output_format(options), style)
                                   : report::advice(*advice, output_format(options), style));

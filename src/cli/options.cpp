@@ -129,6 +129,9 @@ Status check_option_sizes(const Options& options)
       }
     }
   }
+  if (options.format == "k8s" && options.command != "advise") {
+    return Error{"--format k8s", fmt::format("only advise writes Kubernetes manifests, not {}", options.command)};
+  }
   for (Status status : {check_list("--target", options.targets, k_max_name_chars),
                         check_list("--hardware", options.hardware_files, k_max_path_chars),
                         check_list("--catalog", options.catalog_files, k_max_path_chars)}) {

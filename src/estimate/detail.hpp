@@ -23,7 +23,15 @@ struct Layout {
   std::string link_kind = "none";    ///< what carries the all-reduce
   double link_bandwidth_bytes_s = 0; ///< one direction, per device
   double link_latency_s = 0;         ///< per all-reduce call
+  /// Between hosts (nodes > 1): what carries the activations from one pipeline stage to the next.
+  std::string network_kind = "none";
+  double network_bandwidth_bytes_s = 0; ///< per host, one direction
+  double network_latency_s = 0;         ///< per transfer
+  bool network_assumed = false;         ///< not catalogued: a 100 Gb/s Ethernet assumed
 };
+
+/// Seconds to move `bytes` of activations across every host boundary of the pipeline, one after another.
+double pipeline_hop_seconds(double bytes, const Layout& layout);
 
 /// Everything one candidate's estimate is computed from.
 struct Inputs {

@@ -100,6 +100,12 @@ Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const wor
                                       candidate.engine,
                                       engine && engine->multi_node ? *engine->multi_node : "unknown"));
   }
+  if (layout.nodes > 1) {
+    assumptions.push_back(fmt::format("activations cross the hosts over {} at {:.0f} Gb/s per host{}",
+                                      layout.network_kind, layout.network_bandwidth_bytes_s * 8 / 1e9,
+                                      layout.network_assumed ? " (assumed: the network between hosts is not known)"
+                                                             : ""));
+  }
 
   estimate.memory = detail::plan_memory(inputs, assumptions);
   const bool max_concurrency = workload.max_concurrency || workload.concurrency == 0;

@@ -39,6 +39,42 @@ double all_reduce_latency_s(const std::string& kind)
   return 25e-6; // PCIe and unknown links
 }
 
+/// Latency of one point-to-point transfer between hosts (NCCL send/recv of a few KiB): a few µs over
+/// InfiniBand and ICI, more over RoCE and AWS's EFA (SRD), tens of µs over TCP.
+double network_latency_s(const std::string& kind)
+{
+  if (kind == "infiniband" || kind == "ici") {
+    return 5e-6;
+  }
+  if (kind == "nvlink") {
+    return 10e-6;
+  }
+  if (kind == "roce") {
+    return 15e-6;
+  }
+  if (kind == "efa") {
+    return 25e-6;
+  }
+  return 50e-6; // Ethernet without RDMA
+}
+
+/// The network between the candidate's hosts: the system's, or 100 Gb/s Ethernet where none is catalogued.
+void set_network(const Candidate& candidate, Layout& layout)
+{
+  if (layout.nodes <= 1) {
+    return;
+  }
+  if (candidate.system && candidate.system->network) {
+    layout.network_kind = candidate.system->network->kind;
+    layout.network_bandwidth_bytes_s = candidate.system->network->bandwidth_bytes_s;
+  } else {
+    layout.network_kind = "ethernet";
+    layout.network_bandwidth_bytes_s = 12.5e9;
+    layout.network_assumed = true;
+  }
+  layout.network_latency_s = network_latency_s(layout.network_kind);
+}
+
 } // namespace
 
 Layout plan_layout(const Candidate& candidate, const catalog::EngineSpec* engine)
@@ -46,10 +82,11 @@ Layout plan_layout(const Candidate& candidate, const catalog::EngineSpec* engine
   Layout layout;
   layout.devices = std::max<std::uint32_t>(1, candidate.count);
   if (candidate.system && candidate.system->nodes && candidate.system->count > 0) {
-    // The hosts the devices used fill, at the system's devices per host (4 of a GB200 NVL72's 72 GPUs: one tray).
+    // The hosts the devices used fill, at the system's devices per host (4 of a GB200 NVL72's 72 GPUs: one tray;
+    // 16 GPUs of p5.48xlarge instances: two), as rules::hosts_spanned counts them.
     const std::uint32_t nodes = std::max<std::uint32_t>(1, *candidate.system->nodes);
     const std::uint32_t per_host = std::max<std::uint32_t>(1, candidate.system->count / nodes);
-    layout.nodes = std::clamp<std::uint32_t>((layout.devices + per_host - 1) / per_host, 1, nodes);
+    layout.nodes = std::max<std::uint32_t>(1, (layout.devices + per_host - 1) / per_host);
   }
   if (splits_layers(engine)) {
     layout.layer_split = layout.devices > 1;
@@ -71,7 +108,16 @@ Layout plan_layout(const Candidate& candidate, const catalog::EngineSpec* engine
     layout.link_bandwidth_bytes_s = 32e9;
   }
   layout.link_latency_s = all_reduce_latency_s(layout.link_kind);
+  set_network(candidate, layout);
   return layout;
+}
+
+double pipeline_hop_seconds(double bytes, const Layout& layout)
+{
+  if (layout.nodes <= 1 || layout.network_bandwidth_bytes_s <= 0) {
+    return 0;
+  }
+  return (layout.nodes - 1) * (layout.network_latency_s + bytes / layout.network_bandwidth_bytes_s);
 }
 
 double all_reduce_seconds(double bytes, const Layout& layout)

@@ -127,7 +127,9 @@ Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint
                (weights_read + kv_read) * (1 - on_device) / (host_bandwidth * inputs.host_efficiency.decode_bandwidth);
   }
 
-  const double t_stage = std::max(t_memory, t_compute) + t_comm + t_overhead;
+  // Across hosts each step's activations cross the inter-host network once per stage boundary.
+  const double t_hops = pipeline_hop_seconds(batch * activation_row_bytes, layout);
+  const double t_stage = std::max(t_memory, t_compute) + t_comm + t_overhead + t_hops / stages;
   const double tpot = t_stage * stages;
   performance.tpot_ms = tpot * 1e3;
   performance.decode_tok_s_per_user = 1.0 / tpot;
@@ -174,7 +176,8 @@ Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint
     t_prefill_compute += scores / (tp * stages * bandwidth * eff_bw);
   }
   const double t_prefill_comm = layers * 2.0 * all_reduce_seconds(prompt * activation_row_bytes, layout);
-  const double t_prefill = std::max(t_prefill_compute, t_prefill_memory) + t_prefill_comm + t_overhead * stages;
+  const double t_prefill = std::max(t_prefill_compute, t_prefill_memory) + t_prefill_comm + t_overhead * stages +
+                           pipeline_hop_seconds(prompt * activation_row_bytes, layout);
   performance.prefill_tok_s = prompt / t_prefill;
 
   // ---- offline throughput --------------------------------------------------

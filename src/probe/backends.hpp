@@ -77,6 +77,10 @@ std::optional<std::uint32_t> count_cpu_list(const std::string& list);
 /// Hostname, kernel, os-release, and the hypervisor (flag from cpuinfo, name from DMI or cpuid).
 Host read_host(const Environment& environment, bool hypervisor_flag);
 
+/// The host's high-speed NICs from sysfs (InfiniBand, RoCE and EFA devices, physical Ethernet links); empty where
+/// none can be read.
+std::vector<NetworkInterface> read_network(const std::string& root);
+
 /// The hypervisor named by its 12-byte CPUID signature (leaf 0x40000000): "KVMKVMKVM" → "KVM",
 /// "bhyve bhyve " → "bhyve"; an unknown signature trimmed, a name it repeats said once; empty → nothing.
 std::optional<std::string> hypervisor_name(std::string_view signature);

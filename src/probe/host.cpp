@@ -120,6 +120,7 @@ Host read_host(const Environment& environment, bool hypervisor_flag)
       host.hypervisor = dmi_hypervisor(root);
     }
   }
+  host.network = read_network(root);
   for (const auto& [name, value] : environment.variables) {
     if (name.starts_with("TPU_")) {
       host.tpu_environment[name] = value;

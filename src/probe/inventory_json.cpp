@@ -200,6 +200,31 @@ Device read_device(const JsonObject& object)
   return device;
 }
 
+/// host.network: at most k_max_devices NICs, each a kind the probe writes and a rate below 100 Tb/s.
+std::vector<NetworkInterface> read_network(const JsonObject& host)
+{
+  std::vector<NetworkInterface> out;
+  if (!host.has("network")) {
+    return out;
+  }
+  const auto interfaces = host.objects("network");
+  if (interfaces.size() > k_max_devices) {
+    host.fail("network", fmt::format("more than {} interfaces", k_max_devices));
+  }
+  for (const JsonObject& object : interfaces) {
+    object.reject_unknown_keys({"name", "kind", "rate_gbps"});
+    NetworkInterface nic;
+    nic.name = text(object, "name");
+    nic.kind = text(object, "kind");
+    if (nic.kind != "infiniband" && nic.kind != "roce" && nic.kind != "efa" && nic.kind != "ethernet") {
+      object.fail("kind", fmt::format("\"{}\" is not one of infiniband, roce, efa, ethernet", nic.kind));
+    }
+    nic.rate_gbps = bounded_number(object, "rate_gbps", 1e5).value_or(0);
+    out.push_back(std::move(nic));
+  }
+  return out;
+}
+
 Inventory read_inventory(const JsonObject& root)
 {
   root.reject_unknown_keys({"schema", "host", "memory", "devices", "warnings"});
@@ -208,13 +233,14 @@ Inventory read_inventory(const JsonObject& root)
   }
   Inventory inventory;
   const JsonObject host = root.object("host");
-  host.reject_unknown_keys({"hostname", "os", "kernel", "virtualized", "hypervisor", "tpu_environment"});
+  host.reject_unknown_keys({"hostname", "os", "kernel", "virtualized", "hypervisor", "tpu_environment", "network"});
   inventory.host.hostname = text(host, "hostname");
   inventory.host.os = text(host, "os");
   inventory.host.kernel = text(host, "kernel");
   inventory.host.virtualized = host.boolean("virtualized", false);
   inventory.host.hypervisor = optional_text(host, "hypervisor");
   inventory.host.tpu_environment = string_map(host, "tpu_environment");
+  inventory.host.network = read_network(host);
   const JsonObject memory = root.object("memory");
   memory.reject_unknown_keys({"total_bytes", "available_bytes", "cgroup_limit_bytes"});
   inventory.memory.total_bytes = memory.count("total_bytes", k_max_bytes);

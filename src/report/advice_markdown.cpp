@@ -37,9 +37,15 @@ std::string recommendation(const advice::Advice& advice)
     return out;
   }
   std::string out = "**" + markdown_text(headline(advice)) + "** " + markdown_text(advice.recommendation->summary) + "\n";
-  if (!advice.candidates.front().command.empty()) {
+  const advice::RankedCandidate& best = advice.candidates.front();
+  const std::vector<std::string> commands =
+      best.node_commands.empty() && !best.command.empty() ? std::vector<std::string>{best.command} : best.node_commands;
+  for (std::size_t node = 0; node < commands.size(); ++node) {
     out += '\n'; // appended apart: `"\n" + temporary` trips GCC 12's false -Wrestrict at -O2
-    out += markdown_code_block(advice.candidates.front().command, "sh");
+    if (commands.size() > 1) {
+      out += fmt::format("Node {}:\n\n", node);
+    }
+    out += markdown_code_block(commands[node], "sh");
   }
   // The best candidate misses something: what would not.
   if (!advice.suggestions.empty()) {

@@ -72,10 +72,17 @@ std::string recommendation(const advice::Advice& advice, const Palette& colors, 
     out = wrapped(colors.yellow + colors.bold, detail::headline(advice) + colors.reset, 2, style) +
           wrapped("  ", advice.recommendation->summary, 2, style);
   }
-  const std::string& command = advice.candidates.front().command;
-  if (!command.empty()) {
+  const advice::RankedCandidate& best = advice.candidates.front();
+  if (best.node_commands.size() > 1) {
+    // One block per node, each on one line so it can be copied whole.
+    for (std::size_t node = 0; node < best.node_commands.size(); ++node) {
+      out += fmt::format("  {}node {}{}\n  {}${} {}\n", colors.bold, node, colors.reset, colors.dim, colors.reset,
+                         best.node_commands[node]);
+    }
+    out += fmt::format("  {}HEAD_NODE_IP is node 0's address{}\n", colors.dim, colors.reset);
+  } else if (!best.command.empty()) {
     // The command stays on one line, so it can be copied whole.
-    out += fmt::format("  {}${} {}\n", colors.dim, colors.reset, command);
+    out += fmt::format("  {}${} {}\n", colors.dim, colors.reset, best.command);
   }
   // The best candidate misses something: what would not.
   for (const std::string& suggestion : advice.suggestions) {
@@ -200,7 +207,11 @@ std::string reasons_section(const advice::Advice& advice, const Palette& colors,
       for (const std::string& assumption : assessment.estimate.assumptions) {
         out += wrapped(std::string(k_indent, ' ') + "assumes ", assumption, k_indent + 8, style);
       }
-      if (!ranked.command.empty()) {
+      if (ranked.node_commands.size() > 1) {
+        for (std::size_t node = 0; node < ranked.node_commands.size(); ++node) {
+          out += fmt::format("{0}node {1}\n{0}$ {2}\n", std::string(k_indent, ' '), node, ranked.node_commands[node]);
+        }
+      } else if (!ranked.command.empty()) {
         out += fmt::format("{}$ {}\n", std::string(k_indent, ' '), ranked.command);
       }
     }

@@ -85,6 +85,15 @@ json cost_json(const advice::Cost& cost)
           {"usd_per_million_output_tokens", optional_json(cost.usd_per_million_output_tokens)}};
 }
 
+json node_commands_json(const std::vector<std::string>& commands)
+{
+  json out = json::array();
+  for (std::size_t node = 0; node < commands.size(); ++node) {
+    out.push_back({{"node", node}, {"command", commands[node]}});
+  }
+  return out;
+}
+
 json candidate_json(const advice::RankedCandidate& ranked)
 {
   const rules::Assessment& assessment = ranked.assessment;
@@ -136,6 +145,8 @@ json candidate_json(const advice::RankedCandidate& ranked)
       {"assumptions", estimate.assumptions},
       {"cost", cost_json(ranked.cost)},
       {"command", ranked.command},
+      {"hosts", rules::hosts_spanned(candidate)},
+      {"commands", node_commands_json(ranked.node_commands)},
   };
 }
 
@@ -168,6 +179,15 @@ json alternative_json(const advice::Alternative& alternative)
           {"message", alternative.message}};
 }
 
+json network_json(const std::vector<probe::NetworkInterface>& network)
+{
+  json out = json::array();
+  for (const probe::NetworkInterface& nic : network) {
+    out.push_back({{"name", nic.name}, {"kind", nic.kind}, {"rate_gbps", nic.rate_gbps}});
+  }
+  return out;
+}
+
 } // namespace
 
 json probe_json(const probe::Inventory& inventory)
@@ -184,7 +204,8 @@ json probe_json(const probe::Inventory& inventory)
         {"kernel", inventory.host.kernel},
         {"virtualized", inventory.host.virtualized},
         {"hypervisor", optional_json(inventory.host.hypervisor)},
-        {"tpu_environment", inventory.host.tpu_environment}}},
+        {"tpu_environment", inventory.host.tpu_environment},
+        {"network", network_json(inventory.host.network)}}},
       {"memory",
        {{"total_bytes", inventory.memory.total_bytes},
         {"available_bytes", inventory.memory.available_bytes},

@@ -80,6 +80,9 @@ void clean(advice::RankedCandidate& ranked)
     clean(requirement.name);
   }
   clean(ranked.command);
+  for (std::string& command : ranked.node_commands) {
+    clean(command);
+  }
 }
 
 } // namespace
@@ -92,6 +95,10 @@ probe::Inventory printable(probe::Inventory inventory)
   clean(host.kernel);
   clean(host.hypervisor);
   clean(host.tpu_environment);
+  for (probe::NetworkInterface& nic : host.network) {
+    clean(nic.name);
+    clean(nic.kind);
+  }
   for (probe::Device& device : inventory.devices) {
     clean(device.id);
     clean(device.vendor);

@@ -38,6 +38,26 @@ detail::Table device_table(const probe::Inventory& inventory)
   return table;
 }
 
+/// "8× infiniband 400 Gb/s, 1× ethernet 25 Gb/s": the NICs by kind and rate, in the order found.
+std::string network_summary(const std::vector<probe::NetworkInterface>& network)
+{
+  std::vector<std::pair<std::string, std::size_t>> groups;
+  for (const probe::NetworkInterface& nic : network) {
+    const std::string key = fmt::format("{} {:g} Gb/s", nic.kind, nic.rate_gbps);
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& group) { return group.first == key; });
+    if (it == groups.end()) {
+      groups.emplace_back(key, 1);
+    } else {
+      ++it->second;
+    }
+  }
+  std::vector<std::string> parts;
+  for (const auto& [key, count] : groups) {
+    parts.push_back(fmt::format("{}× {}", count, key));
+  }
+  return util::join(parts, ", ");
+}
+
 std::string host_line(const probe::Inventory& inventory)
 {
   const probe::Host& host = inventory.host;
@@ -50,6 +70,9 @@ std::string host_line(const probe::Inventory& inventory)
                       units::format_bytes(inventory.memory.available_bytes));
   if (inventory.memory.cgroup_limit_bytes) {
     line += fmt::format(", cgroup limit {}", units::format_bytes(*inventory.memory.cgroup_limit_bytes));
+  }
+  if (!host.network.empty()) {
+    line += "\nnetwork " + network_summary(host.network);
   }
   return line + "\n";
 }

@@ -110,7 +110,10 @@ TEST_CASE("advise tells apart hosts that report the same hostname, and refuses a
   for (const auto& candidate : document["candidates"]) {
     hosts.insert(candidate["host"].get<std::string>());
   }
-  CHECK(hosts == std::set<std::string>{hostname + " (node-a.json)", hostname + " (node-b.json)"});
+  // Each host, and the two alike pooled into one plan across both.
+  const std::string a_name = hostname + " (node-a.json)";
+  const std::string b_name = hostname + " (node-b.json)";
+  CHECK(hosts == std::set<std::string>{a_name, b_name, a_name + "+" + b_name});
 
   const auto twice = run_llm_hw({"advise", "--model", "llama-3.1-70b", "--hardware", a, "--hardware", a});
   CHECK(twice.exit_code == 2);

@@ -25,7 +25,8 @@ struct Cost {
 struct RankedCandidate {
   rules::Assessment assessment;
   Cost cost;
-  std::string command;     ///< ready-to-run engine command line
+  std::string command;     ///< ready-to-run engine command line (node 0's, for a plan across hosts)
+  std::vector<std::string> node_commands; ///< one per node, in node order; {command} on one host
 };
 
 /// The first candidate, when it runs: what to deploy, as a script needs it.

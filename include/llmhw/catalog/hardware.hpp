@@ -42,6 +42,16 @@ struct Interconnect {
 /// The interconnect kinds catalog entries may name.
 const std::vector<std::string>& interconnect_kinds();
 
+/// The network between a system's hosts: what carries pipeline (or expert) parallelism across them.
+struct HostNetwork {
+  std::string kind;                   ///< one of host_network_kinds(): "efa", "infiniband", "roce", "ethernet", ...
+  double bandwidth_bytes_s = 0;       ///< per host, one direction: all its NICs together
+  std::string source;                 ///< where the figure was read
+};
+
+/// The kinds a host network may be: the probe's NIC kinds, ICI between TPU hosts, NVLink across a rack's trays.
+const std::vector<std::string>& host_network_kinds();
+
 /// The compute precisions a device can list, named as quants.json names them.
 const std::vector<std::string>& compute_precisions();
 
@@ -91,6 +101,7 @@ struct SystemSpec {
   std::uint32_t count = 1;          ///< how many of them
   std::optional<std::string> host_cpu;   ///< HardwareSpec id of the host CPU, where known
   std::optional<std::uint32_t> nodes;    ///< hosts in the system (1 unless a multi-host slice)
+  std::optional<HostNetwork> network;    ///< between its hosts (or between instances of it), where known
   std::optional<std::string> provider;   ///< "aws", "gcp", "azure"
   std::optional<double> price_usd_per_hour;   ///< on-demand list price of one system, in price_region
   std::optional<std::string> price_date;      ///< "2026-10-01": the day the price source stated it

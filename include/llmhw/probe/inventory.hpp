@@ -11,6 +11,13 @@
 
 namespace llmhw::probe {
 
+/// A high-speed network interface: what carries traffic to other hosts (sysfs: /sys/class/infiniband, /sys/class/net).
+struct NetworkInterface {
+  std::string name;      ///< "mlx5_0", "rdmap0s6", "eth0"
+  std::string kind;      ///< "infiniband", "roce", "efa", "ethernet"
+  double rate_gbps = 0;  ///< link rate, one direction; 0 when the link reports none
+};
+
 struct Host {
   std::string hostname;
   std::string os;                        ///< PRETTY_NAME of /etc/os-release
@@ -19,6 +26,7 @@ struct Host {
   std::optional<std::string> hypervisor; ///< "KVM", "VMware", … where known
   /// The TPU VM's environment (TPU_ACCELERATOR_TYPE, TPU_WORKER_ID, …) as the process received it.
   std::map<std::string, std::string> tpu_environment;
+  std::vector<NetworkInterface> network; ///< high-speed NICs, where the probe found any
 };
 
 struct SystemMemory {

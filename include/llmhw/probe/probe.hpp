@@ -53,6 +53,11 @@ Result<Inventory> read_inventory_json(const std::string& path);
 /// The same for text already in memory; `input` names it in errors.
 Result<Inventory> parse_inventory_json(std::string_view text, const std::string& input);
 
+/// A --hardware FILE: a probe JSON (one host), or a Kubernetes node list (`kubectl get nodes -o json`), one host per
+/// node that has GPUs or TPUs, named by the node. Bounded like every outside document; errors name the file, the
+/// node and the field.
+Result<std::vector<Inventory>> read_hardware_file(const std::string& path, const catalog::Catalog& catalog);
+
 /// The variables Environment::from_process copies into Environment::variables.
 const std::vector<std::string>& visibility_variables();
 

@@ -29,6 +29,11 @@ nlohmann::json targets_json(const catalog::Catalog& catalog);
 
 std::string probe(const probe::Inventory& inventory, Format format, const Style& style);
 std::string advice(const advice::Advice& advice, Format format, const Style& style);
+
+/// `advise --format k8s`: Kubernetes manifests that run the recommendation, a Deployment on one host, a
+/// LeaderWorkerSet across hosts (vLLM, SGLang). An Error when there is no recommendation, no command, or its engine
+/// has no such deployment.
+Result<std::string> kubernetes(const advice::Advice& advice);
 /// `check`: the verdict and a line per requirement (estimate, limit, met or missed), then the advice.
 std::string check(const advice::Advice& advice, Format format, const Style& style);
 

@@ -35,6 +35,9 @@ inline constexpr JsonBounds k_safetensors_index_bounds{32ULL << 20, 1'000'000};
 inline constexpr JsonBounds k_catalog_bounds{8ULL << 20, 200'000};
 /// A probe JSON (--hardware): an 8-GPU host's is below 100 KB.
 inline constexpr JsonBounds k_probe_json_bounds{4ULL << 20, 100'000};
+/// A Kubernetes node list (--hardware): a node is 2-20 KB and up to 1,000 values with its image list, so this holds
+/// a list of over 1,000 nodes.
+inline constexpr JsonBounds k_node_list_bounds{32ULL << 20, 1'000'000};
 /// A workload or requirements file: a few dozen fields.
 inline constexpr JsonBounds k_small_file_bounds{1ULL << 20, 10'000};
 

@@ -134,8 +134,9 @@ TEST_CASE("an fp8 checkpoint on TPUs is served converted, and the slice that wou
 TEST_CASE("an fp8 checkpoint on GPUs without fp8 units is also offered in int8", "[advice][suggestions]")
 {
   // A100s have int8 tensor cores but no fp8 (NVIDIA A100 datasheet); channel-wise INT8 DeepSeek checkpoints exist
-  // for them. The fp8 weight-only path (vLLM's Marlin) stays a candidate too.
-  const Advice advice = advise("deepseek-v3", "8xa100-sxm4-80gb");
+  // for them. The fp8 weight-only path (vLLM's Marlin) stays a candidate too. Two DGX A100: the 625 GiB of int8
+  // weights fill one node's 640 GiB before each GPU's runtime and communicator buffers.
+  const Advice advice = advise("deepseek-v3", "2xdgx-a100");
   const bool int8 = std::any_of(advice.candidates.begin(), advice.candidates.end(),
                                 [](const auto& c) { return c.assessment.estimate.candidate.quant == "int8"; });
   CHECK(int8);
