@@ -14,8 +14,10 @@
 //    stream in ~6 ms; SemiAnalysisAI/InferenceX issue #870); Mixtral's 8 wide
 //    experts barely notice it.
 // Both are time per layer on every device of the tensor-parallel group, which
-// shards each expert (no engine's default enables expert parallelism:
-// SGLang's --ep-size and vLLM's --enable-expert-parallel are opt-in).
+// shards each expert. An engine whose default is expert parallelism
+// (engines.json "expert_parallel") runs 1/n of the touched experts per device
+// and adds the all-to-alls that carry tokens to them; none is by default
+// today (SGLang's --ep-size and vLLM's --enable-expert-parallel are opt-in).
 //
 // MLA. Decode runs DeepSeek's attention "absorbed" (DeepSeek-V2 paper §2.1.2;
 // vLLM and SGLang MLA backends): queries are projected into the 512-wide
@@ -47,6 +49,23 @@ constexpr double k_routing_us_per_moe_layer = 75.0;
 /// expert per layer.
 constexpr double k_us_per_touched_expert = 0.4;
 
+/// The engine's default runs the experts expert-parallel over the tensor-parallel group (engines.json).
+bool expert_parallel(const Inputs& inputs)
+{
+  return inputs.engine != nullptr && inputs.engine->expert_parallel && inputs.engine->expert_parallel->by_default &&
+         inputs.layout.tensor_parallel > 1;
+}
+
+/// One expert-parallel MoE layer's all-to-alls: each device sends its share of the tokens' 16-bit hidden states
+/// to the devices of their k experts and gets the results back (dispatch and combine), (n-1)/n of it off-device.
+double all_to_all_seconds(const Inputs& inputs, double tokens)
+{
+  const double n = inputs.layout.tensor_parallel;
+  const model::Architecture& arch = inputs.model.arch;
+  const double bytes = tokens / n * arch.moe->experts_per_token * 2.0 * arch.hidden_size * (n - 1) / n;
+  return 2.0 * (bytes / inputs.layout.link_bandwidth_bytes_s + inputs.layout.link_latency_s);
+}
+
 } // namespace
 
 double experts_touched_per_layer(const model::Architecture& arch, double tokens)
@@ -70,9 +89,12 @@ double moe_step_seconds(const Inputs& inputs, double tokens)
   }
   // Per pipeline stage: each holds its share of the MoE layers.
   const double layers = static_cast<double>(arch.moe_layer_count()) / inputs.layout.pipeline_stages;
-  const double per_layer_us =
-      k_routing_us_per_moe_layer + k_us_per_touched_expert * experts_touched_per_layer(arch, tokens);
-  return layers * per_layer_us * 1e-6;
+  // Expert parallel: each device runs only its own experts' GEMMs, and the tokens travel to them.
+  const bool ep = expert_parallel(inputs);
+  const double experts_per_device = experts_touched_per_layer(arch, tokens) / (ep ? inputs.layout.tensor_parallel : 1);
+  const double per_layer_s = (k_routing_us_per_moe_layer + k_us_per_touched_expert * experts_per_device) * 1e-6 +
+                             (ep ? all_to_all_seconds(inputs, tokens) : 0.0);
+  return layers * per_layer_s;
 }
 
 double attention_width(const model::Architecture& arch, bool decode)

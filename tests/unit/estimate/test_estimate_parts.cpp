@@ -108,6 +108,42 @@ TEST_CASE("MoE: routing and per-expert cost come on top of the bytes, most for m
   CHECK(llmhw::estimate::detail::experts_touched_per_layer(dense.arch, 64) == 0);
 }
 
+TEST_CASE("MoE: expert parallelism, where an engine's default uses it, splits the experts and adds all-to-alls",
+          "[estimate][speed]")
+{
+  // engines.json: vLLM and SGLang shard experts by tensor parallelism unless told otherwise.
+  const auto* vllm = builtin_catalog().find_engine("vllm");
+  REQUIRE(vllm != nullptr);
+  REQUIRE(vllm->expert_parallel);
+  CHECK_FALSE(vllm->expert_parallel->by_default);
+  CHECK(vllm->expert_parallel->flag == "--enable-expert-parallel");
+
+  // A catalog whose SGLang runs expert-parallel by default: DeepSeek-R1 over 8x H200 at 64 users runs 1/8 of the
+  // ~222 touched experts' GEMMs per device, for two all-to-alls per MoE layer.
+  llmhw::catalog::Catalog ep_catalog = builtin_catalog();
+  for (auto& engine : ep_catalog.engines) {
+    if (engine.id == "sglang") {
+      engine.expert_parallel = llmhw::catalog::ExpertParallelRule{true, "--ep-size 8", "test"};
+    }
+  }
+  const auto model = catalog_model("deepseek-r1");
+  const auto workload = workload_of(1024, 1024, 64);
+  const auto tensor_parallel = run(candidate("h200-sxm", "sglang", "fp8", 8), model, workload, builtin_catalog());
+  const auto nvlink = run(candidate("h200-sxm", "sglang", "fp8", 8), model, workload, ep_catalog);
+  CHECK(nvlink.performance.tpot_ms < tensor_parallel.performance.tpot_ms);
+  auto pcie_candidate = candidate("h200-sxm", "sglang", "fp8", 8);
+  pcie_candidate.hardware.interconnect.kind = "none";
+  pcie_candidate.hardware.interconnect.bandwidth_bytes_s.reset();
+  const auto pcie = run(pcie_candidate, model, workload, ep_catalog);
+  CHECK(pcie.performance.tpot_ms > nvlink.performance.tpot_ms);
+  // One GPU has nothing to split: the same estimate with or without the rule.
+  const auto one_ep = run(candidate("h200-sxm", "sglang", "fp8", 1), catalog_model("qwen3-30b-a3b"), workload,
+                          ep_catalog);
+  const auto one_tp = run(candidate("h200-sxm", "sglang", "fp8", 1), catalog_model("qwen3-30b-a3b"), workload,
+                          builtin_catalog());
+  CHECK(one_ep.performance.tpot_ms == Approx(one_tp.performance.tpot_ms));
+}
+
 TEST_CASE("Tensor parallel: all-reduces over PCIe cost more than over NVLink", "[estimate][speed]")
 {
   const auto model = catalog_model("llama-3.1-70b");
