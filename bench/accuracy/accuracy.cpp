@@ -18,7 +18,18 @@ namespace {
 
 bool is_speed(const std::string& metric)
 {
-  return metric == "decode_tok_s_per_user" || metric == "prefill_tok_s" || metric == "output_throughput_tok_s";
+  return metric == "decode_tok_s_per_user" || metric == "prefill_tok_s" || metric == "output_throughput_tok_s" ||
+         metric == "ttft_ms" || metric == "tpot_ms";
+}
+
+bool is_decode(const std::string& metric)
+{
+  return metric == "decode_tok_s_per_user" || metric == "tpot_ms";
+}
+
+bool is_prefill(const std::string& metric)
+{
+  return metric == "prefill_tok_s" || metric == "ttft_ms";
 }
 
 class ModelCache {
@@ -87,6 +98,12 @@ double predicted_value(const Measurement& row, const estimate::Estimate& estimat
   }
   if (row.metric == "prefill_tok_s") {
     return estimate.performance.prefill_tok_s;
+  }
+  if (row.metric == "ttft_ms") {
+    return estimate.performance.ttft_ms;
+  }
+  if (row.metric == "tpot_ms") {
+    return estimate.performance.tpot_ms;
   }
   return estimate.performance.throughput_tok_s;
 }
@@ -231,9 +248,14 @@ estimate::Calibration fit(const std::vector<Measurement>& rows, const catalog::C
   std::map<Key, std::vector<Measurement>> by_class;
   std::map<Key, std::vector<Measurement>> by_architecture;
   std::map<Key, std::vector<std::string>> architectures;
+  ModelCache models(catalog);
   for (const Measurement& row : rows) {
     const catalog::HardwareSpec* hardware = catalog.find_hardware(row.target);
-    if (row.split == "fit" && is_speed(row.metric) && hardware != nullptr) {
+    // MoE rows set the constants of src/estimate/moe.cpp; the engine factors are fitted on dense models, so that
+    // one engine's MoE kernels do not set the share of bandwidth its dense GEMMs reach.
+    const model::ModelSpec* spec = models.get(row.model);
+    const bool moe = spec != nullptr && spec->arch.moe && spec->arch.moe->num_experts > 0;
+    if (row.split == "fit" && is_speed(row.metric) && hardware != nullptr && !moe) {
       // Ollama's rows calibrate llama.cpp, whose kernels it runs.
       const std::string engine = row.engine == "ollama" ? "llama.cpp" : row.engine;
       const Key key{engine, class_of(catalog, row.target), family_of(catalog, row.quant)};
@@ -314,7 +336,7 @@ estimate::Calibration fit(const std::vector<Measurement>& rows, const catalog::C
     // and the prior overhead unless some runs are small batches (up to 8
     // sequences), whose steps the fixed overhead dominates.
     const bool has_decode = std::any_of(group_rows.begin(), group_rows.end(),
-                                        [](const Measurement& m) { return m.metric == "decode_tok_s_per_user"; });
+                                        [](const Measurement& m) { return is_decode(m.metric); });
     const bool has_small_batch = std::any_of(group_rows.begin(), group_rows.end(), [](const Measurement& m) {
       return m.metric == "output_throughput_tok_s" && m.concurrency >= 1 && m.concurrency <= 8;
     });
@@ -322,7 +344,7 @@ estimate::Calibration fit(const std::vector<Measurement>& rows, const catalog::C
     const bool has_throughput = std::any_of(group_rows.begin(), group_rows.end(),
                                             [](const Measurement& m) { return m.metric == "output_throughput_tok_s"; });
     const bool has_prefill = std::any_of(group_rows.begin(), group_rows.end(), [](const Measurement& m) {
-      return m.metric == "prefill_tok_s" || m.metric == "output_throughput_tok_s";
+      return is_prefill(m.metric) || m.metric == "output_throughput_tok_s";
     });
     for (int round = 0; round < 2; ++round) {
       if (has_prefill) {
@@ -330,7 +352,7 @@ estimate::Calibration fit(const std::vector<Measurement>& rows, const catalog::C
         double best_share = factors[index].prefill_compute;
         for (int step = 2; step <= 100; ++step) {
           factors[index].prefill_compute = step / 100.0;
-          const double s = score({"prefill_tok_s", "output_throughput_tok_s"});
+          const double s = score({"prefill_tok_s", "ttft_ms", "output_throughput_tok_s"});
           if (s < best) {
             best = s;
             best_share = factors[index].prefill_compute;
@@ -349,7 +371,7 @@ estimate::Calibration fit(const std::vector<Measurement>& rows, const catalog::C
                overhead += 10) {
             factors[index].decode_bandwidth = bw / 100.0;
             factors[index].step_overhead_us_per_layer = overhead;
-            const double s = score({"decode_tok_s_per_user", "output_throughput_tok_s"});
+            const double s = score({"decode_tok_s_per_user", "tpot_ms", "output_throughput_tok_s"});
             if (s < best) {
               best = s;
               best_bw = factors[index].decode_bandwidth;
@@ -371,7 +393,7 @@ estimate::Calibration fit(const std::vector<Measurement>& rows, const catalog::C
     if (!has_prefill) {
       kept = "; prefill_compute kept from the prior (no prefill rows)";
     } else if (!has_decode && !fit_overhead) {
-      kept = "; decode_bandwidth and step overhead kept from the prior (offline throughput rows only)";
+      kept = "; decode_bandwidth and step overhead kept from the prior (no decode or small-batch rows)";
     } else if (!has_decode) {
       kept = "; decode_bandwidth kept from the prior (throughput rows only)";
     }

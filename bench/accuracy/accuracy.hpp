@@ -15,7 +15,7 @@ namespace llmhw::accuracy {
 /// One row of the measurement set, with the columns llm-hw added to name the catalog entries.
 struct Measurement {
   std::string source;
-  std::string metric;   ///< decode_tok_s_per_user, prefill_tok_s, output_throughput_tok_s, fits, weights_gib
+  std::string metric;   ///< decode_tok_s_per_user, prefill_tok_s, output_throughput_tok_s, ttft_ms, tpot_ms, fits, weights_gib
   std::string value;    ///< as written ("70.94", "yes")
   std::string hardware; ///< as the source names it
   std::string target;   ///< catalog hardware id (empty for weights_gib)
@@ -40,7 +40,13 @@ struct Prediction {
   std::string device_class;
   double measured = 0;
   double predicted = 0;
-  [[nodiscard]] double relative_error() const { return (predicted - measured) / measured; }
+  /// (predicted − measured) / measured for rates; for latencies (ttft_ms, tpot_ms) the sign is flipped, so that
+  /// a positive error always means an optimistic estimate.
+  [[nodiscard]] double relative_error() const
+  {
+    const bool latency = measurement.metric.ends_with("_ms");
+    return (latency ? measured - predicted : predicted - measured) / measured;
+  }
 };
 
 /// The estimator's figure for every numeric speed row (decode, prefill,

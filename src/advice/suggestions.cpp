@@ -217,7 +217,8 @@ std::optional<Alternative> more_devices(const std::vector<Scored>& ranked, const
         const std::string gain =
             assessment.estimate.memory.fits
                 ? fmt::format("it meets every requirement at {} per token, first token in {}",
-                              units::format_duration_ms(speed.tpot_ms), units::format_duration_ms(speed.ttft_ms))
+                              units::format_duration_ms(speed.tpot_ms),
+                              speed.ttft_ms > 0 ? units::format_duration_ms(speed.ttft_ms) : "not estimated")
                 : fmt::format("it fits with {} to spare", spare(scored));
         return alternative_of(Alternative::Kind::count, fmt::format("{}x{}", count, pool.hardware.id), scored,
                               fmt::format("Use {} {} instead of {} ({}, {}): {} (--target {}x{})", count, pool.hardware.name,
@@ -373,7 +374,9 @@ std::vector<Alternative> smaller_model(const std::vector<Pool>& pools, const mod
                     goal == rules::Verdict::recommended ? "meets every requirement" : "runs", entry->name,
                     engine != nullptr ? engine->name : candidate.engine, candidate.quant,
                     units::format_rate(estimate.performance.decode_tok_s_per_user, "tok/s"),
-                    units::format_duration_ms(estimate.performance.ttft_ms), entry->id,
+                    estimate.performance.ttft_ms > 0 ? units::format_duration_ms(estimate.performance.ttft_ms)
+                                                     : "not estimated",
+                    entry->id,
                     target ? " --target " + *target : ""));
     alternative.model = entry->id;
     found.push_back(std::move(alternative));

@@ -27,9 +27,11 @@ std::string devices(const estimate::Candidate& candidate)
 std::string missed_requirement(const rules::Requirement& requirement)
 {
   if (requirement.name == "max_ttft_ms" || requirement.name == "max_tpot_ms") {
+    // No estimate (a device without a peak for the precision): say so, not "0 ms".
     return fmt::format("{} ({} against a limit of {})",
                        requirement.name == "max_ttft_ms" ? "time to first token" : "time per output token",
-                       units::format_duration_ms(requirement.estimate), units::format_duration_ms(requirement.limit));
+                       requirement.estimate > 0 ? units::format_duration_ms(requirement.estimate) : "not estimated",
+                       units::format_duration_ms(requirement.limit));
   }
   if (requirement.name == "min_tok_s" || requirement.name == "min_throughput") {
     return fmt::format("{} ({} against a minimum of {})",
@@ -74,7 +76,9 @@ std::string summary_sentence(const RankedCandidate& best, const model::ModelSpec
       fmt::format(": {} at {} per token ({} each, {} in all), first token in {}",
                   util::count_of(estimate.concurrency, "user"), units::format_duration_ms(speed.tpot_ms),
                   units::format_rate(speed.decode_tok_s_per_user, "tok/s"),
-                  units::format_rate(speed.decode_tok_s_aggregate, "tok/s"), units::format_duration_ms(speed.ttft_ms));
+                  units::format_rate(speed.decode_tok_s_aggregate, "tok/s"),
+                  speed.ttft_ms > 0 ? units::format_duration_ms(speed.ttft_ms)
+                                    : std::string("a time not estimated (no peak compute figure)"));
   if (estimate.memory.headroom_bytes >= 0) {
     sentence += fmt::format(", {} of memory to spare",
                             units::format_bytes(static_cast<std::uint64_t>(estimate.memory.headroom_bytes)));

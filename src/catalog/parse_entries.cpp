@@ -77,6 +77,16 @@ std::optional<TensorParallelRule> parse_tensor_parallel(const util::JsonObject& 
   return rule;
 }
 
+std::optional<ExpertParallelRule> parse_expert_parallel(const util::JsonObject& entry)
+{
+  const std::optional<util::JsonObject> object = entry.optional_object("expert_parallel");
+  if (!object) {
+    return std::nullopt;
+  }
+  object->reject_unknown_keys({"default", "flag", "source"});
+  return ExpertParallelRule{object->boolean("default", false), object->string("flag"), object->string("source")};
+}
+
 std::optional<SlidingWindowRule> parse_sliding_window(const util::JsonObject& entry)
 {
   const std::optional<util::JsonObject> object = entry.optional_object("sliding_window");
@@ -94,7 +104,7 @@ EngineSpec parse_engine(const util::JsonObject& entry)
   entry.reject_unknown_keys({"id", "name", "backends", "min_compute_capability", "quants", "weight_only_quants",
                              "kv_quants", "architectures", "paged_kv", "prefix_caching", "speculative_decoding",
                              "gpu_memory_utilization", "kv_cache_free_memory_fraction", "multi_node", "server",
-                             "tensor_parallel", "sliding_window", "source", "notes"});
+                             "tensor_parallel", "expert_parallel", "sliding_window", "source", "notes"});
   EngineSpec engine;
   engine.id = entry.string("id");
   check_id(entry, engine.id);
@@ -127,6 +137,7 @@ EngineSpec parse_engine(const util::JsonObject& entry)
   }
   engine.multi_node = entry.optional_string("multi_node");
   engine.tensor_parallel = parse_tensor_parallel(entry);
+  engine.expert_parallel = parse_expert_parallel(entry);
   engine.sliding_window = parse_sliding_window(entry);
   engine.source = entry.string("source");
   return engine;

@@ -90,4 +90,13 @@ Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint
 /// Weight bytes a decode step at `batch` sequences reads: MoE layers touch more experts as the batch grows.
 double weight_bytes_read_per_step(const Inputs& inputs, std::uint64_t batch);
 
+// moe.cpp
+/// Routed experts a MoE layer runs for `tokens` tokens in one step (uniform routing); 0 for dense models.
+double experts_touched_per_layer(const model::Architecture& arch, double tokens);
+/// Time one pipeline stage's step of `tokens` tokens spends on MoE routing and per-expert GEMM start-up, beyond the bytes and FLOPs.
+double moe_step_seconds(const Inputs& inputs, double tokens);
+/// Attention width w (4·w FLOPs per query per attended token): heads × head_dim, or for MLA the absorbed
+/// latent form in decode and the decompressed form in prefill.
+double attention_width(const model::Architecture& arch, bool decode);
+
 } // namespace llmhw::estimate::detail

@@ -107,6 +107,15 @@ Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const wor
                                                              : ""));
   }
 
+  if (inputs.peak_flops <= 0) {
+    // No peak for the precision (nor a wider one): say so where the rules and the JSON look for gaps.
+    const std::string figure = "peak_tflops." + quant.compute_precision;
+    std::vector<std::string>& unknown = estimate.candidate.unknown_figures;
+    if (std::find(unknown.begin(), unknown.end(), figure) == unknown.end() &&
+        std::find(unknown.begin(), unknown.end(), "peak_tflops.bf16") == unknown.end()) {
+      unknown.push_back(figure);
+    }
+  }
   estimate.memory = detail::plan_memory(inputs, assumptions);
   const bool max_concurrency = workload.max_concurrency || workload.concurrency == 0;
   estimate.concurrency = max_concurrency ? std::max<std::uint64_t>(1, estimate.memory.max_concurrency)

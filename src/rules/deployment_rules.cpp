@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace llmhw::rules::detail {
@@ -176,6 +177,18 @@ void not_sensible(const RuleInput& input, RuleOutput& out)
   }
 }
 
+namespace {
+
+/// "peak FP8 TFLOPS" for the precision "fp8".
+std::string peak_name(std::string precision)
+{
+  std::transform(precision.begin(), precision.end(), precision.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return fmt::format("peak {} TFLOPS", precision);
+}
+
+} // namespace
+
 void unknown_figures(const RuleInput& input, RuleOutput& out)
 {
   const auto& unknown = input.estimate.candidate.unknown_figures;
@@ -187,15 +200,15 @@ void unknown_figures(const RuleInput& input, RuleOutput& out)
   bool bandwidth = false;
   for (const std::string& figure : unknown) {
     bandwidth = bandwidth || figure == "memory_bandwidth_bytes_s";
-    names.push_back(figure == "memory_bandwidth_bytes_s" ? "memory bandwidth"
-                    : figure == "peak_tflops.bf16"       ? "peak BF16 TFLOPS"
-                                                         : figure);
+    names.push_back(figure == "memory_bandwidth_bytes_s"   ? "memory bandwidth"
+                    : figure.rfind("peak_tflops.", 0) == 0 ? peak_name(figure.substr(12))
+                                                           : figure);
   }
   out.add("UNKNOWN_FIGURES", Severity::warn,
           fmt::format("the device's {} {} neither probed nor in the catalog ({}), so {}; add {} with a user catalog "
                       "file (docs/catalog.md)",
                       util::join(names, " and "), names.size() == 1 ? "is" : "are", util::join(unknown, ", "),
-                      bandwidth ? "no speed can be estimated" : "time to first token counts memory bandwidth only",
+                      bandwidth ? "no speed can be estimated" : "prefill, time to first token and throughput are not estimated",
                       names.size() == 1 ? "it" : "them"),
           -10);
 }

@@ -62,8 +62,8 @@ std::vector<std::string> priced_targets()
 TEST_CASE("the recommendation carries the first candidate's count, hosts, precisions, command and cost",
           "[cli][json]")
 {
-  // A priced instance (an A10G at $1.006 an hour), and a TPU slice whose 16 chips sit on 2 hosts.
-  for (const auto& [target, hosts] : std::vector<std::pair<std::string, int>>{{"aws-g5.xlarge", 1},
+  // A priced instance (an L4 at $0.805 an hour), and a TPU slice whose 16 chips sit on 2 hosts.
+  for (const auto& [target, hosts] : std::vector<std::pair<std::string, int>>{{"aws-g6.xlarge", 1},
                                                                               {"tpu-v5e-16", 2}}) {
     const std::string model = target == "tpu-v5e-16" ? "llama-3.1-70b" : "llama-3.1-8b";
     const json document = run_json({"advise", "--model", model, "--target", target});
@@ -78,8 +78,8 @@ TEST_CASE("the recommendation carries the first candidate's count, hosts, precis
     }
     CHECK(recommendation["hosts"] == hosts);
     CHECK_FALSE(recommendation["command"].get<std::string>().empty());
-    if (target == "aws-g5.xlarge") {
-      CHECK(recommendation["cost"]["usd_per_hour"] == Approx(1.006));
+    if (target == "aws-g6.xlarge") {
+      CHECK(recommendation["cost"]["usd_per_hour"] == Approx(0.805));
       CHECK(recommendation["cost"]["usd_per_million_output_tokens"].get<double>() > 0);
     }
   }

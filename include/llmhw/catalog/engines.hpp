@@ -28,6 +28,14 @@ struct SlidingWindowRule {
   std::string source;
 };
 
+/// Whether the engine runs MoE experts expert-parallel over its devices (each holds whole experts and tokens
+/// travel to them by all-to-all) rather than sharding every expert by tensor parallelism, and how to turn it on.
+struct ExpertParallelRule {
+  bool by_default = false; ///< its default configuration uses it
+  std::string flag;        ///< the option that enables it ("--enable-expert-parallel")
+  std::string source;
+};
+
 struct EngineSpec {
   std::string id;                                    ///< "vllm", "llama.cpp", …
   std::string name;                                  ///< "vLLM"
@@ -52,6 +60,8 @@ struct EngineSpec {
   std::optional<std::string> multi_node; ///< how it spans hosts ("ray", "mpi"), if it can
   /// The head divisibility its tensor parallelism needs; absent for engines without tensor parallelism.
   std::optional<TensorParallelRule> tensor_parallel;
+  /// Absent: experts are sharded by tensor parallelism, as with a rule whose by_default is false.
+  std::optional<ExpertParallelRule> expert_parallel;
   /// Absent: the KV cache follows every model's sliding window (vLLM, SGLang, …).
   std::optional<SlidingWindowRule> sliding_window;
   std::string source;

@@ -213,18 +213,25 @@ TEST_CASE("unknown targets and engines are errors naming the input", "[advice]")
 
 TEST_CASE("an instance's hourly price becomes a cost per million output tokens", "[advice]")
 {
-  // aws-g5.xlarge: one A10G at $1.006 an hour on demand (data/hardware.json, AWS price list).
-  const Advice advice = advise(catalog_model("llama-3.1-8b"), {"aws-g5.xlarge"});
+  // aws-g6.xlarge: one L4 at $0.805 an hour on demand (data/hardware.json, AWS price list).
+  const Advice advice = advise(catalog_model("llama-3.1-8b"), {"aws-g6.xlarge"});
   REQUIRE(advice.recommendation);
   const auto& best = advice.candidates.front();
   REQUIRE(best.cost.usd_per_hour);
-  CHECK(*best.cost.usd_per_hour == Approx(1.006));
+  CHECK(*best.cost.usd_per_hour == Approx(0.805));
   REQUIRE(best.cost.usd_per_million_output_tokens);
   // Priced by the output tokens delivered while the prompts are prefilled too (1,000 prompt tokens per 300
   // output in chat), which is fewer per hour than decode alone would make.
   const auto& speed = best.assessment.estimate.performance;
   REQUIRE(speed.throughput_tok_s > 0);
-  CHECK(*best.cost.usd_per_million_output_tokens == Approx(1.006 / (speed.throughput_tok_s * 3600) * 1e6));
-  CHECK(*best.cost.usd_per_million_output_tokens > 1.006 / (speed.decode_tok_s_aggregate * 3600) * 1e6);
+  CHECK(*best.cost.usd_per_million_output_tokens == Approx(0.805 / (speed.throughput_tok_s * 3600) * 1e6));
+  CHECK(*best.cost.usd_per_million_output_tokens > 0.805 / (speed.decode_tok_s_aggregate * 3600) * 1e6);
   CHECK_THAT(advice.recommendation->summary, Catch::Contains("per million output tokens"));
+
+  // aws-g5.xlarge's A10G has no published tensor peak: its throughput, and so its cost per token, is unknown
+  // rather than a bandwidth-only guess that made it look cheap. The hourly price stays.
+  const Advice a10g = advise(catalog_model("llama-3.1-8b"), {"aws-g5.xlarge"});
+  REQUIRE_FALSE(a10g.candidates.empty());
+  CHECK(a10g.candidates.front().cost.usd_per_hour);
+  CHECK_FALSE(a10g.candidates.front().cost.usd_per_million_output_tokens);
 }

@@ -141,3 +141,33 @@ TEST_CASE("figures neither probed nor catalogued lower the confidence", "[rules]
   CHECK_THAT(finding->message, Catch::Contains("memory_bandwidth_bytes_s"));
   CHECK(assessment.score < 100);
 }
+
+TEST_CASE("a device without a peak for the precision gets no prefill figures and cannot meet a TTFT limit",
+          "[rules][unknown-figures]")
+{
+  // The catalog's A10G has a bandwidth but no published tensor throughput (data/hardware.json).
+  auto workload = chat();
+  const auto estimated =
+      llmhw::estimate::run(estimate("a10g", "vllm").candidate, model("llama-3.1-8b"), workload, catalog());
+  CHECK(estimated.performance.ttft_ms == 0);
+  CHECK(estimated.performance.prefill_tok_s == 0);
+  CHECK(estimated.performance.throughput_tok_s == 0);
+  CHECK(estimated.performance.decode_tok_s_per_user > 0); // bandwidth is known: decode stays estimated
+  const auto& unknown = estimated.candidate.unknown_figures;
+  CHECK(std::find(unknown.begin(), unknown.end(), "peak_tflops.bf16") != unknown.end());
+
+  const auto assessment = assess(estimated, model("llama-3.1-8b"), workload, catalog());
+  const auto* finding = find(assessment, "UNKNOWN_FIGURES");
+  REQUIRE(finding != nullptr);
+  CHECK_THAT(finding->message, Catch::Contains("time to first token"));
+  REQUIRE(find(assessment, "TTFT_UNKNOWN") != nullptr);
+  const auto ttft = std::find_if(assessment.requirements.begin(), assessment.requirements.end(),
+                                 [](const auto& requirement) { return requirement.name == "max_ttft_ms"; });
+  REQUIRE(ttft != assessment.requirements.end());
+  CHECK_FALSE(ttft->met);
+
+  // The same model on an L4, whose peak is catalogued, keeps its prefill figures.
+  const auto l4 = llmhw::estimate::run(estimate("l4", "vllm").candidate, model("llama-3.1-8b"), workload, catalog());
+  CHECK(l4.performance.ttft_ms > 0);
+  CHECK(l4.candidate.unknown_figures.empty());
+}
