@@ -125,6 +125,15 @@ TEST_CASE("a model only JetStream serves on a TPU still gets it, marked archived
   CHECK_THAT(advice.recommendation->summary, Catch::Contains("archived since 2026-02-01"));
 }
 
+TEST_CASE("TGI asked for by name is recommended, marked as in maintenance mode", "[engine-choice]")
+{
+  const auto advice = advise("llama-3.1-8b", "h100-sxm", "tgi");
+  REQUIRE(advice.recommendation);
+  CHECK(advice.recommendation->framework == "tgi");
+  CHECK(has_code(advice.candidates.front(), "ENGINE_MAINTENANCE_MODE"));
+  CHECK_THAT(advice.recommendation->summary, Catch::Contains("in maintenance mode since 2025-12-11"));
+}
+
 TEST_CASE("on a TPU, vLLM TPU comes before JetStream for a model both serve", "[engine-choice]")
 {
   const auto advice = advise("llama-3.1-8b", "tpu-v5e-8");
