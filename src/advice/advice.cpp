@@ -30,6 +30,12 @@ bool has_finding(const rules::Assessment& assessment, const std::string& code)
                      [&](const rules::Finding& finding) { return finding.code == code; });
 }
 
+/// The engine is archived or in maintenance mode (rules ENGINE_ARCHIVED, ENGINE_MAINTENANCE_MODE).
+bool unmaintained(const rules::Assessment& assessment)
+{
+  return has_finding(assessment, "ENGINE_ARCHIVED") || has_finding(assessment, "ENGINE_MAINTENANCE_MODE");
+}
+
 /// How far a candidate misses its requirements in all: the sum of log(miss ratio), 0 when it meets them all, so
 /// that missing one limit by 10x counts as much as missing two by about 3x each.
 double shortfall(const rules::Assessment& assessment)
@@ -48,6 +54,10 @@ bool better(const detail::Scored& a, const detail::Scored& b)
   const rules::Assessment& y = b.ranked.assessment;
   if (verdict_rank(x.verdict) != verdict_rank(y.verdict)) {
     return verdict_rank(x.verdict) < verdict_rank(y.verdict);
+  }
+  // An archived or maintenance-mode engine comes first only where no maintained engine runs the model as well.
+  if (const bool x_unmaintained = unmaintained(x); x_unmaintained != unmaintained(y)) {
+    return !x_unmaintained;
   }
   const bool x_cpu = has_finding(x, "CPU_SUFFICES");
   if (x_cpu != has_finding(y, "CPU_SUFFICES")) {
@@ -92,8 +102,8 @@ bool better(const detail::Scored& a, const detail::Scored& b)
   return ex.performance.tpot_ms < ey.performance.tpot_ms;
 }
 
-/// The best judgement the rules could give a candidate, as far as better() can tell: recommended, a full score, no
-/// requirement missed (none listed), CPU_SUFFICES where the device is a CPU (the only devices that rule judges), and
+/// The best judgement the rules could give a candidate, as far as better() can tell: recommended, a maintained
+/// engine (no ENGINE_ARCHIVED finding), a full score, no requirement missed (none listed), CPU_SUFFICES where the device is a CPU (the only devices that rule judges), and
 /// of the estimate what better() reads: the device count, its memory and the speeds. Keep in step with better(): when
 /// the best candidate so far beats this, it beats any judgement of the candidate, so the rules need not run.
 detail::Scored ideal(const detail::Pool& pool, std::uint32_t count)
@@ -424,7 +434,9 @@ Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload
     advice.quant = kept.front().ranked.assessment.estimate.candidate.quant;
     advice.kv_quant = kept.front().ranked.assessment.estimate.candidate.kv_quant;
   }
-  if (const catalog::QuantFormat* weights = catalog.find_quant(advice.quant)) {
+  const catalog::EngineSpec* top_engine =
+      kept.empty() ? nullptr : catalog.find_engine(kept.front().ranked.assessment.estimate.candidate.engine);
+  if (const catalog::QuantFormat* weights = catalog.find_quant(catalog::format_for(top_engine, advice.quant))) {
     advice.weight_bytes = model::weight_bytes(model, *weights);
   }
   if (const catalog::QuantFormat* kv = catalog.find_quant(advice.kv_quant)) {

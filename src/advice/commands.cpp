@@ -301,16 +301,21 @@ std::string jetstream(const estimate::Estimate& estimate, const model::ModelSpec
                       const workload::Workload& workload)
 {
   const estimate::Candidate& candidate = estimate.candidate;
+  // MaxText's own server module since its src/MaxText → src/maxtext move (MaxText.maxengine_server is a deprecated
+  // shim). weight_dtype defaults to float32 (configs/types.py DataTypes), which would double the weights the plan
+  // prices in bf16; the tokenizer defaults to Llama 2's SentencePiece file, so the model's own is named.
   std::string command = fmt::format(
-      "python3 -m MaxText.maxengine_server MaxText/configs/base.yml model_name=<MaxText name of {}> "
-      "load_parameters_path=<checkpoint converted to MaxText> max_prefill_predict_length={} max_target_length={} "
+      "python3 -m maxtext.inference.maxengine.maxengine_server src/maxtext/configs/base.yml model_name=<MaxText name "
+      "of {}> load_parameters_path=<checkpoint converted to MaxText> tokenizer_type=huggingface tokenizer_path={} "
+      "weight_dtype=bfloat16 scan_layers=false max_prefill_predict_length={} max_target_length={} "
       "ici_tensor_parallelism={} per_device_batch_size={}",
-      model.catalog_id.value_or(model.name), workload.prompt_tokens, workload.context, candidate.count,
+      model.catalog_id.value_or(model.name), model.hf_repo.value_or(model.name), workload.prompt_tokens,
+      workload.context, candidate.count,
       std::max<std::uint64_t>(1, sequences(estimate) / std::max<std::uint32_t>(1, candidate.count)));
-  if (candidate.quant == "int8") {
-    command += " quantization=int8";
-  } else if (candidate.quant == "int4") {
-    command += " quantization=int4w";
+  // QuantizationType (configs/types.py) accepts int8 and int4 (AQT, quantized as the bf16 checkpoint loads); the
+  // older int4w is no longer a value.
+  if (candidate.quant == "int8" || candidate.quant == "int4") {
+    command += " quantization=" + candidate.quant;
   }
   return command;
 }

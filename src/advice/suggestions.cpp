@@ -211,7 +211,7 @@ std::optional<Alternative> more_devices(const std::vector<Scored>& ranked, const
       const Scored scored = score(bigger, ranked[i].pool, changed, model, workload, catalog);
       if (works(scored, goal)) {
         const catalog::EngineSpec* engine = catalog.find_engine(base.engine);
-        const bool layer_split = base.engine == "llama.cpp" || base.engine == "ollama";
+        const bool layer_split = engine != nullptr && engine->ggml.layer_split;
         // Say what the change buys: room for a model that did not fit, or speed for one that was too slow.
         const estimate::Performance& speed = scored.ranked.assessment.estimate.performance;
         const std::string gain =

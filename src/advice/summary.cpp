@@ -99,6 +99,13 @@ std::string summary_sentence(const RankedCandidate& best, const model::ModelSpec
   if (workload.max_concurrency) {
     sentence += fmt::format("; {} sequences fit at once", estimate.memory.max_concurrency);
   }
+  if (engine != nullptr && engine->status.state != catalog::EngineState::active) {
+    // It ranks first only because no maintained engine runs the model as well: say so.
+    sentence += fmt::format("; {} is {}{}: it leads only as no maintained engine considered runs this as well",
+                            engine->name,
+                            engine->status.state == catalog::EngineState::archived ? "archived" : "in maintenance mode",
+                            engine->status.since ? fmt::format(" since {}", *engine->status.since) : "");
+  }
   return sentence + ".";
 }
 

@@ -66,6 +66,13 @@ void check_references(const Catalog& catalog, const util::JsonObject& root)
         }
       }
     }
+    for (const util::JsonObject& own : object.objects("own_formats")) {
+      for (const char* field : {"quant", "format"}) {
+        if (catalog.find_quant(own.string(field)) == nullptr) {
+          own.fail(field, fmt::format("no quant entry '{}'", own.string(field)));
+        }
+      }
+    }
     for (const std::string& quant : object.strings("kv_quants")) {
       const QuantFormat* format = catalog.find_quant(quant);
       if (format == nullptr || !format->kv_cache) {
@@ -299,6 +306,34 @@ std::string architecture_key(std::string_view family)
 bool same_architecture(std::string_view a, std::string_view b)
 {
   return architecture_key(a) == architecture_key(b);
+}
+
+std::string_view to_string(EngineState state)
+{
+  switch (state) {
+  case EngineState::active: return "active";
+  case EngineState::maintenance: return "maintenance";
+  case EngineState::archived: return "archived";
+  }
+  return "active";
+}
+
+const std::string& format_for(const EngineSpec* engine, const std::string& quant)
+{
+  if (engine != nullptr) {
+    for (const OwnFormat& own : engine->own_formats) {
+      if (own.quant == quant) {
+        return own.format;
+      }
+    }
+  }
+  return quant;
+}
+
+bool preferred_on(const EngineSpec& engine, std::string_view backend)
+{
+  return engine.preferred_on && std::find(engine.preferred_on->backends.begin(), engine.preferred_on->backends.end(),
+                                          backend) != engine.preferred_on->backends.end();
 }
 
 bool honours_sliding_window(const EngineSpec& engine, std::string_view architecture)

@@ -97,6 +97,57 @@ std::optional<SlidingWindowRule> parse_sliding_window(const util::JsonObject& en
   return SlidingWindowRule{object->strings("architectures"), object->string("source")};
 }
 
+EngineStatus parse_status(const util::JsonObject& entry)
+{
+  const std::optional<util::JsonObject> object = entry.optional_object("status");
+  if (!object) {
+    return {};
+  }
+  object->reject_unknown_keys({"state", "since", "source"});
+  EngineStatus status;
+  const std::string state = object->string("state");
+  if (state == "active") {
+    status.state = EngineState::active;
+  } else if (state == "maintenance") {
+    status.state = EngineState::maintenance;
+  } else if (state == "archived") {
+    status.state = EngineState::archived;
+  } else {
+    object->fail("state", "must be \"active\", \"maintenance\" or \"archived\"");
+  }
+  status.since = object->optional_string("since");
+  status.source = object->string("source");
+  return status;
+}
+
+std::optional<PreferredOn> parse_preferred_on(const util::JsonObject& entry)
+{
+  const std::optional<util::JsonObject> object = entry.optional_object("preferred_on");
+  if (!object) {
+    return std::nullopt;
+  }
+  object->reject_unknown_keys({"backends", "source"});
+  return PreferredOn{object->strings("backends"), object->string("source")};
+}
+
+GgmlRuntime parse_ggml_runtime(const util::JsonObject& entry)
+{
+  const std::optional<util::JsonObject> object = entry.optional_object("ggml_runtime");
+  if (!object) {
+    return {};
+  }
+  object->reject_unknown_keys(
+      {"layer_split", "partial_offload", "compute_buffer_tokens", "gguf_prefill_precision", "source"});
+  GgmlRuntime runtime;
+  runtime.layer_split = object->boolean("layer_split", false);
+  runtime.partial_offload = object->boolean("partial_offload", false);
+  runtime.compute_buffer_tokens =
+      static_cast<std::uint32_t>(object->optional_count("compute_buffer_tokens", 1U << 20U).value_or(0));
+  runtime.gguf_prefill_precision = object->optional_string("gguf_prefill_precision");
+  runtime.source = object->string("source");
+  return runtime;
+}
+
 } // namespace
 
 EngineSpec parse_engine(const util::JsonObject& entry)
@@ -104,7 +155,9 @@ EngineSpec parse_engine(const util::JsonObject& entry)
   entry.reject_unknown_keys({"id", "name", "backends", "min_compute_capability", "quants", "weight_only_quants",
                              "kv_quants", "architectures", "paged_kv", "prefix_caching", "speculative_decoding",
                              "gpu_memory_utilization", "kv_cache_free_memory_fraction", "multi_node", "server",
-                             "tensor_parallel", "expert_parallel", "sliding_window", "source", "notes"});
+                             "tensor_parallel", "expert_parallel", "sliding_window", "source", "notes",
+                             // issue 14: maintenance status, preference and runtime properties
+                             "status", "preferred_on", "ggml_runtime", "calibrated_as", "own_formats"});
   EngineSpec engine;
   engine.id = entry.string("id");
   check_id(entry, engine.id);
@@ -139,6 +192,14 @@ EngineSpec parse_engine(const util::JsonObject& entry)
   engine.tensor_parallel = parse_tensor_parallel(entry);
   engine.expert_parallel = parse_expert_parallel(entry);
   engine.sliding_window = parse_sliding_window(entry);
+  engine.status = parse_status(entry);
+  engine.preferred_on = parse_preferred_on(entry);
+  engine.ggml = parse_ggml_runtime(entry);
+  engine.calibrated_as = entry.optional_string("calibrated_as").value_or("");
+  for (const util::JsonObject& own : entry.objects("own_formats")) {
+    own.reject_unknown_keys({"quant", "format"});
+    engine.own_formats.push_back({own.string("quant"), own.string("format")});
+  }
   engine.source = entry.string("source");
   return engine;
 }

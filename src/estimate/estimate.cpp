@@ -43,9 +43,11 @@ Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const wor
   const Candidate& candidate = estimate.candidate;
   std::vector<std::string>& assumptions = estimate.assumptions;
 
-  const catalog::QuantFormat& quant = find_quant(catalog, candidate.quant, model.native_quant, assumptions);
-  const catalog::QuantFormat& kv_quant = find_quant(catalog, candidate.kv_quant, "bf16", assumptions);
   const catalog::EngineSpec* engine = catalog.find_engine(candidate.engine);
+  // The engine's own format where it has one (MLX's int4 is its 4.5-bit affine quantization).
+  const catalog::QuantFormat& quant =
+      find_quant(catalog, catalog::format_for(engine, candidate.quant), model.native_quant, assumptions);
+  const catalog::QuantFormat& kv_quant = find_quant(catalog, candidate.kv_quant, "bf16", assumptions);
 
   detail::Inputs inputs{candidate, model, workload, quant, kv_quant, engine, {}, {}, {}, 0, {}, {}, {}, 0, {}};
   if (engine != nullptr && model.arch.sliding_window && !catalog::honours_sliding_window(*engine, model.arch.family)) {
@@ -57,8 +59,9 @@ Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const wor
                                       engine->name, *model.arch.sliding_window, model.arch.family));
   }
   inputs.device_class = classify(candidate.hardware);
-  // Ollama runs llama.cpp's ggml kernels, so it shares llama.cpp's factors.
-  const std::string calibrated_engine = candidate.engine == "ollama" ? "llama.cpp" : candidate.engine;
+  // An engine that runs another's kernels shares its factors (Ollama: llama.cpp's, engines.json calibrated_as).
+  const std::string calibrated_engine =
+      engine != nullptr && !engine->calibrated_as.empty() ? engine->calibrated_as : candidate.engine;
   inputs.efficiency =
       calibration.find(calibrated_engine, inputs.device_class, candidate.hardware.architecture, quant.id, quant.family);
   inputs.layout = detail::plan_layout(candidate, engine);
@@ -66,10 +69,11 @@ Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const wor
   // and multiply with cuBLAS/MPS once a batch exceeds 32 tokens
   // (ggml-cuda.cu ggml_cuda_mul_mat, builds of 2024), so prefill runs at the
   // fp16 tensor rate, not the int8 one the format's dot products would allow.
-  const bool dequantizes = engine && (engine->id == "llama.cpp" || engine->id == "ollama") && quant.family == "gguf" &&
+  const bool dequantizes = engine && engine->ggml.gguf_prefill_precision && quant.family == "gguf" &&
                            candidate.hardware.kind != catalog::DeviceKind::cpu;
-  inputs.peak_flops = detail::device_peak_flops(candidate.hardware, dequantizes ? "fp16" : quant.compute_precision,
-                                                inputs.peak_precision);
+  inputs.peak_flops = detail::device_peak_flops(
+      candidate.hardware, dequantizes ? *engine->ggml.gguf_prefill_precision : quant.compute_precision,
+      inputs.peak_precision);
 
   // llama.cpp's host for a partial offload: the system's CPU when the catalog names one.
   if (candidate.system && candidate.system->host_cpu) {

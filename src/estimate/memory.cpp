@@ -16,9 +16,11 @@ namespace {
 
 using catalog::DeviceKind;
 
-bool is_llama_cpp(const Inputs& inputs)
+/// Tokens of the fixed compute buffer the engine allocates at load (llama.cpp's n_ubatch); 0 for engines whose
+/// activations follow chunked prefill.
+double compute_buffer_tokens(const Inputs& inputs)
 {
-  return inputs.engine && (inputs.engine->id == "llama.cpp" || inputs.engine->id == "ollama");
+  return inputs.engine ? static_cast<double>(inputs.engine->ggml.compute_buffer_tokens) : 0.0;
 }
 
 /// Memory one device lets the engine use.
@@ -74,11 +76,11 @@ double overhead_per_device(const Inputs& inputs)
   if (hardware.kind == DeviceKind::tpu) {
     bytes += 1.0 * units::GiB; // XLA programs and runtime scratch (assumption; JAX reserves HBM per program)
   }
-  if (is_llama_cpp(inputs)) {
+  if (compute_buffer_tokens(inputs) > 0) {
     // llama.cpp's compute buffer holds one micro-batch (n_ubatch 512) of
     // logits in fp32 plus the graph's intermediates: 512 × vocab × 4 bytes for
     // the output, ~ 260 MiB for a 128k vocabulary as its logs print.
-    bytes += 512.0 * (static_cast<double>(arch.vocab_size) + 8.0 * arch.hidden_size) * 4.0;
+    bytes += compute_buffer_tokens(inputs) * (static_cast<double>(arch.vocab_size) + 8.0 * arch.hidden_size) * 4.0;
   } else if (inputs.engine && inputs.engine->gpu_memory_utilization) {
     bytes += 0.5 * units::GiB; // CUDA graphs captured for decode batch sizes (vLLM logs 0.3-1 GiB)
   }
@@ -94,7 +96,7 @@ double overhead_per_device(const Inputs& inputs)
 /// Peak activation memory for one prefill chunk, across all devices.
 double activation_bytes(const Inputs& inputs, std::uint64_t concurrency)
 {
-  if (is_llama_cpp(inputs)) {
+  if (compute_buffer_tokens(inputs) > 0) {
     return 0; // inside the compute buffer counted as overhead
   }
   const model::Architecture& arch = inputs.model.arch;
@@ -166,6 +168,10 @@ std::optional<double> host_memory_for_offload(const Inputs& inputs, double devic
   return host;
 }
 
+/// Host RAM assumed per byte of device memory when neither a probe nor the catalog gives the host's: a workstation
+/// or server built around a GPU carries at least as much RAM as the GPU memory, commonly twice.
+constexpr double k_assumed_host_ram_per_device_memory = 2.0;
+
 /// llama.cpp -ngl: the whole layers (weights and their share of the KV cache) that fit in `room` on the device;
 /// the rest must fit in host memory, or the offload is no plan (gpu_layers stays empty).
 void plan_offload(const Inputs& inputs, double model_bytes, double room, double overhead, MemoryPlan& plan,
@@ -176,7 +182,15 @@ void plan_offload(const Inputs& inputs, double model_bytes, double room, double 
   const auto fitting = room > 0 ? static_cast<std::uint32_t>(std::min(std::floor(room / per_layer), 1e9)) : 0U;
   const std::uint32_t on_device = std::min(fitting, layers - 1);
   const double on_host = per_layer * (layers - on_device);
-  const std::optional<double> host = host_memory_for_offload(inputs, per_layer * on_device + overhead);
+  std::optional<double> host = host_memory_for_offload(inputs, per_layer * on_device + overhead);
+  if (!host) {
+    // A catalog GPU without a host (an RTX 4090 as a target): assume a workstation built around it, with twice the
+    // card's memory in RAM, so that an offload no such machine holds is not planned. A probe gives the real figure.
+    host = k_assumed_host_ram_per_device_memory * static_cast<double>(inputs.candidate.hardware.memory_bytes);
+    assumptions.push_back(fmt::format("host RAM not known: assumed {:.0f} GiB, twice the {}'s memory (probe the "
+                                      "host or pass --hardware for its figure)",
+                                      *host / units::GiB, inputs.candidate.hardware.name));
+  }
   plan.offload_host_bytes = util::saturating_ceil(on_host);
   if (host) {
     plan.host_available_bytes = util::saturating_ceil(*host);
@@ -189,9 +203,8 @@ void plan_offload(const Inputs& inputs, double model_bytes, double room, double 
   }
   plan.gpu_layers = on_device;
   assumptions.push_back(fmt::format("llama.cpp -ngl {}: {} of {} layers on the device, the rest ({:.1f} GiB) in host "
-                                    "memory{}",
-                                    on_device, on_device, layers, on_host / units::GiB,
-                                    host ? "" : ", which is not known here"));
+                                    "memory",
+                                    on_device, on_device, layers, on_host / units::GiB));
 }
 
 } // namespace
@@ -272,7 +285,8 @@ MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptio
   // llama.cpp offloads as many whole layers as fit (-ngl) and runs the rest on
   // the host CPU; the token embedding always stays in host memory.
   const bool offloadable = !plan.fits && inputs.layout.devices == 1 && arch.num_layers > 0 &&
-                           inputs.candidate.hardware.kind == DeviceKind::gpu && is_llama_cpp(inputs);
+                           inputs.candidate.hardware.kind == DeviceKind::gpu && inputs.engine != nullptr &&
+                           inputs.engine->ggml.partial_offload;
   if (offloadable) {
     plan_offload(inputs, weights + kv_total, usable - overhead, overhead, plan, assumptions);
   }

@@ -19,7 +19,7 @@ namespace {
 
 bool splits_layers(const catalog::EngineSpec* engine)
 {
-  return engine != nullptr && (engine->id == "llama.cpp" || engine->id == "ollama");
+  return engine != nullptr && engine->ggml.layer_split;
 }
 
 /// Latency of one small all-reduce. NCCL's all_reduce_perf shows 8-byte

@@ -150,9 +150,9 @@ void precision_native(const RuleInput& input, RuleOutput& out)
     return;
   }
   const catalog::QuantFormat& quant = *input.quant;
-  if (input.engine != nullptr && !contains(input.engine->quants, quant.id)) {
+  if (input.engine != nullptr && !contains(input.engine->quants, candidate.quant)) {
     out.add("QUANT_UNSUPPORTED_BY_ENGINE", Severity::blocker,
-            fmt::format("{} does not run {} weights", input.engine->name, quant.id), k_blocker);
+            fmt::format("{} does not run {} weights", input.engine->name, candidate.quant), k_blocker);
     return;
   }
   const catalog::HardwareSpec& hardware = candidate.hardware;

@@ -27,6 +27,8 @@ std::span<const Rule> registry()
       Rule{"mig-slice", mig_slice},
       Rule{"consumer-gpu-many-users", consumer_gpu_many_users},
       Rule{"engine-for-many-users", engine_for_many_users},
+      Rule{"engine-status", engine_status},
+      Rule{"engine-preference", engine_preference},
       Rule{"not-sensible", not_sensible},
       Rule{"unknown-figures", unknown_figures},
       Rule{"cpu-suffices", cpu_suffices}, // last: it reads the requirements the rules above set

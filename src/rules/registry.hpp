@@ -67,6 +67,8 @@ void tensor_parallel_over_pcie(const RuleInput& input, RuleOutput& out);
 void mig_slice(const RuleInput& input, RuleOutput& out);
 void consumer_gpu_many_users(const RuleInput& input, RuleOutput& out);
 void engine_for_many_users(const RuleInput& input, RuleOutput& out);
+void engine_status(const RuleInput& input, RuleOutput& out);
+void engine_preference(const RuleInput& input, RuleOutput& out);
 void not_sensible(const RuleInput& input, RuleOutput& out);
 void unknown_figures(const RuleInput& input, RuleOutput& out);
 void cpu_suffices(const RuleInput& input, RuleOutput& out);

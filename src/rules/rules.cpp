@@ -53,7 +53,8 @@ Assessment assess(estimate::Estimate estimate, const model::ModelSpec& model, co
                                 workload,
                                 catalog,
                                 catalog.find_engine(candidate.engine),
-                                catalog.find_quant(candidate.quant),
+                                catalog.find_quant(catalog::format_for(catalog.find_engine(candidate.engine),
+                                                                       candidate.quant)),
                                 catalog.find_quant(candidate.kv_quant)};
   detail::RuleOutput out;
   for (const detail::Rule& rule : detail::registry()) {

@@ -268,3 +268,43 @@ TEST_CASE("a GPU host's CPU is not said to serve a 32B model for chat", "[cli][a
   const auto text = run_llm_hw({"advise", "--model", "qwen3-32b"}, hgx);
   CHECK(text.out.find("The CPU is enough") == std::string::npos);
 }
+
+TEST_CASE("advise --json: a partial offload says the host bytes it needs and what the host has", "[cli][advise][offload]")
+{
+  // Llama 3.1 70B in Q4_K_M (~40 GiB) on one RTX 4090 (24 GB): llama.cpp keeps some layers in host RAM. The catalog
+  // has no host for the card: the plan assumes twice its memory, and says so.
+  const auto document = advise_json({"--model", "llama-3.1-70b", "--target", "rtx-4090", "--framework", "llama.cpp",
+                                     "--quant", "q4_k_m", "--concurrency", "1"});
+  const auto& best = document["candidates"][0];
+  const auto& memory = best["memory"];
+  REQUIRE(memory["gpu_layers"].is_number());
+  CHECK(memory["offload_host_bytes"].get<double>() > 8e9);
+  REQUIRE(memory["host_available_bytes"].is_number());
+  CHECK(memory["host_available_bytes"].get<double>() == 2.0 * 25757220864.0); // 2 x the card's 24 GiB (hardware.json)
+  CHECK(memory["offload_host_bytes"].get<double>() <= memory["host_available_bytes"].get<double>());
+  bool stated = false;
+  for (const auto& line : best["assumptions"]) {
+    stated = stated || line.get<std::string>().find("host RAM not known: assumed 48 GiB") != std::string::npos;
+  }
+  CHECK(stated);
+
+  // Without an offload the two fields are there, empty.
+  const auto fits = advise_json({"--model", "llama-3.1-8b", "--target", "h100-sxm", "--quant", "bf16"});
+  CHECK(fits["candidates"][0]["memory"]["offload_host_bytes"] == 0);
+  CHECK(fits["candidates"][0]["memory"]["host_available_bytes"].is_null());
+}
+
+TEST_CASE("advise: Llama 405B does not offload onto a 24 GB card whose host is assumed to have 48 GiB",
+          "[cli][advise][offload]")
+{
+  const auto document = advise_json({"--model", "llama-3.1-405b", "--target", "rtx-4090", "--framework", "llama.cpp",
+                                     "--quant", "q4_k_m", "--concurrency", "1"});
+  const auto& best = document["candidates"][0];
+  CHECK(best["verdict"] == "not-viable");
+  CHECK(best["memory"]["gpu_layers"].is_null());
+  bool blocked = false;
+  for (const auto& reason : best["reasons"]) {
+    blocked = blocked || reason["code"] == "OFFLOAD_EXCEEDS_HOST_MEMORY";
+  }
+  CHECK(blocked);
+}

@@ -36,6 +36,46 @@ struct ExpertParallelRule {
   std::string source;
 };
 
+/// Whether an engine's project is still developed: an archived repository (JetStream, 2026-02-01) or one in
+/// maintenance mode (TGI: bug fixes only) gets no new models, kernels or fixes.
+enum class EngineState { active, maintenance, archived };
+
+struct EngineStatus {
+  EngineState state = EngineState::active;
+  std::optional<std::string> since; ///< ISO date of the archive or announcement
+  std::string source;               ///< where the project says so
+};
+
+/// The backends where an engine is the one most deployments use (vLLM and SGLang on NVIDIA and AMD GPUs, vLLM TPU
+/// on TPUs): ranked first among engines whose estimates are within their error of each other.
+struct PreferredOn {
+  std::vector<std::string> backends;
+  std::string source;
+};
+
+/// How the estimator models engines of llama.cpp's kind (llama.cpp and Ollama, which runs its ggml kernels).
+/// Properties, not engine ids, so that an engine added to engines.json states what it does.
+struct GgmlRuntime {
+  /// Several GPUs hold whole layers each (--split-mode layer, its default), not a tensor-parallel share.
+  bool layer_split = false;
+  /// Layers that do not fit the GPU stay in host memory and run on the CPU (-ngl / num_gpu).
+  bool partial_offload = false;
+  /// Tokens of one micro-batch (n_ubatch) its fixed compute buffer is sized for; 0: activations are chunked
+  /// prefill's (vLLM's max_num_batched_tokens) instead.
+  std::uint32_t compute_buffer_tokens = 0;
+  /// On GPUs, the precision quantized (GGUF) blocks are dequantized to for batched matmuls (prefill).
+  std::optional<std::string> gguf_prefill_precision;
+  std::string source;
+};
+
+/// A quants.json id the engine runs in a format of its own: MLX's "int4" is its affine 4-bit quantization (group 64,
+/// an fp16 scale and bias per group: 4.5 bits), not AWQ/GPTQ. The candidate keeps the common id; memory, speed and
+/// kernels follow the engine's format.
+struct OwnFormat {
+  std::string quant;  ///< the common id ("int4")
+  std::string format; ///< the quants.json entry it runs as ("mlx-q4")
+};
+
 struct EngineSpec {
   std::string id;                                    ///< "vllm", "llama.cpp", …
   std::string name;                                  ///< "vLLM"
@@ -64,8 +104,23 @@ struct EngineSpec {
   std::optional<ExpertParallelRule> expert_parallel;
   /// Absent: the KV cache follows every model's sliding window (vLLM, SGLang, …).
   std::optional<SlidingWindowRule> sliding_window;
+  EngineStatus status;                     ///< active unless engines.json says otherwise
+  std::optional<PreferredOn> preferred_on; ///< backends where it is the engine most used
+  GgmlRuntime ggml;                        ///< llama.cpp-style runtime properties (all off for other engines)
+  /// Whose calibration rows price it ("llama.cpp" for Ollama, which runs llama.cpp's kernels); empty: its own id.
+  std::string calibrated_as;
+  std::vector<OwnFormat> own_formats;
   std::string source;
 };
+
+/// The quants.json id the engine runs `quant` as: its own format where it has one, else `quant` itself.
+const std::string& format_for(const EngineSpec* engine, const std::string& quant);
+
+/// "active", "maintenance", "archived".
+std::string_view to_string(EngineState state);
+
+/// Whether the engine is among those most used on this backend ("cuda", "rocm", "tpu", …).
+bool preferred_on(const EngineSpec& engine, std::string_view backend);
 
 /// A weight precision or quantization format. Bits per weight include scales
 /// and zero points. A checkpoint in this format stores each tensor role at its

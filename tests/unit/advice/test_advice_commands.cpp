@@ -78,7 +78,7 @@ TEST_CASE("llama.cpp and Ollama run GGUF files with GPU layers and slots", "[adv
 
 TEST_CASE("TPU engines: JetStream with ICI tensor parallelism, vLLM TPU", "[advice][commands]")
 {
-  CHECK_THAT(command("llama-3.1-8b", "tpu-v5e-8", "jetstream"), Catch::Contains("MaxText.maxengine_server") &&
+  CHECK_THAT(command("llama-3.1-8b", "tpu-v5e-8", "jetstream"), Catch::Contains("maxtext.inference.maxengine.maxengine_server") &&
                                                                     Catch::Contains("ici_tensor_parallelism=8") &&
                                                                     Catch::Contains("max_target_length=1300"));
   CHECK_THAT(command("llama-3.1-8b", "tpu-v6e-4", "vllm-tpu"),
