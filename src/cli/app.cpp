@@ -106,6 +106,10 @@ void add_probe_options(CLI::App& command, Options& options)
   command.add_option("--topology", options.topology, "Read an hwloc XML topology instead of the live machine")
       ->option_text("FILE.xml")
       ->check(input_file());
+  command.add_flag("--measure", options.measure,
+                   "Measure this machine's memory bandwidth (at most 2 s) and use it; the figure is kept in "
+                   "$XDG_CACHE_HOME/llm-hw for later runs");
+  command.add_flag("--no-cache", options.no_cache, "Ignore a kept bandwidth measurement (with --measure: measure again)");
 }
 
 void add_advice_options(CLI::App& command, Options& options)
@@ -204,13 +208,13 @@ std::unique_ptr<CLI::App> build_app(Options& options, std::size_t help_width)
   app->require_subcommand(0, 1);
   app->footer("Run `llm-hw SUBCOMMAND --help` for its options and an example.\n"
               "Exit codes: 0 success, 1 check: a requirement is not met, 2 bad usage or input, 3 probe failed.\n"
-              "Environment: NO_COLOR, COLUMNS, LLM_HW_ROOT, LLM_HW_NVML_LIB, LLM_HW_NO_NVML, LLM_HW_CATALOG_DIR.");
+              "Environment: NO_COLOR, COLUMNS, LLM_HW_ROOT, LLM_HW_NVML_LIB, LLM_HW_NO_NVML, LLM_HW_CATALOG_DIR, "
+              "XDG_CACHE_HOME (kept measurements).");
   add_color_option(*app, options);
 
   CLI::App* probe = app->add_subcommand("probe", "Detect this machine's CPUs, memory, GPUs and TPUs");
   add_output_options(*probe, options);
   add_probe_options(*probe, options);
-  probe->add_flag("--measure", options.measure, "Measure memory bandwidth (at most 2 s)");
 
   CLI::App* advise = app->add_subcommand("advise", "Score every device for a model and workload, and recommend one");
   CLI::App* check = app->add_subcommand(

@@ -71,6 +71,12 @@ double reachable_bandwidth(const catalog::HardwareSpec& hardware, std::vector<st
   if (hardware.kind != catalog::DeviceKind::cpu || !hardware.cpu || hardware.cpu->cores == 0) {
     return bandwidth;
   }
+  if (hardware.memory_bandwidth_measured) {
+    // A triad over the CPUs the process may use: what they draw, no model needed.
+    assumptions.push_back(fmt::format("memory bandwidth {:.1f} GB/s, {} on this machine",
+                                      bandwidth / 1e9, *hardware.memory_bandwidth_measured));
+    return bandwidth;
+  }
   const double per_cores = hardware.cpu->cores * k_bandwidth_per_core_bytes_s;
   if (per_cores >= bandwidth) {
     return bandwidth;
