@@ -106,6 +106,11 @@ void add_probe_options(CLI::App& command, Options& options)
   command.add_option("--topology", options.topology, "Read an hwloc XML topology instead of the live machine")
       ->option_text("FILE.xml")
       ->check(input_file());
+}
+
+/// probe, advise and check: the local CPU's memory bandwidth, measured or kept from an earlier measurement.
+void add_measure_options(CLI::App& command, Options& options)
+{
   command.add_flag("--measure", options.measure,
                    "Measure this machine's memory bandwidth (at most 2 s) and use it; the figure is kept in "
                    "$XDG_CACHE_HOME/llm-hw for later runs");
@@ -215,6 +220,7 @@ std::unique_ptr<CLI::App> build_app(Options& options, std::size_t help_width)
   CLI::App* probe = app->add_subcommand("probe", "Detect this machine's CPUs, memory, GPUs and TPUs");
   add_output_options(*probe, options);
   add_probe_options(*probe, options);
+  add_measure_options(*probe, options);
 
   CLI::App* advise = app->add_subcommand("advise", "Score every device for a model and workload, and recommend one");
   CLI::App* check = app->add_subcommand(
@@ -222,6 +228,7 @@ std::unique_ptr<CLI::App> build_app(Options& options, std::size_t help_width)
   for (CLI::App* command : {advise, check}) {
     add_output_options(*command, options);
     add_probe_options(*command, options);
+    add_measure_options(*command, options);
     add_advice_options(*command, options);
   }
 

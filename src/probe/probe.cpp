@@ -196,9 +196,8 @@ void set_measured_bandwidth(Device& cpu, double bytes_s, const std::string& sour
   cpu.memory_bandwidth_bytes_s = bytes_s;
   cpu.field_sources["memory_bandwidth_bytes_s"] = source;
   add_source(cpu, "measured");
-  std::erase_if(inventory.warnings, [](const std::string& w) {
-    return w.find("memory bandwidth estimated") != std::string::npos || w.find("a VM's share") != std::string::npos;
-  });
+  std::erase_if(inventory.warnings,
+                [](const std::string& w) { return w.find("memory bandwidth estimated") != std::string::npos; });
 }
 
 /// The local CPU's measured bandwidth: the one kept from an earlier run for this CPU, memory

@@ -44,7 +44,7 @@ BandwidthKey key(unsigned cpus = 2)
 
 } // namespace
 
-TEST_CASE("--measure: a VM reporting a 1,016 MiB L3 gets at most 512 MiB of arrays, sized from its memory",
+TEST_CASE("Bandwidth measurement: a VM reporting a 1,016 MiB L3 gets at most 512 MiB of arrays, sized from its memory",
           "[probe][measure]")
 {
   const TempDir dir;
@@ -68,7 +68,7 @@ TEST_CASE("--measure: a VM reporting a 1,016 MiB L3 gets at most 512 MiB of arra
   CHECK(3 * small->array_bytes >= k_min_triad_bytes);
 }
 
-TEST_CASE("--measure: too little memory is one clear error, and a cgroup's headroom counts", "[probe][measure]")
+TEST_CASE("Bandwidth measurement: too little memory is one clear error, and a cgroup's headroom counts", "[probe][measure]")
 {
   const TempDir dir;
   const auto inventory = probe_machine(vm_reporting(dir, "32768K", 200 * 1024));
@@ -91,7 +91,7 @@ TEST_CASE("--measure: too little memory is one clear error, and a cgroup's headr
   CHECK_FALSE(plan_triad(device(limited, "cpu0"), 100 * MiB).ok());
 }
 
-TEST_CASE("--measure: one thread per CPU the process may use", "[probe][measure]")
+TEST_CASE("Bandwidth measurement: one thread per CPU the process may use", "[probe][measure]")
 {
   llmhw::probe::Device cpu;
   cpu.cores = 64;
@@ -103,7 +103,7 @@ TEST_CASE("--measure: one thread per CPU the process may use", "[probe][measure]
   CHECK(triad_threads(cpu) == 1);
 }
 
-TEST_CASE("--measure: the triad answers within its deadlines, or says why not", "[probe][measure]")
+TEST_CASE("Bandwidth measurement: the triad answers within its deadlines, or says why not", "[probe][measure]")
 {
   // Deadlines longer than probe's, so that a test machine busy with a parallel build still gets through.
   const TriadPlan plan{2, 32 * MiB};
