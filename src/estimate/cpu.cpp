@@ -62,7 +62,9 @@ double device_peak_flops(const catalog::HardwareSpec& hardware, const std::strin
 // IEEE TCCA Newsletter 1995): 48 L2 misses in flight (Intel Golden Cove's L2
 // superqueue; Zen 4's L2 miss buffers are similar) × 64 B / ~100 ns ≈ 30 GB/s.
 // A socket's channels only fill when enough cores read at once, which a small
-// VM or a cgroup-limited container never has.
+// VM or a cgroup-limited container never has. Measured: a STREAM triad over a
+// 2-vCPU Zen 5 VM drew ~60 GB/s (issue 13), 2 × 30.7 = 61 here. A figure
+// measured on the machine (probe --measure) needs no such bound.
 constexpr double k_bandwidth_per_core_bytes_s = 48 * 64 / 100e-9;
 
 double reachable_bandwidth(const catalog::HardwareSpec& hardware, std::vector<std::string>& assumptions)
