@@ -34,7 +34,9 @@ CUT_JSON = re.compile(r"\s+# candidates cut to the first of \d+$")
 
 
 def run(command, bin_dir):
-    environment = dict(os.environ, NO_COLOR="1", COLUMNS="100", PATH=bin_dir + os.pathsep + os.environ["PATH"])
+    # No kept bandwidth measurement from the user's cache may change what a command prints.
+    environment = dict(os.environ, NO_COLOR="1", COLUMNS="100", PATH=bin_dir + os.pathsep + os.environ["PATH"],
+                       XDG_CACHE_HOME=os.path.join(ROOT, "build", "docs-cache-unused"))
     result = subprocess.run(["bash", "-c", command + " 2>&1"], cwd=ROOT, env=environment, capture_output=True,
                             text=True, timeout=300)
     return result.stdout, result.returncode

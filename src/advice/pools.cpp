@@ -89,6 +89,10 @@ catalog::HardwareSpec hardware_of(const probe::Device& device, const probe::Inve
   }
   if (device.memory_bandwidth_bytes_s && *device.memory_bandwidth_bytes_s > 0) {
     hardware.memory_bandwidth_bytes_s = *device.memory_bandwidth_bytes_s;
+    const auto source = device.field_sources.find("memory_bandwidth_bytes_s");
+    if (source != device.field_sources.end() && source->second.starts_with("measured")) {
+      hardware.memory_bandwidth_measured = source->second;
+    }
   }
   if (device.compute_capability) {
     hardware.compute_capability = device.compute_capability;

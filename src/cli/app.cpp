@@ -108,6 +108,15 @@ void add_probe_options(CLI::App& command, Options& options)
       ->check(input_file());
 }
 
+/// probe, advise and check: the local CPU's memory bandwidth, measured or kept from an earlier measurement.
+void add_measure_options(CLI::App& command, Options& options)
+{
+  command.add_flag("--measure", options.measure,
+                   "Measure this machine's memory bandwidth (at most 2 s) and use it; the figure is kept in "
+                   "$XDG_CACHE_HOME/llm-hw for later runs");
+  command.add_flag("--no-cache", options.no_cache, "Ignore a kept bandwidth measurement (with --measure: measure again)");
+}
+
 void add_advice_options(CLI::App& command, Options& options)
 {
   command.add_option("--model", options.model,
@@ -204,13 +213,14 @@ std::unique_ptr<CLI::App> build_app(Options& options, std::size_t help_width)
   app->require_subcommand(0, 1);
   app->footer("Run `llm-hw SUBCOMMAND --help` for its options and an example.\n"
               "Exit codes: 0 success, 1 check: a requirement is not met, 2 bad usage or input, 3 probe failed.\n"
-              "Environment: NO_COLOR, COLUMNS, LLM_HW_ROOT, LLM_HW_NVML_LIB, LLM_HW_NO_NVML, LLM_HW_CATALOG_DIR.");
+              "Environment: NO_COLOR, COLUMNS, LLM_HW_ROOT, LLM_HW_NVML_LIB, LLM_HW_NO_NVML, LLM_HW_CATALOG_DIR, "
+              "XDG_CACHE_HOME (kept measurements).");
   add_color_option(*app, options);
 
   CLI::App* probe = app->add_subcommand("probe", "Detect this machine's CPUs, memory, GPUs and TPUs");
   add_output_options(*probe, options);
   add_probe_options(*probe, options);
-  probe->add_flag("--measure", options.measure, "Measure memory bandwidth (at most 2 s)");
+  add_measure_options(*probe, options);
 
   CLI::App* advise = app->add_subcommand("advise", "Score every device for a model and workload, and recommend one");
   CLI::App* check = app->add_subcommand(
@@ -218,6 +228,7 @@ std::unique_ptr<CLI::App> build_app(Options& options, std::size_t help_width)
   for (CLI::App* command : {advise, check}) {
     add_output_options(*command, options);
     add_probe_options(*command, options);
+    add_measure_options(*command, options);
     add_advice_options(*command, options);
   }
 

@@ -41,6 +41,7 @@ probe::Environment probe_environment(const Options& options)
   probe::Environment environment = probe::Environment::from_process();
   environment.topology_xml = options.topology;
   environment.measure_bandwidth = options.measure;
+  environment.use_kept_measurement = !options.no_cache;
   if (options.measure && stderr_is_terminal()) {
     // One line, rewritten in place and cleared when done; never on stdout.
     environment.on_progress = [](const std::string& line) { std::cerr << "\r\033[K" << line << std::flush; };

@@ -276,6 +276,9 @@ std::string man_page(const CLI::App& app, const std::vector<CommandInfo>& comman
          ".TP\nLLM_HW_NVML_LIB\nThe NVML library to load instead of libnvidia\\-ml.so.1.\n"
          ".TP\nLLM_HW_NO_NVML\nWhen 1, do not load NVML.\n"
          ".TP\nLLM_HW_CATALOG_DIR\nEvery *.json file in this folder adds to or overrides the catalog.\n"
+         ".TP\nXDG_CACHE_HOME\nA memory bandwidth measured with \\fB\\-\\-measure\\fR is kept in "
+         "llm\\-hw/bandwidth.json under it (default ~/.cache) for a month, and used by later runs on the same "
+         "machine unless \\fB\\-\\-no\\-cache\\fR is given.\n"
          ".SH EXAMPLES\n"
          ".nf\n";
   for (const Example& example : examples()) {

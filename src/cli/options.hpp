@@ -46,7 +46,8 @@ struct Options {
   std::string color = "auto";              ///< --color auto|always|never, checked by the parser
   bool json = false;
   bool verbose = false;
-  bool measure = false;
+  bool measure = false;  ///< --measure: the local CPU's memory bandwidth
+  bool no_cache = false; ///< --no-cache: ignore a kept measurement
   bool fit = false;   ///< models --fit
   bool local = false; ///< models --local
 };

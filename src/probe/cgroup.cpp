@@ -118,6 +118,26 @@ std::optional<std::uint64_t> smallest_limit(const std::string& root, const std::
   return smallest;
 }
 
+/// What the most constrained cgroup on the way has left: its limit less its usage (memory.current,
+/// memory.usage_in_bytes). A usage above the limit (the kernel reclaims) leaves nothing.
+std::optional<std::uint64_t> smallest_headroom(const std::string& root, const std::vector<std::string>& dirs,
+                                               const std::string& limit_file, const std::string& usage_file)
+{
+  std::optional<std::uint64_t> smallest;
+  for (const std::string& dir : dirs) {
+    const auto limit = read_uint(root, dir + "/" + limit_file);
+    if (!limit || *limit >= k_unlimited_bytes || *limit < plausible::k_min_cgroup_memory_bytes) {
+      continue; // no limit here, or one smallest_limit already warned about
+    }
+    const std::uint64_t usage = read_uint(root, dir + "/" + usage_file).value_or(0);
+    const std::uint64_t left = usage < *limit ? *limit - usage : 0;
+    if (!smallest || left < *smallest) {
+      smallest = left;
+    }
+  }
+  return smallest;
+}
+
 std::optional<double> quota_cores_v2(const std::string& root, const std::vector<std::string>& dirs)
 {
   std::optional<double> smallest;
@@ -203,12 +223,13 @@ CgroupLimits read_cgroup_limits(const std::string& root, std::vector<std::string
   if (paths.unified) {
     const auto dirs = directories("/sys/fs/cgroup", *paths.unified);
     limits.memory_bytes = smallest_limit(root, dirs, "memory.max", warnings);
+    limits.memory_headroom_bytes = smallest_headroom(root, dirs, "memory.max", "memory.current");
     limits.cpu_quota_cores = quota_cores_v2(root, dirs);
   }
   if (const auto memory = paths.v1.find("memory"); memory != paths.v1.end() && !limits.memory_bytes) {
-    limits.memory_bytes =
-        smallest_limit(root, directories("/sys/fs/cgroup/memory", memory->second),
-                       "memory.limit_in_bytes", warnings);
+    const auto dirs = directories("/sys/fs/cgroup/memory", memory->second);
+    limits.memory_bytes = smallest_limit(root, dirs, "memory.limit_in_bytes", warnings);
+    limits.memory_headroom_bytes = smallest_headroom(root, dirs, "memory.limit_in_bytes", "memory.usage_in_bytes");
   }
   for (const char* controller : {"cpu", "cpuacct"}) {
     if (const auto cpu = paths.v1.find(controller); cpu != paths.v1.end() && !limits.cpu_quota_cores) {

@@ -1,5 +1,7 @@
 #include "llmhw/probe/probe.hpp"
 
+#include "backends.hpp"
+
 #include <cstdlib>
 #include <string_view>
 
@@ -25,6 +27,13 @@ Environment Environment::from_process()
   if (const char* skip = std::getenv("LLM_HW_NO_NVML"); skip != nullptr && std::string_view(skip) == "1") {
     environment.skip_nvml = true;
   }
+  std::map<std::string, std::string> cache_variables;
+  for (const char* name : {"XDG_CACHE_HOME", "HOME"}) {
+    if (const char* value = std::getenv(name); value != nullptr) {
+      cache_variables[name] = value;
+    }
+  }
+  environment.measurement_cache = detail::measurement_cache_file(cache_variables);
   for (const std::string& name : visibility_variables()) {
     if (const char* value = std::getenv(name.c_str()); value != nullptr) {
       environment.variables[name] = value; // an empty value is meaningful: no device visible

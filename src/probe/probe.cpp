@@ -7,6 +7,8 @@
 #include "plausible.hpp"
 #include "sysfs.hpp"
 
+#include "llmhw/util/units.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -42,8 +44,9 @@ const catalog::HardwareSpec* find_cpu_spec(const Device& cpu, const detail::CpuI
   return nullptr;
 }
 
-void detect_cpu_and_memory(const Environment& environment, const catalog::Catalog& catalog, detail::HwlocCpu found,
-                           Inventory& inventory)
+/// Fills the inventory's CPU and memory; returns the cgroup's memory headroom, where one limits the process.
+std::optional<std::uint64_t> detect_cpu_and_memory(const Environment& environment, const catalog::Catalog& catalog,
+                                                   detail::HwlocCpu found, Inventory& inventory)
 {
   Device& cpu = found.cpu;
   inventory.warnings.insert(inventory.warnings.end(), found.warnings.begin(), found.warnings.end());
@@ -108,8 +111,9 @@ void detect_cpu_and_memory(const Environment& environment, const catalog::Catalo
     }
   }
 
+  detail::CgroupLimits limits;
   if (machine_files) {
-    const detail::CgroupLimits limits = detail::read_cgroup_limits(environment.root, inventory.warnings);
+    limits = detail::read_cgroup_limits(environment.root, inventory.warnings);
     if (limits.memory_bytes && *limits.memory_bytes < inventory.memory.total_bytes) {
       inventory.memory.cgroup_limit_bytes = limits.memory_bytes;
     }
@@ -130,6 +134,7 @@ void detect_cpu_and_memory(const Environment& environment, const catalog::Catalo
   const auto cpufreq = machine_files ? detail::read_max_clock_ghz(environment.root, inventory.warnings) : std::nullopt;
   detail::complete_cpu(cpu, info, spec, cpufreq, inventory.host.virtualized, inventory.warnings);
   inventory.devices.push_back(std::move(cpu));
+  return limits.memory_headroom_bytes;
 }
 
 /// Unified-memory GPUs (GB10, MI300A, Ryzen AI Max) use system memory: their usable memory is
@@ -186,37 +191,60 @@ void detect_accelerators(const Environment& environment, const catalog::Catalog&
   share_system_memory(inventory);
 }
 
-/// probe --measure: replaces the CPU's catalog or estimated bandwidth with a measured one.
-void measure_bandwidth(const Environment& environment, Inventory& inventory)
+void set_measured_bandwidth(Device& cpu, double bytes_s, const std::string& source, Inventory& inventory)
+{
+  cpu.memory_bandwidth_bytes_s = bytes_s;
+  cpu.field_sources["memory_bandwidth_bytes_s"] = source;
+  add_source(cpu, "measured");
+  std::erase_if(inventory.warnings,
+                [](const std::string& w) { return w.find("memory bandwidth estimated") != std::string::npos; });
+}
+
+/// The local CPU's measured bandwidth: the one kept from an earlier run for this CPU, memory
+/// and CPU count (unless --no-cache), else with --measure a new measurement, kept for later runs.
+void use_measured_bandwidth(const Environment& environment, std::optional<std::uint64_t> cgroup_headroom_bytes,
+                            Inventory& inventory)
 {
   if (!environment.live()) {
-    inventory.warnings.push_back("--measure measures this machine: ignored for a fixture root or --topology file");
+    if (environment.measure_bandwidth) {
+      inventory.warnings.push_back("--measure measures this machine: ignored for a fixture root or --topology file");
+    }
     return;
   }
   Device& cpu = inventory.devices.front();
-  const unsigned threads =
-      cpu.usable_cores ? static_cast<unsigned>(std::max(1.0, std::floor(*cpu.usable_cores))) : cpu.cores;
-  // Arrays well beyond the last-level cache (4× L3, at least 64 MiB each), but at most 1/16 of
-  // the available memory for all three.
-  std::uint64_t array_bytes = std::max<std::uint64_t>(64ull << 20, 4 * cpu.l3_cache_bytes.value_or(0));
-  array_bytes =
-      std::min<std::uint64_t>(array_bytes, std::max<std::uint64_t>(inventory.memory.available_bytes / 48, 16ull << 20));
-  if (environment.on_progress) {
-    environment.on_progress(fmt::format("measuring memory bandwidth on {} threads (at most 2 s)…", threads));
+  const detail::BandwidthKey key{cpu.model, detail::triad_threads(cpu),
+                                 (inventory.memory.total_bytes + units::GiB / 2) / units::GiB};
+  const std::string day = detail::today();
+  if (environment.measurement_cache && environment.use_kept_measurement) {
+    if (const auto kept = detail::read_kept_bandwidth(*environment.measurement_cache, key, day, inventory.warnings)) {
+      set_measured_bandwidth(cpu, kept->bytes_s, fmt::format("measured (kept from {})", kept->measured_on), inventory);
+      return;
+    }
   }
-  const auto measured = detail::measure_triad_bytes_s(threads, array_bytes, std::chrono::milliseconds(1500));
+  if (!environment.measure_bandwidth) {
+    return;
+  }
+  const auto plan =
+      detail::plan_triad(cpu, detail::memory_for_measurement(inventory.memory, cgroup_headroom_bytes));
+  if (!plan) {
+    inventory.warnings.push_back(plan.error().message());
+    return;
+  }
+  if (environment.on_progress) {
+    environment.on_progress(fmt::format("measuring memory bandwidth on {} threads (at most 2 s)…", plan->threads));
+  }
+  const auto measured = detail::measure_triad_bytes_s(*plan);
   if (environment.on_progress) {
     environment.on_progress("");
   }
   if (!measured) {
-    inventory.warnings.push_back("--measure: the bandwidth measurement failed (not enough memory?)");
+    inventory.warnings.push_back(measured.error().message());
     return;
   }
-  cpu.memory_bandwidth_bytes_s = *measured;
-  cpu.field_sources["memory_bandwidth_bytes_s"] = "measured";
-  add_source(cpu, "measured");
-  std::erase_if(inventory.warnings,
-                [](const std::string& w) { return w.find("memory bandwidth estimated") != std::string::npos; });
+  set_measured_bandwidth(cpu, *measured, "measured", inventory);
+  if (environment.measurement_cache) {
+    detail::keep_bandwidth(*environment.measurement_cache, key, *measured, day, inventory.warnings);
+  }
 }
 
 /// The last check on figures computed from others (a catalog bandwidth times the sockets, an
@@ -254,10 +282,8 @@ Result<Inventory> detect(const Environment& environment, const catalog::Catalog&
     return cpu.error();
   }
   std::vector<detail::ExportedGpu> exported = std::move(cpu->gpus);
-  detect_cpu_and_memory(environment, catalog, std::move(cpu.value()), inventory);
-  if (environment.measure_bandwidth) {
-    measure_bandwidth(environment, inventory);
-  }
+  const auto headroom = detect_cpu_and_memory(environment, catalog, std::move(cpu.value()), inventory);
+  use_measured_bandwidth(environment, headroom, inventory);
   if (!environment.topology_xml || (!environment.root.empty() && environment.root != "/")) {
     detect_accelerators(environment, catalog, inventory);
   } else {

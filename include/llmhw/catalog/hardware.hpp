@@ -81,6 +81,9 @@ struct HardwareSpec {
   std::optional<std::string> compute_capability;   ///< NVIDIA only: "9.0"
   std::uint64_t memory_bytes = 0;   ///< what the driver reports where a real capture exists, else the datasheet size
   double memory_bandwidth_bytes_s = 0;
+  /// Set where memory_bandwidth_bytes_s was measured on the machine itself (probe --measure): how
+  /// ("measured", "measured (kept from 2026-12-07)"). Such a figure is what the usable cores drew.
+  std::optional<std::string> memory_bandwidth_measured;
   PeakTflops peak_tflops;   ///< dense; empty for CPUs (derived from cores, clock and ISA) and unpublished parts
   std::vector<std::string> precisions;   ///< compute precisions run natively ("bf16", "fp8", "int8", …)
   Interconnect interconnect;

@@ -25,7 +25,11 @@ struct Environment {
   std::optional<std::string> topology_xml; ///< --topology: an hwloc XML instead of the live machine
   std::optional<std::string> nvml_library; ///< $LLM_HW_NVML_LIB
   bool skip_nvml = false;                  ///< $LLM_HW_NO_NVML=1
-  bool measure_bandwidth = false;          ///< probe --measure
+  bool measure_bandwidth = false;          ///< --measure
+  /// Where a measured bandwidth is kept for later runs ($XDG_CACHE_HOME/llm-hw/bandwidth.json);
+  /// none: nothing is kept or read.
+  std::optional<std::string> measurement_cache;
+  bool use_kept_measurement = true; ///< false with --no-cache: measure again, never read a kept one
   /// Called with a line to show while measuring (the CLI passes one when stderr is a terminal).
   std::function<void(const std::string&)> on_progress;
   /// The process variables that decide what it may use: CUDA_VISIBLE_DEVICES, ROCR_VISIBLE_DEVICES,

@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <filesystem>
+
 using namespace llmhw::test;
 
 TEST_CASE("probe: the device table of a fixture machine, and every source with -v", "[probe][cli]")
@@ -67,15 +70,41 @@ TEST_CASE("probe: an NVML that blocks is stopped after 2 s", "[probe][cli][nvml]
   CHECK(document["warnings"].dump().find("NVML did not answer within 2000 ms") != std::string::npos);
 }
 
-TEST_CASE("probe --measure: a measured bandwidth, progress only on a terminal", "[probe][cli][measure]")
+TEST_CASE("probe --measure: a measured bandwidth, kept for later runs, progress only on a terminal",
+          "[probe][cli][measure]")
 {
-  const auto plain = run_llm_hw({"probe", "--measure", "--json"}, {{"LLM_HW_NO_NVML", "1"}});
+  // Structure and bounds only: the machine running the tests is shared, so no speed is asserted.
+  const TempDir cache;
+  const std::map<std::string, std::string> variables{{"LLM_HW_NO_NVML", "1"},
+                                                     {"XDG_CACHE_HOME", cache.path().string()}};
+  const auto started = std::chrono::steady_clock::now();
+  const auto plain = run_llm_hw({"probe", "--measure", "--json"}, variables);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10)); // hang guard
   REQUIRE(plain.exit_code == 0);
   CHECK(plain.err.empty());
   const auto document = nlohmann::json::parse(plain.out);
+  INFO(document["warnings"].dump());
   const auto& cpu = document["devices"][0];
-  CHECK(cpu["field_sources"]["memory_bandwidth_bytes_s"] == "measured");
-  CHECK(cpu["memory_bandwidth_bytes_s"].get<double>() > 1e8); // any machine moves 100 MB/s
-  const auto terminal = run_llm_hw_in_terminal({"probe", "--measure"}, {{"LLM_HW_NO_NVML", "1"}});
+  REQUIRE(cpu["field_sources"]["memory_bandwidth_bytes_s"] == "measured");
+  const double measured = cpu["memory_bandwidth_bytes_s"].get<double>();
+  CHECK(measured > 1e8); // any machine moves 100 MB/s
+  CHECK(measured < 1e14);
+
+  // Kept under $XDG_CACHE_HOME: a later run uses it and says from when; --no-cache does not.
+  REQUIRE(std::filesystem::is_regular_file(cache.path() / "llm-hw" / "bandwidth.json"));
+  const auto later = nlohmann::json::parse(run_llm_hw({"probe", "--json"}, variables).out)["devices"][0];
+  CHECK(later["memory_bandwidth_bytes_s"].get<double>() == Approx(measured));
+  CHECK_THAT(later["field_sources"]["memory_bandwidth_bytes_s"].get<std::string>(),
+             Catch::StartsWith("measured (kept from 20"));
+  const auto ignored =
+      nlohmann::json::parse(run_llm_hw({"probe", "--json", "--no-cache"}, variables).out)["devices"][0];
+  CHECK_THAT(ignored["field_sources"]["memory_bandwidth_bytes_s"].get<std::string>(),
+             !Catch::StartsWith("measured"));
+  // advise --measure uses the kept figure for the local CPU and states it.
+  const auto advice = run_llm_hw({"advise", "--measure", "--model", "llama-3.2-1b", "--json"}, variables);
+  CHECK(advice.exit_code == 0);
+  CHECK(advice.out.find("measured (kept from 20") != std::string::npos);
+
+  const auto terminal = run_llm_hw_in_terminal({"probe", "--measure", "--no-cache"}, variables);
   CHECK(terminal.out.find("measuring memory bandwidth") != std::string::npos);
 }
