@@ -60,6 +60,24 @@ double usable_per_device(const Inputs& inputs, std::vector<std::string>& assumpt
   return std::max(0.0, total);
 }
 
+/// llama.cpp's CPU compute buffer ("CPU compute buffer size" in its log): the graph of one n_ubatch = 512
+/// micro-batch, in fp32, whose largest live tensors are the MLP's gate and up activations; the logits of the
+/// prompt's last token only. PLACEHOLDER
+double llama_cpp_cpu_compute_buffer(const model::Architecture& arch)
+{
+  constexpr double ubatch = 512;
+  return ubatch * (3.0 * arch.intermediate_size + 4.0 * arch.hidden_size) * 4.0 + arch.vocab_size * 4.0;
+}
+
+/// Weight bytes of the transformer layers (what llama.cpp repacks; the embedding and output stay as mapped).
+double layer_weight_bytes(const Inputs& inputs)
+{
+  const model::ParameterCounts& counts = inputs.model.parameters;
+  const double layer_params = static_cast<double>(counts.attention + counts.dense_mlp + counts.routed_experts +
+                                                  counts.shared_experts + counts.router);
+  return layer_params * inputs.quant.bits_per_weight / 8.0;
+}
+
 /// Runtime memory outside weights, KV and activations, per device.
 double overhead_per_device(const Inputs& inputs)
 {
@@ -74,7 +92,9 @@ double overhead_per_device(const Inputs& inputs)
   if (hardware.kind == DeviceKind::tpu) {
     bytes += 1.0 * units::GiB; // XLA programs and runtime scratch (assumption; JAX reserves HBM per program)
   }
-  if (is_llama_cpp(inputs)) {
+  if (is_llama_cpp(inputs) && hardware.kind == DeviceKind::cpu) {
+    bytes += llama_cpp_cpu_compute_buffer(arch);
+  } else if (is_llama_cpp(inputs)) {
     // llama.cpp's compute buffer holds one micro-batch (n_ubatch 512) of
     // logits in fp32 plus the graph's intermediates: 512 × vocab × 4 bytes for
     // the output, ~ 260 MiB for a 128k vocabulary as its logs print.
@@ -221,7 +241,16 @@ MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptio
                              ? static_cast<double>(*model.file_weight_bytes)
                              : static_cast<double>(model::weight_bytes(model, inputs.quant));
   const std::uint64_t concurrency = std::max<std::uint64_t>(1, inputs.workload.concurrency);
-  const double overhead = overhead_per_device(inputs) * devices;
+  double overhead = overhead_per_device(inputs) * devices;
+  if (inputs.repacked_share > 0) {
+    // llama.cpp copies the weights its CPU kernels want interleaved (Q4_0, Q4_K, IQ4_NL for AVX2/AVX-512/NEON;
+    // Q8_0 and K-quants into its AMX buffer) into a buffer of its own, beside the mapped file.
+    const double repacked = inputs.repacked_share * layer_weight_bytes(inputs);
+    overhead += repacked;
+    assumptions.push_back(fmt::format("llama.cpp holds {:.0f} MiB of the weights a second time, repacked for its "
+                                      "CPU kernels",
+                                      repacked / units::MiB));
+  }
   const double activations = activation_bytes(inputs, concurrency);
   const std::uint64_t context = std::max<std::uint64_t>(1, inputs.workload.context);
   const double kv_one = kv_bytes_per_sequence(inputs, context);

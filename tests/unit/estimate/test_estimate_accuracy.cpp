@@ -20,7 +20,9 @@ const llmhw::accuracy::Evaluation& evaluation()
     auto rows = llmhw::accuracy::read_measurements(LLM_HW_SOURCE_DIR "/bench/data/measurements.csv");
     REQUIRE(rows.ok());
     REQUIRE(rows->size() == 136);
-    return llmhw::accuracy::evaluate(*rows, builtin_catalog(), llmhw::estimate::builtin_calibration());
+    static const auto catalog = llmhw::accuracy::load_catalog(LLM_HW_SOURCE_DIR);
+    REQUIRE(catalog.ok());
+    return llmhw::accuracy::evaluate(*rows, *catalog, llmhw::estimate::builtin_calibration());
   }();
   return result;
 }
