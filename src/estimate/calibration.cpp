@@ -156,8 +156,9 @@ CpuKernel parse_cpu_kernel(const util::JsonObject& object)
     object.fail("share", "expected a share in (0, 1]");
   }
   kernel.repacked_share = object.optional_number("repacked_share").value_or(0.0);
-  if (kernel.repacked_share < 0 || kernel.repacked_share > 1) {
-    object.fail("repacked_share", "expected a share in [0, 1]");
+  // The repacked layout may be larger than the file's (llama.cpp's AMX buffer: 1.3-1.5 times).
+  if (kernel.repacked_share < 0 || kernel.repacked_share > 2) {
+    object.fail("repacked_share", "expected a ratio in [0, 2]");
   }
   kernel.source = object.string("source");
   return kernel;

@@ -16,6 +16,8 @@ namespace llmhw::estimate::detail {
 
 namespace {
 
+constexpr double k_turbo_over_nominal = 1.5;
+
 bool has_flag(const std::vector<std::string>& isa, const char* flag)
 {
   return std::find(isa.begin(), isa.end(), flag) != isa.end();
@@ -62,7 +64,12 @@ std::optional<double> cpu_peak_flops(const catalog::HardwareSpec& hardware, cons
   // The highest clock the part runs at: a few busy cores of a large part, or of a VM, hold their turbo clock,
   // and the calibrated share of peak takes up what an all-core load loses (F16 prefill on a 2-vCPU Zen 5 VM
   // reached 296 GFLOP/s, more than its 2.1 GHz nominal clock allows at 64 FLOP per cycle per core).
-  const std::optional<double> clock_ghz = cpu.boost_clock_ghz ? cpu.boost_clock_ghz : cpu.base_clock_ghz;
+  std::optional<double> clock_ghz = cpu.boost_clock_ghz;
+  if (!clock_ghz && cpu.base_clock_ghz) {
+    // Only the nominal clock is known (a VM's /proc/cpuinfo): server and desktop parts turbo to a median 1.5
+    // times it (EPYC 9654 2.4/3.7 GHz, EPYC 9755 2.7/4.1, Xeon 8480+ 2.0/3.8, Ryzen 9 7950X 4.5/5.7).
+    clock_ghz = *cpu.base_clock_ghz * k_turbo_over_nominal;
+  }
   if (!clock_ghz || *clock_ghz <= 0) {
     return std::nullopt;
   }

@@ -60,13 +60,14 @@ double usable_per_device(const Inputs& inputs, std::vector<std::string>& assumpt
   return std::max(0.0, total);
 }
 
-/// llama.cpp's CPU compute buffer ("CPU compute buffer size" in its log): the graph of one n_ubatch = 512
-/// micro-batch, in fp32, whose largest live tensors are the MLP's gate and up activations; the logits of the
-/// prompt's last token only. PLACEHOLDER
+/// llama.cpp's CPU compute buffer ("CPU compute buffer size" in its log): one n_ubatch = 512 micro-batch of
+/// fp32 logits and two hidden-size rows per token. Measured with llama-bench -v (llama.cpp de3ff81): 258.5 MiB
+/// for Llama-3.2-1B (vocab 128256, hidden 2048), 300.25 MiB for Qwen2.5-0.5B (151936, 896): this formula
+/// gives 258.5 and 300.3.
 double llama_cpp_cpu_compute_buffer(const model::Architecture& arch)
 {
   constexpr double ubatch = 512;
-  return ubatch * (3.0 * arch.intermediate_size + 4.0 * arch.hidden_size) * 4.0 + arch.vocab_size * 4.0;
+  return ubatch * (static_cast<double>(arch.vocab_size) + 2.0 * arch.hidden_size) * 4.0;
 }
 
 /// Weight bytes of the transformer layers (what llama.cpp repacks; the embedding and output stay as mapped).
@@ -244,12 +245,17 @@ MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptio
   double overhead = overhead_per_device(inputs) * devices;
   if (inputs.repacked_share > 0) {
     // llama.cpp copies the weights its CPU kernels want interleaved (Q4_0, Q4_K, IQ4_NL for AVX2/AVX-512/NEON;
-    // Q8_0 and K-quants into its AMX buffer) into a buffer of its own, beside the mapped file.
-    const double repacked = inputs.repacked_share * layer_weight_bytes(inputs);
-    overhead += repacked;
-    assumptions.push_back(fmt::format("llama.cpp holds {:.0f} MiB of the weights a second time, repacked for its "
-                                      "CPU kernels",
-                                      repacked / units::MiB));
+    // F16, Q8_0 and K-quants into its AMX buffer) into a buffer of its own, beside the mapped file. The file's
+    // pages of those tensors are not read again and can be paged out; the buffer cannot, and the AMX layout
+    // is larger than the file's.
+    const double layers = layer_weight_bytes(inputs);
+    const double repacked = inputs.repacked_share * layers;
+    const double growth = std::max(0.0, repacked - std::min(1.0, inputs.repacked_share) * layers);
+    overhead += growth;
+    assumptions.push_back(fmt::format("llama.cpp repacks {:.0f} MiB of the weights for its CPU kernels into a buffer "
+                                      "beside the mapped file (whose pages of them can be paged out): {:.0f} MiB "
+                                      "more than the file",
+                                      repacked / units::MiB, growth / units::MiB));
   }
   const double activations = activation_bytes(inputs, concurrency);
   const std::uint64_t context = std::max<std::uint64_t>(1, inputs.workload.context);

@@ -46,8 +46,8 @@ struct CpuKernel {
   std::string unit;                ///< fp32, bf16_vector, int8_vector, amx_bf16, amx_int8
   /// Attention: the share of the unit's peak it reaches (matmuls take theirs from the calibration rows).
   double share = 1.0;
-  /// Share of the transformer layers' weight bytes the engine copies into a repacked buffer of its own at
-  /// load (llama.cpp's CPU_REPACK and AMX buffers), held beside the mapped file.
+  /// Bytes of the repacked buffer the engine fills at load (llama.cpp's CPU_REPACK and AMX buffers), held
+  /// beside the mapped file, per byte of the transformer layers' weights (over 1 where the layout is larger).
   double repacked_share = 0;
   std::string source;
 };
