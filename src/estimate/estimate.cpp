@@ -45,7 +45,7 @@ void apply_cpu_kernels(const Calibration& calibration, const std::string& engine
   const std::vector<std::string>& isa = hardware.cpu ? hardware.cpu->isa : no_flags;
   if (const CpuKernel* matmul = calibration.find_cpu_kernel(engine, "matmul", inputs.quant.id, isa)) {
     if (const std::optional<double> peak = detail::cpu_peak_flops(hardware, matmul->unit)) {
-      inputs.peak_flops = *peak;
+      inputs.peak_flops = *peak * matmul->share;
       inputs.peak_precision = matmul->unit;
     }
     inputs.repacked_share = matmul->repacked_share;

@@ -44,7 +44,8 @@ struct CpuKernel {
   std::vector<std::string> quants; ///< quants.json ids; empty: any
   std::vector<std::string> isa;    ///< /proc/cpuinfo flags, any one of which selects it; empty: any CPU
   std::string unit;                ///< fp32, bf16_vector, int8_vector, amx_bf16, amx_int8
-  /// Attention: the share of the unit's peak it reaches (matmuls take theirs from the calibration rows).
+  /// The share of the unit's peak the kernel can reach before the calibration row's share: attention's whole
+  /// rate; for matmuls below 1 where a kernel uses only part of a unit (llama.cpp's first AMX kernels).
   double share = 1.0;
   /// Bytes of the repacked buffer the engine fills at load (llama.cpp's CPU_REPACK and AMX buffers), held
   /// beside the mapped file, per byte of the transformer layers' weights (over 1 where the layout is larger).
