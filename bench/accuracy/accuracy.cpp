@@ -81,6 +81,7 @@ std::optional<estimate::Estimate> estimate_row(const Measurement& row, const mod
   candidate.engine = row.engine;
   candidate.quant = row.quant;
   candidate.kv_quant = row.kv_quant;
+  candidate.flash_attention = row.flash_attention;
   workload::Workload workload = workload_of(row);
   if (row.metric == "fits") {
     // llama-bench's runs in the source: pp1024 and tg1024 on one context.
@@ -258,7 +259,10 @@ estimate::Calibration fit(const std::vector<Measurement>& rows, const catalog::C
     if (row.split == "fit" && is_speed(row.metric) && hardware != nullptr && !moe) {
       // Ollama's rows calibrate llama.cpp, whose kernels it runs.
       const std::string engine = row.engine == "ollama" ? "llama.cpp" : row.engine;
-      const Key key{engine, class_of(catalog, row.target), family_of(catalog, row.quant)};
+      // CPUs run a kernel of their own per GGUF type (data/calibration.json cpu_kernels), so their rows are
+      // fitted per weight format, not per family.
+      const std::string device_class = class_of(catalog, row.target);
+      const Key key{engine, device_class, device_class == "cpu" ? row.quant : family_of(catalog, row.quant)};
       by_class[key].push_back(row);
       by_architecture[{engine, std::get<1>(key) + "/" + hardware->architecture, std::get<2>(key)}].push_back(row);
       auto& seen = architectures[key];

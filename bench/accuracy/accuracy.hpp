@@ -7,6 +7,7 @@
 #include "llmhw/estimate/calibration.hpp"
 #include "llmhw/util/result.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,12 @@ struct Measurement {
   std::uint64_t context = 0;     ///< provisioned context per sequence; 0: prompt + output
   std::uint64_t concurrency = 1; ///< 0: as many as fit ("max (offline)")
   std::string split;             ///< fit, holdout, report (shown, not bounded), check (memory facts)
+  std::optional<bool> flash_attention; ///< the run's -fa; empty: the engine's default
 };
+
+/// The built-in catalog with bench/data/hosts.json: the machines measured for the set that are no catalog
+/// entry (a 2-vCPU cloud VM as llm-hw probes it).
+Result<catalog::Catalog> load_catalog(const std::string& source_dir);
 
 /// Reads the CSV (RFC 4180 quoting). Errors name the file and line.
 Result<std::vector<Measurement>> read_measurements(const std::string& path);

@@ -27,7 +27,7 @@ int main(int argc, char** argv)
       path = arg;
     }
   }
-  auto catalog = catalog::load({});
+  auto catalog = accuracy::load_catalog(LLM_HW_SOURCE_DIR);
   auto rows = accuracy::read_measurements(path);
   if (!catalog || !rows) {
     std::fprintf(stderr, "llm-hw-accuracy: error: %s\n", (!catalog ? catalog.error() : rows.error()).message().c_str());

@@ -98,9 +98,22 @@ Result<std::vector<Measurement>> read_measurements(const std::string& path)
     const std::string concurrency = get("llmhw_concurrency");
     row.concurrency = concurrency == "max" ? 0 : to_count(concurrency, 1);
     row.split = get("llmhw_split");
+    if (column.contains("llmhw_flash_attention")) {
+      const std::string fa = fields[column.at("llmhw_flash_attention")];
+      if (fa == "on" || fa == "off") {
+        row.flash_attention = fa == "on";
+      } else if (!fa.empty()) {
+        return Error{path, fmt::format("line {}: llmhw_flash_attention '{}': expected on, off or empty", number, fa)};
+      }
+    }
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+Result<catalog::Catalog> load_catalog(const std::string& source_dir)
+{
+  return catalog::load(catalog::CatalogSources{{source_dir + "/bench/data/hosts.json"}, std::nullopt});
 }
 
 } // namespace llmhw::accuracy

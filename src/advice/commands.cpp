@@ -3,11 +3,13 @@
 
 #include "llmhw/catalog/catalog.hpp"
 #include "llmhw/rules/rules.hpp"
+#include "llmhw/util/units.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 namespace llmhw::advice::detail {
 namespace {
@@ -107,14 +109,31 @@ std::uint64_t sequences(const estimate::Estimate& estimate)
       1, std::min(estimate.concurrency, std::max<std::uint64_t>(1, estimate.memory.max_concurrency)));
 }
 
+/// What an engine's CPU backend needs set before its command (engines.json "cpu": SGLang's
+/// SGLANG_USE_CPU_ENGINE=1), followed by a space; empty off the CPU.
+std::string cpu_environment(const estimate::Candidate& candidate, const catalog::EngineSpec* engine)
+{
+  if (candidate.hardware.kind != catalog::DeviceKind::cpu || engine == nullptr || !engine->cpu ||
+      engine->cpu->environment.empty()) {
+    return {};
+  }
+  return engine->cpu->environment + " ";
+}
+
 std::string vllm(const estimate::Estimate& estimate, const model::ModelSpec& model, const workload::Workload& workload,
                  const catalog::EngineSpec* engine)
 {
   const estimate::Candidate& candidate = estimate.candidate;
   const Layout layout = layout_of(candidate);
   std::string command =
-      fmt::format("vllm serve {} --tensor-parallel-size {}",
+      fmt::format("{}vllm serve {} --tensor-parallel-size {}", cpu_environment(candidate, engine),
                   hf_model(model, candidate.quant, quantizes_on_load(candidate.quant)), layout.tensor);
+  if (candidate.hardware.kind == catalog::DeviceKind::cpu) {
+    // The CPU backend sizes its KV cache by VLLM_CPU_KVCACHE_SPACE (GiB), not by a share of device memory.
+    const auto gib = static_cast<std::uint64_t>(
+        std::ceil(static_cast<double>(estimate.memory.kv_cache_bytes) / static_cast<double>(units::GiB)));
+    command = fmt::format("VLLM_CPU_KVCACHE_SPACE={} {}", std::max<std::uint64_t>(1, gib), command);
+  }
   if (layout.pipeline > 1) {
     command += fmt::format(" --pipeline-parallel-size {}", layout.pipeline);
   }
@@ -144,8 +163,11 @@ std::string sglang(const estimate::Estimate& estimate, const model::ModelSpec& m
 {
   const estimate::Candidate& candidate = estimate.candidate;
   const Layout layout = layout_of(candidate);
-  std::string command = fmt::format("python -m sglang.launch_server --model-path {} --tp {}",
-                                    hf_model(model, candidate.quant, candidate.quant == "fp8"), layout.tensor);
+  const bool cpu = candidate.hardware.kind == catalog::DeviceKind::cpu;
+  std::string command = fmt::format("{}python -m sglang.launch_server --model-path {} --tp {}{}",
+                                    cpu_environment(candidate, engine),
+                                    hf_model(model, candidate.quant, candidate.quant == "fp8"), layout.tensor,
+                                    cpu ? " --device cpu" : "");
   if (layout.pipeline > 1) {
     command += fmt::format(" --pp-size {}", layout.pipeline); // per-node flags: node_commands.cpp
   }

@@ -42,18 +42,16 @@ CpuOpsPerCycle cpu_ops_per_cycle(const std::vector<std::string>& isa, bool full_
 {
   CpuOpsPerCycle ops;
   ops.fp32 = fp32_per_cycle(isa, full_width_avx512);
-  ops.bf16 = ops.fp32; // without bf16 units the work runs at fp32 rate after conversion
-  if (has_any(isa, {"amx_bf16"})) {
-    ops.bf16 = 1024;
-  } else if (has_any(isa, {"avx512_bf16", "bf16"})) {
-    ops.bf16 = 2 * ops.fp32;
+  ops.bf16_vector = ops.fp32; // without bf16 units the work runs at fp32 rate after conversion
+  if (has_any(isa, {"avx512_bf16", "bf16"})) {
+    ops.bf16_vector = 2 * ops.fp32;
   }
-  ops.int8 = 2 * ops.fp32;
-  if (has_any(isa, {"amx_int8"})) {
-    ops.int8 = 2048;
-  } else if (has_any(isa, {"avx512_vnni", "avx_vnni", "asimddp", "dotprod", "i8mm"})) {
-    ops.int8 = 4 * ops.fp32;
+  ops.int8_vector = 2 * ops.fp32;
+  if (has_any(isa, {"avx512_vnni", "avx_vnni", "asimddp", "dotprod", "i8mm"})) {
+    ops.int8_vector = 4 * ops.fp32;
   }
+  ops.bf16 = has_any(isa, {"amx_bf16"}) ? 1024 : ops.bf16_vector;
+  ops.int8 = has_any(isa, {"amx_int8"}) ? 2048 : ops.int8_vector;
   return ops;
 }
 

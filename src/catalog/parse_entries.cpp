@@ -148,6 +148,23 @@ GgmlRuntime parse_ggml_runtime(const util::JsonObject& entry)
   return runtime;
 }
 
+std::optional<CpuBackendRule> parse_cpu_backend(const util::JsonObject& entry)
+{
+  const std::optional<util::JsonObject> object = entry.optional_object("cpu");
+  if (!object) {
+    return std::nullopt;
+  }
+  object->reject_unknown_keys({"isa", "quants", "kv_quants", "mla", "environment", "source"});
+  CpuBackendRule rule;
+  rule.isa = object->strings("isa");
+  rule.quants = object->strings("quants");
+  rule.kv_quants = object->strings("kv_quants");
+  rule.mla = object->boolean("mla", true);
+  rule.environment = object->optional_string("environment").value_or("");
+  rule.source = object->string("source");
+  return rule;
+}
+
 } // namespace
 
 EngineSpec parse_engine(const util::JsonObject& entry)
@@ -155,7 +172,8 @@ EngineSpec parse_engine(const util::JsonObject& entry)
   entry.reject_unknown_keys({"id", "name", "backends", "min_compute_capability", "quants", "weight_only_quants",
                              "kv_quants", "architectures", "paged_kv", "prefix_caching", "speculative_decoding",
                              "gpu_memory_utilization", "kv_cache_free_memory_fraction", "multi_node", "server",
-                             "tensor_parallel", "expert_parallel", "sliding_window", "source", "notes",
+                             "tensor_parallel", "expert_parallel", "sliding_window", "flash_attention", "cpu",
+                             "source", "notes",
                              // issue 14: maintenance status, preference and runtime properties
                              "status", "preferred_on", "ggml_runtime", "calibrated_as", "own_formats"});
   EngineSpec engine;
@@ -175,6 +193,9 @@ EngineSpec parse_engine(const util::JsonObject& entry)
   engine.prefix_caching = entry.boolean("prefix_caching", false);
   engine.speculative_decoding = entry.boolean("speculative_decoding", false);
   engine.server = entry.boolean("server", false);
+  if (entry.has("flash_attention")) {
+    engine.flash_attention = entry.boolean("flash_attention", false);
+  }
   engine.gpu_memory_utilization = entry.optional_number("gpu_memory_utilization");
   if (engine.gpu_memory_utilization && (*engine.gpu_memory_utilization <= 0 || *engine.gpu_memory_utilization > 1)) {
     entry.fail("gpu_memory_utilization", "must be in (0, 1]");
@@ -200,6 +221,7 @@ EngineSpec parse_engine(const util::JsonObject& entry)
     own.reject_unknown_keys({"quant", "format"});
     engine.own_formats.push_back({own.string("quant"), own.string("format")});
   }
+  engine.cpu = parse_cpu_backend(entry);
   engine.source = entry.string("source");
   return engine;
 }

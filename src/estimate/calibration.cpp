@@ -116,6 +116,56 @@ EfficiencyFactors Calibration::find(const std::string& engine, DeviceClass devic
   return best != nullptr ? *best : EfficiencyFactors{};
 }
 
+const CpuKernel* Calibration::find_cpu_kernel(const std::string& engine, const std::string& op,
+                                             const std::string& quant, const std::vector<std::string>& isa) const
+{
+  const auto has = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  for (const CpuKernel& kernel : cpu_kernels) {
+    const bool isa_matches = kernel.isa.empty() || std::any_of(kernel.isa.begin(), kernel.isa.end(),
+                                                               [&](const std::string& flag) { return has(isa, flag); });
+    if (kernel.engine == engine && kernel.op == op && (kernel.quants.empty() || has(kernel.quants, quant)) &&
+        isa_matches) {
+      return &kernel;
+    }
+  }
+  return nullptr;
+}
+
+namespace {
+
+CpuKernel parse_cpu_kernel(const util::JsonObject& object)
+{
+  object.reject_unknown_keys({"engine", "op", "quants", "isa", "unit", "share", "repacked_share", "source"});
+  CpuKernel kernel;
+  kernel.engine = object.string("engine");
+  kernel.op = object.optional_string("op").value_or("matmul");
+  if (kernel.op != "matmul" && kernel.op != "attention") {
+    object.fail("op", "expected \"matmul\" or \"attention\"");
+  }
+  kernel.quants = object.strings("quants");
+  kernel.isa = object.strings("isa");
+  kernel.unit = object.string("unit");
+  static const std::vector<std::string> units{"fp32", "bf16_vector", "int8_vector", "amx_bf16", "amx_int8"};
+  if (std::find(units.begin(), units.end(), kernel.unit) == units.end()) {
+    object.fail("unit", "expected one of fp32, bf16_vector, int8_vector, amx_bf16, amx_int8");
+  }
+  kernel.share = object.optional_number("share").value_or(1.0);
+  if (kernel.share <= 0 || kernel.share > 1) {
+    object.fail("share", "expected a share in (0, 1]");
+  }
+  kernel.repacked_share = object.optional_number("repacked_share").value_or(0.0);
+  // The repacked layout may be larger than the file's (llama.cpp's AMX buffer: 1.3-1.5 times).
+  if (kernel.repacked_share < 0 || kernel.repacked_share > 2) {
+    object.fail("repacked_share", "expected a ratio in [0, 2]");
+  }
+  kernel.source = object.string("source");
+  return kernel;
+}
+
+} // namespace
+
 Result<Calibration> parse_calibration(const nlohmann::json& document, const std::string& input)
 {
   auto root = util::root_object(document, input);
@@ -124,7 +174,10 @@ Result<Calibration> parse_calibration(const nlohmann::json& document, const std:
   }
   Calibration calibration;
   try {
-    root->reject_unknown_keys({"$schema", "source", "method", "factors"});
+    root->reject_unknown_keys({"$schema", "source", "method", "factors", "cpu_kernels"});
+    for (const util::JsonObject& object : root->objects("cpu_kernels")) {
+      calibration.cpu_kernels.push_back(parse_cpu_kernel(object));
+    }
     for (const util::JsonObject& object : root->objects("factors")) {
       object.reject_unknown_keys({"engine", "device_class", "quant", "decode_bandwidth", "prefill_compute",
                                   "step_overhead_us_per_layer", "source", "fit"});

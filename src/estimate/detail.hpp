@@ -52,6 +52,13 @@ struct Inputs {
   /// The model as the engine's KV cache sees it: without its sliding window where the engine does not
   /// implement the window for this architecture (llama.cpp and Mistral 7B v0.1); empty: the model's own.
   std::optional<model::Architecture> full_context_arch;
+  /// CPU engines: FLOP/s their attention kernels reach (data/calibration.json cpu_kernels, op "attention");
+  /// 0: attention runs at the matmuls' rate.
+  double attention_peak_flops = 0;
+  /// CPU engines: share of the layers' weight bytes held a second time, repacked for the engine's kernels.
+  double repacked_share = 0;
+  /// Prefill writes and reads every layer's score matrix (no flash attention in the engine's default run).
+  bool materializes_scores = false;
 
   [[nodiscard]] const model::Architecture& kv_arch() const
   {
@@ -65,9 +72,10 @@ Layout plan_layout(const Candidate& candidate, const catalog::EngineSpec* engine
 double all_reduce_seconds(double bytes, const Layout& layout);
 
 // cpu.cpp
-/// Peak FLOP/s (OP/s for int8) of a CPU at `precision`, from cores × all-core clock × operations per cycle
-/// of its widest SIMD/matrix unit; empty when the clock or core count is unknown.
-std::optional<double> cpu_peak_flops(const catalog::HardwareSpec& cpu, const std::string& precision);
+/// Peak FLOP/s (OP/s for int8) of a CPU at a precision ("bf16": its widest unit for it) or on one unit
+/// ("int8_vector", "amx_int8", …; CpuKernel::unit), from cores × clock (turbo where known) × operations per
+/// cycle; empty when the clock or core count is unknown.
+std::optional<double> cpu_peak_flops(const catalog::HardwareSpec& cpu, const std::string& unit);
 
 // cpu.cpp (also GPUs and TPUs)
 /// The device's dense peak for a precision, falling back to the widest precision it lists (a GGUF matmul on

@@ -3,6 +3,8 @@
 
 #include "detail.hpp"
 
+#include "llmhw/util/text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -27,6 +29,38 @@ const catalog::QuantFormat& find_quant(const catalog::Catalog& catalog, const st
   return sixteen_bit;
 }
 
+/// A GGUF KV cache type (q8_0, q4_0): Ollama runs those only with flash attention.
+bool quant_is_quantized_kv(const catalog::QuantFormat& kv_quant)
+{
+  return kv_quant.family == "gguf";
+}
+
+/// The CPU units an engine's kernels for this weight format run on (data/calibration.json cpu_kernels):
+/// llama.cpp's F16 matmuls run in fp32 FMAs, its K-quants in int8 dot products, Q4_0/Q8_0 on AMX tiles.
+void apply_cpu_kernels(const Calibration& calibration, const std::string& engine, detail::Inputs& inputs,
+                       std::vector<std::string>& assumptions)
+{
+  const catalog::HardwareSpec& hardware = inputs.candidate.hardware;
+  const std::vector<std::string> no_flags;
+  const std::vector<std::string>& isa = hardware.cpu ? hardware.cpu->isa : no_flags;
+  if (const CpuKernel* matmul = calibration.find_cpu_kernel(engine, "matmul", inputs.quant.id, isa)) {
+    if (const std::optional<double> peak = detail::cpu_peak_flops(hardware, matmul->unit)) {
+      inputs.peak_flops = *peak * matmul->share;
+      inputs.peak_precision = matmul->unit;
+    }
+    inputs.repacked_share = matmul->repacked_share;
+  }
+  if (const CpuKernel* attention = calibration.find_cpu_kernel(engine, "attention", inputs.kv_quant.id, isa)) {
+    if (const std::optional<double> peak = detail::cpu_peak_flops(hardware, attention->unit)) {
+      inputs.attention_peak_flops = *peak * attention->share;
+    }
+  }
+  if (hardware.cpu && hardware.cpu->cores > 0) {
+    assumptions.push_back(fmt::format("{} runs one thread per usable core ({})", engine,
+                                      util::count_of(hardware.cpu->cores, "thread")));
+  }
+}
+
 } // namespace
 
 Estimate run(Candidate candidate, const model::ModelSpec& model, const workload::Workload& workload,
@@ -49,7 +83,7 @@ Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const wor
       find_quant(catalog, catalog::format_for(engine, candidate.quant), model.native_quant, assumptions);
   const catalog::QuantFormat& kv_quant = find_quant(catalog, candidate.kv_quant, "bf16", assumptions);
 
-  detail::Inputs inputs{candidate, model, workload, quant, kv_quant, engine, {}, {}, {}, 0, {}, {}, {}, 0, {}};
+  detail::Inputs inputs{candidate, model, workload, quant, kv_quant, engine, {}, {}, {}, 0, {}, {}, {}, 0, {}, 0, 0, false};
   if (engine != nullptr && model.arch.sliding_window && !catalog::honours_sliding_window(*engine, model.arch.family)) {
     inputs.full_context_arch = model.arch;
     inputs.full_context_arch->sliding_window.reset();
@@ -74,6 +108,15 @@ Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const wor
   inputs.peak_flops = detail::device_peak_flops(
       candidate.hardware, dequantizes ? *engine->ggml.gguf_prefill_precision : quant.compute_precision,
       inputs.peak_precision);
+  if (candidate.hardware.kind == catalog::DeviceKind::cpu) {
+    apply_cpu_kernels(calibration, calibrated_engine, inputs, assumptions);
+  }
+  // Where flash attention is a switch, a run without it writes every layer's P × P scores; a quantized KV
+  // cache needs it, so Ollama turns it on for one (OLLAMA_FLASH_ATTENTION=1 in its command).
+  if (engine != nullptr && engine->flash_attention) {
+    inputs.materializes_scores =
+        !candidate.flash_attention.value_or(*engine->flash_attention || quant_is_quantized_kv(kv_quant));
+  }
 
   // llama.cpp's host for a partial offload: the system's CPU when the catalog names one.
   if (candidate.system && candidate.system->host_cpu) {

@@ -62,6 +62,25 @@ double usable_per_device(const Inputs& inputs, std::vector<std::string>& assumpt
   return std::max(0.0, total);
 }
 
+/// llama.cpp's CPU compute buffer ("CPU compute buffer size" in its log): one n_ubatch = 512 micro-batch of
+/// fp32 logits and two hidden-size rows per token. Measured with llama-bench -v (llama.cpp de3ff81): 258.5 MiB
+/// for Llama-3.2-1B (vocab 128256, hidden 2048), 300.25 MiB for Qwen2.5-0.5B (151936, 896): this formula
+/// gives 258.5 and 300.3.
+double llama_cpp_cpu_compute_buffer(const model::Architecture& arch)
+{
+  constexpr double ubatch = 512;
+  return ubatch * (static_cast<double>(arch.vocab_size) + 2.0 * arch.hidden_size) * 4.0;
+}
+
+/// Weight bytes of the transformer layers (what llama.cpp repacks; the embedding and output stay as mapped).
+double layer_weight_bytes(const Inputs& inputs)
+{
+  const model::ParameterCounts& counts = inputs.model.parameters;
+  const double layer_params = static_cast<double>(counts.attention + counts.dense_mlp + counts.routed_experts +
+                                                  counts.shared_experts + counts.router);
+  return layer_params * inputs.quant.bits_per_weight / 8.0;
+}
+
 /// Runtime memory outside weights, KV and activations, per device.
 double overhead_per_device(const Inputs& inputs)
 {
@@ -76,7 +95,9 @@ double overhead_per_device(const Inputs& inputs)
   if (hardware.kind == DeviceKind::tpu) {
     bytes += 1.0 * units::GiB; // XLA programs and runtime scratch (assumption; JAX reserves HBM per program)
   }
-  if (compute_buffer_tokens(inputs) > 0) {
+  if (compute_buffer_tokens(inputs) > 0 && hardware.kind == DeviceKind::cpu) {
+    bytes += llama_cpp_cpu_compute_buffer(arch);
+  } else if (compute_buffer_tokens(inputs) > 0) {
     // llama.cpp's compute buffer holds one micro-batch (n_ubatch 512) of
     // logits in fp32 plus the graph's intermediates: 512 × vocab × 4 bytes for
     // the output, ~ 260 MiB for a 128k vocabulary as its logs print.
@@ -84,7 +105,7 @@ double overhead_per_device(const Inputs& inputs)
   } else if (inputs.engine && inputs.engine->gpu_memory_utilization) {
     bytes += 0.5 * units::GiB; // CUDA graphs captured for decode batch sizes (vLLM logs 0.3-1 GiB)
   }
-  if (hardware.kind == DeviceKind::gpu && !is_llama_cpp(inputs) && inputs.layout.tensor_parallel > 1) {
+  if (hardware.kind == DeviceKind::gpu && inputs.layout.tensor_parallel > 1) {
     // The tensor-parallel group's NCCL/RCCL communicator and custom all-reduce buffers: vLLM's memory profile of
     // Llama-3-8B on H100 80GB reports non-torch memory of 1.79 GiB at TP 1 and 3.58 GiB at TP 2 per GPU
     // (github.com/vllm-project/vllm/pull/10511).
@@ -240,7 +261,21 @@ MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptio
                              ? static_cast<double>(*model.file_weight_bytes)
                              : static_cast<double>(model::weight_bytes(model, inputs.quant));
   const std::uint64_t concurrency = std::max<std::uint64_t>(1, inputs.workload.concurrency);
-  const double overhead = overhead_per_device(inputs) * devices;
+  double overhead = overhead_per_device(inputs) * devices;
+  if (inputs.repacked_share > 0) {
+    // llama.cpp copies the weights its CPU kernels want interleaved (Q4_0, Q4_K, IQ4_NL for AVX2/AVX-512/NEON;
+    // F16, Q8_0 and K-quants into its AMX buffer) into a buffer of its own, beside the mapped file. The file's
+    // pages of those tensors are not read again and can be paged out; the buffer cannot, and the AMX layout
+    // is larger than the file's.
+    const double layers = layer_weight_bytes(inputs);
+    const double repacked = inputs.repacked_share * layers;
+    const double growth = std::max(0.0, repacked - std::min(1.0, inputs.repacked_share) * layers);
+    overhead += growth;
+    assumptions.push_back(fmt::format("llama.cpp repacks {:.0f} MiB of the weights for its CPU kernels into a buffer "
+                                      "beside the mapped file (whose pages of them can be paged out): {:.0f} MiB "
+                                      "more than the file",
+                                      repacked / units::MiB, growth / units::MiB));
+  }
   const double activations = activation_bytes(inputs, concurrency);
   const std::uint64_t context = std::max<std::uint64_t>(1, inputs.workload.context);
   const double kv_one = kv_bytes_per_sequence(inputs, context);

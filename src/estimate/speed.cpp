@@ -47,9 +47,10 @@ double active_compute_params(const model::ModelSpec& model)
   return std::max(0.0, static_cast<double>(model.active_params) - embedding);
 }
 
-bool materializes_scores(const Inputs& inputs)
+/// Parameters of the output projection, which a prompt needs for its last token only.
+double lm_head_params(const model::ModelSpec& model)
 {
-  return inputs.engine && (inputs.engine->id == "llama.cpp" || inputs.engine->id == "ollama");
+  return static_cast<double>(model.arch.vocab_size) * model.arch.hidden_size;
 }
 
 } // namespace
@@ -144,9 +145,18 @@ Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint
 
   // ---- prefill -------------------------------------------------------------
   const double prompt = static_cast<double>(std::max<std::uint64_t>(1, inputs.workload.prompt_tokens));
-  const double flops_prefill = 2.0 * compute_params * prompt + attention_flops(arch, prompt, prompt, false) / 2.0;
+  const double attention_prefill = attention_flops(arch, prompt, prompt, false) / 2.0;
+  const double flops_prefill = 2.0 * compute_params * prompt + attention_prefill;
   // One prompt passes the pipeline stages one after the other, so only TP divides its work.
   double t_prefill_compute = peak > 0 ? flops_prefill / (tp * peak * eff_c) : 0.0;
+  if (inputs.attention_peak_flops > 0 && peak > 0) {
+    // A CPU engine: the output projection runs for the last prompt token only (llama.cpp computes the logits
+    // of the last one), and attention runs in its own kernel (ggml's flash attention: F16 dot products one
+    // query row at a time) at its own rate, which is what makes pp2048 slower than pp512.
+    const double matmul_params = std::max(0.0, compute_params - lm_head_params(model));
+    t_prefill_compute = (2.0 * matmul_params * prompt + 2.0 * lm_head_params(model)) / (tp * peak * eff_c) +
+                        attention_prefill / (tp * inputs.attention_peak_flops);
+  }
   const double weights_all = static_cast<double>(memory.weights_bytes);
   double t_prefill_memory = weights_all / (tp * stages * bandwidth * eff_bw) * stages;
   if (memory.gpu_layers && arch.num_layers > 0) {
@@ -162,7 +172,7 @@ Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint
     const double micro_batches = std::ceil(prompt / 512.0);
     t_prefill_compute /= std::min(stages, micro_batches);
   }
-  if (materializes_scores(inputs)) {
+  if (inputs.materializes_scores) {
     // Without flash attention llama.cpp writes and reads every layer's
     // heads × P × P score matrix in fp32 (its default before -fa became
     // automatic): traffic that grows with the square of the prompt.

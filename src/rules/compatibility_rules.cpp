@@ -58,6 +58,29 @@ std::string device_label(const estimate::Candidate& candidate)
   return candidate.name.empty() ? candidate.hardware.name : candidate.name;
 }
 
+/// What the engine's CPU backend cannot do for this candidate (engines.json "cpu"); empty when nothing.
+std::string cpu_backend_problem(const RuleInput& input, const catalog::CpuBackendRule& rule)
+{
+  const estimate::Candidate& candidate = input.estimate.candidate;
+  const std::vector<std::string> no_flags;
+  const std::vector<std::string>& isa = candidate.hardware.cpu ? candidate.hardware.cpu->isa : no_flags;
+  if (!rule.isa.empty() &&
+      std::none_of(rule.isa.begin(), rule.isa.end(), [&](const std::string& flag) { return contains(isa, flag); })) {
+    return fmt::format("needs {} ({} has none of them)", fmt::join(rule.isa, " or "), device_label(candidate));
+  }
+  if (!rule.quants.empty() && !contains(rule.quants, candidate.quant)) {
+    return fmt::format("does not run {} weights (it runs {})", candidate.quant, fmt::join(rule.quants, ", "));
+  }
+  if (!rule.kv_quants.empty() && !contains(rule.kv_quants, candidate.kv_quant)) {
+    return fmt::format("cannot keep the KV cache in {} (it supports {})", candidate.kv_quant,
+                       fmt::join(rule.kv_quants, ", "));
+  }
+  if (!rule.mla && input.model.arch.mla) {
+    return "has no multi-head latent attention (MLA) for this model";
+  }
+  return {};
+}
+
 } // namespace
 
 void engine_runs_on_device(const RuleInput& input, RuleOutput& out)
@@ -74,6 +97,13 @@ void engine_runs_on_device(const RuleInput& input, RuleOutput& out)
             fmt::format("{} has no {} backend for {} (it runs on {})", input.engine->name, backend,
                         device_label(candidate), fmt::join(input.engine->backends, ", ")),
             k_blocker);
+    return;
+  }
+  if (backend == "cpu" && input.engine->cpu) {
+    if (const std::string why = cpu_backend_problem(input, *input.engine->cpu); !why.empty()) {
+      out.add("ENGINE_CPU_UNSUPPORTED", Severity::blocker, fmt::format("{}'s CPU backend {}", input.engine->name, why),
+              k_blocker);
+    }
     return;
   }
   if (backend != "cuda" || !input.engine->min_compute_capability) {

@@ -12,6 +12,10 @@ struct CpuOpsPerCycle {
   double fp32 = 0;
   double bf16 = 0; ///< also fp16/fp8 work, which runs at bf16 rate or, without bf16 units, at fp32 rate
   double int8 = 0; ///< also int4/fp4 weights, unpacked to int8 for the dot products
+  /// The vector units alone, without AMX tiles: what kernels that do not use AMX (llama.cpp's F16, K-quant and
+  /// repacked Q4_0 kernels) can reach on a CPU that has it.
+  double bf16_vector = 0;
+  double int8_vector = 0;
 };
 
 /// From the ISA flags as /proc/cpuinfo spells them. `full_width_avx512`: the

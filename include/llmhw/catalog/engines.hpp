@@ -10,6 +10,18 @@
 
 namespace llmhw::catalog {
 
+/// What an engine's CPU backend needs beyond the engine's own lists: vLLM's runs on x86 with AVX-512 (or Arm),
+/// bf16 weights, a 16-bit KV cache and no MLA; SGLang's only on Xeons with AMX, started with an environment
+/// variable.
+struct CpuBackendRule {
+  std::vector<std::string> isa;       ///< /proc/cpuinfo flags, any one of which it needs; empty: any CPU
+  std::vector<std::string> quants;    ///< weight formats it runs on a CPU; empty: the engine's list
+  std::vector<std::string> kv_quants; ///< KV-cache precisions on a CPU; empty: the engine's list
+  bool mla = true;                    ///< serves multi-head latent attention (DeepSeek V2/V3) on a CPU
+  std::string environment;            ///< set before its command ("SGLANG_USE_CPU_ENGINE=1"); empty: none
+  std::string source;
+};
+
 /// An inference engine and where it runs.
 /// How an engine's tensor parallelism splits attention heads: the query heads are always divided among the
 /// devices; the KV heads are divided too, or (vLLM, SGLang, LMDeploy, TensorRT-LLM) replicated when there are
@@ -93,6 +105,10 @@ struct EngineSpec {
   /// A serving system: an API server and a scheduler process beside the model's workers, built to batch many
   /// users (vLLM, SGLang, LMDeploy, TensorRT-LLM, TGI), not a single-process runner (llama.cpp, Ollama, MLX).
   bool server = false;
+  /// Where flash attention is a switch (llama.cpp's -fa, Ollama's OLLAMA_FLASH_ATTENTION): whether its default
+  /// run uses it; without it prefill writes and reads every layer's P × P scores. Absent: the engine's
+  /// attention kernels never materialize them (vLLM, SGLang, TensorRT-LLM, …).
+  std::optional<bool> flash_attention;
   std::optional<double> gpu_memory_utilization; ///< default share of device memory it takes
   /// Default share of the memory free after loading the weights (and profiling a prefill) that it gives the KV
   /// cache: TensorRT-LLM, LMDeploy and TGI size it this way instead of by a share of the whole device.
@@ -110,6 +126,8 @@ struct EngineSpec {
   /// Whose calibration rows price it ("llama.cpp" for Ollama, which runs llama.cpp's kernels); empty: its own id.
   std::string calibrated_as;
   std::vector<OwnFormat> own_formats;
+  /// Its CPU backend's own limits; absent: the CPU runs whatever the engine runs elsewhere.
+  std::optional<CpuBackendRule> cpu;
   std::string source;
 };
 

@@ -35,8 +35,33 @@ struct EfficiencyFactors {
   std::string source;                    ///< how it was derived
 };
 
+/// Which unit of a CPU an engine's kernels for a weight format run on (llama.cpp: F16 through F16C into fp32
+/// FMAs, K-quants through int8 dot products, Q4_0/Q8_0 on AMX tiles where the build has them), and what the
+/// engine keeps beside the mapped file. The share of that unit's peak reached is the calibration row's.
+struct CpuKernel {
+  std::string engine;              ///< engines.json id
+  std::string op = "matmul";       ///< "matmul" (the weights' GEMMs) or "attention" (QKᵀ and AV over the KV cache)
+  std::vector<std::string> quants; ///< quants.json ids; empty: any
+  std::vector<std::string> isa;    ///< /proc/cpuinfo flags, any one of which selects it; empty: any CPU
+  std::string unit;                ///< fp32, bf16_vector, int8_vector, amx_bf16, amx_int8
+  /// The share of the unit's peak the kernel can reach before the calibration row's share: attention's whole
+  /// rate; for matmuls below 1 where a kernel uses only part of a unit (llama.cpp's first AMX kernels).
+  double share = 1.0;
+  /// Bytes of the repacked buffer the engine fills at load (llama.cpp's CPU_REPACK and AMX buffers), held
+  /// beside the mapped file, per byte of the transformer layers' weights (over 1 where the layout is larger).
+  double repacked_share = 0;
+  std::string source;
+};
+
 struct Calibration {
   std::vector<EfficiencyFactors> factors;
+  std::vector<CpuKernel> cpu_kernels;
+
+  /// The first kernel row (in file order, most specific first) for the engine, op and weight format whose ISA
+  /// flags the CPU has; null when none matches.
+  [[nodiscard]] const CpuKernel* find_cpu_kernel(const std::string& engine, const std::string& op,
+                                                 const std::string& quant,
+                                                 const std::vector<std::string>& isa) const;
 
   /// The most specific row for the engine, device and quant: engine beats
   /// device beats quant; for the device class/architecture ("datacenter-gpu/hopper")

@@ -36,6 +36,8 @@ struct Candidate {
   std::string engine;                 ///< engines.json id
   std::string quant;                  ///< quants.json id of the weights
   std::string kv_quant;               ///< quants.json id of the KV cache
+  /// Flash attention as a run set it (a measurement's -fa); empty: the engine's default.
+  std::optional<bool> flash_attention;
 };
 
 struct MemoryPlan {

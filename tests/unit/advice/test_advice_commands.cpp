@@ -97,3 +97,15 @@ TEST_CASE("a precision the engine cannot make on load names the checkpoint to fe
              Catch::Contains("<AWQ or GPTQ 4-bit checkpoint of meta-llama/Llama-3.1-8B-Instruct>") &&
                  Catch::Contains("--model-format awq"));
 }
+
+TEST_CASE("CPU backends: SGLang's environment and --device cpu, vLLM's KV space in GiB", "[advice][commands][cpu]")
+{
+  const std::string sglang = command("llama-3.1-8b", "xeon-platinum-8480", "sglang", "bf16");
+  CHECK_THAT(sglang, Catch::StartsWith("SGLANG_USE_CPU_ENGINE=1 python -m sglang.launch_server") &&
+                         Catch::Contains("--device cpu"));
+  const std::string vllm = command("llama-3.1-8b", "epyc-9654", "vllm", "bf16");
+  CHECK_THAT(vllm, Catch::StartsWith("VLLM_CPU_KVCACHE_SPACE=") && Catch::Contains(" vllm serve ") &&
+                       !Catch::Contains("--gpu-memory-utilization"));
+  // On a GPU neither appears.
+  CHECK_THAT(command("llama-3.1-8b", "h100-sxm", "sglang"), !Catch::Contains("--device cpu"));
+}

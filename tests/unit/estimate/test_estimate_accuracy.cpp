@@ -20,8 +20,10 @@ const llmhw::accuracy::Evaluation& evaluation()
   static const llmhw::accuracy::Evaluation result = [] {
     auto rows = llmhw::accuracy::read_measurements(LLM_HW_SOURCE_DIR "/bench/data/measurements.csv");
     REQUIRE(rows.ok());
-    REQUIRE(rows->size() == 183);
-    return llmhw::accuracy::evaluate(*rows, builtin_catalog(), llmhw::estimate::builtin_calibration());
+    REQUIRE(rows->size() == 191);
+    static const auto catalog = llmhw::accuracy::load_catalog(LLM_HW_SOURCE_DIR);
+    REQUIRE(catalog.ok());
+    return llmhw::accuracy::evaluate(*rows, *catalog, llmhw::estimate::builtin_calibration());
   }();
   return result;
 }
@@ -41,14 +43,15 @@ std::vector<llmhw::accuracy::Prediction> only(const std::string& split)
 
 TEST_CASE("Accuracy: every speed row is estimated", "[estimate][accuracy]")
 {
-  // 45 decode, 38 prefill, 51 throughput, 19 TTFT, 9 TPOT and 10 weight-size rows name catalog entries.
+  // 47 decode, 44 prefill, 51 throughput, 19 TTFT, 9 TPOT and 10 weight-size rows name catalog entries (or
+  // bench/data/hosts.json machines).
   const auto& predictions = evaluation().predictions;
   const auto count = [&](const std::string& metric) {
     return std::count_if(predictions.begin(), predictions.end(),
                          [&](const auto& p) { return p.measurement.metric == metric; });
   };
-  CHECK(count("decode_tok_s_per_user") == 45);
-  CHECK(count("prefill_tok_s") == 38);
+  CHECK(count("decode_tok_s_per_user") == 47);
+  CHECK(count("prefill_tok_s") == 44);
   CHECK(count("output_throughput_tok_s") == 51);
   CHECK(count("ttft_ms") == 19);
   CHECK(count("tpot_ms") == 9);
@@ -97,9 +100,14 @@ TEST_CASE("Accuracy: vLLM, SGLang, MI300X and server-CPU rows within the bounds 
     REQUIRE(found != groups.end());
     return *found;
   };
-  // llama.cpp on Graviton3 (pull requests 12064 and 11917): one row fitted, one held out.
+  // llama.cpp on Graviton3 (pull requests 12064 and 11917) and the 2-vCPU Zen 5 VM of issue 13: decode within
+  // 15% median; the held-out Graviton3 row within 15%.
   CHECK(group("decode_tok_s_per_user", "llama.cpp", "cpu", "all").median_abs <= 0.15);
   CHECK(group("decode_tok_s_per_user", "llama.cpp", "cpu", "holdout").worst_abs <= 0.15);
+  // CPU prefill (the Zen 5 VM's pp512 in F16 and Q4_K_M, 1B to 8B): within 25% median, the held-out
+  // Qwen2.5-1.5B Q4_K_M row too; before the per-type kernels the median was -41% (issue 13).
+  CHECK(group("prefill_tok_s", "llama.cpp", "cpu", "all").median_abs <= 0.25);
+  CHECK(group("prefill_tok_s", "llama.cpp", "cpu", "holdout").worst_abs <= 0.25);
   // vLLM on 8x MI300X, Oracle's Llama 3.1 405B FP8 runs at batch 1 to 256.
   CHECK(group("output_throughput_tok_s", "vllm", "amd-gpu", "all").median_abs <= 0.15);
   // Held out: AMD's Llama 3.1 70B FP8 runs with vLLM 0.9.1 (2025) have less per-step overhead than

@@ -27,28 +27,55 @@ bool mentions(const std::vector<std::string>& assumptions, const std::string& te
 
 } // namespace
 
-TEST_CASE("CPU peaks: cores x base clock x operations per cycle of the widest unit", "[estimate][cpu]")
+TEST_CASE("CPU peaks: cores x turbo clock x operations per cycle of the unit", "[estimate][cpu]")
 {
   using llmhw::estimate::detail::cpu_peak_flops;
   const auto& catalog = builtin_catalog();
-  // Xeon Platinum 8480+ (Intel ark): 56 cores at 2.0 GHz; AMX: 1024 bf16 FLOP and 2048 int8 OP per cycle per core.
+  // Xeon Platinum 8480+ (Intel ark): 56 cores, 3.8 GHz turbo; AMX: 1024 bf16 FLOP and 2048 int8 OP per cycle
+  // per core; its vector units: AVX512-BF16 2 x 64, VNNI 4 x 64.
   const auto* xeon = catalog.find_hardware("xeon-platinum-8480");
   REQUIRE(xeon != nullptr);
-  CHECK(cpu_peak_flops(*xeon, "bf16").value() == Approx(56 * 2.0e9 * 1024));
-  CHECK(cpu_peak_flops(*xeon, "int8").value() == Approx(56 * 2.0e9 * 2048));
+  CHECK(cpu_peak_flops(*xeon, "bf16").value() == Approx(56 * 3.8e9 * 1024));
+  CHECK(cpu_peak_flops(*xeon, "int8").value() == Approx(56 * 3.8e9 * 2048));
+  CHECK(cpu_peak_flops(*xeon, "amx_int8").value() == Approx(56 * 3.8e9 * 2048));
+  CHECK(cpu_peak_flops(*xeon, "int8_vector").value() == Approx(56 * 3.8e9 * 256));
+  CHECK(cpu_peak_flops(*xeon, "bf16_vector").value() == Approx(56 * 3.8e9 * 128));
   // AVX-512 on two FMA ports: 16 fp32 lanes x 2 x 2 = 64 FLOP per cycle.
-  CHECK(cpu_peak_flops(*xeon, "fp32").value() == Approx(56 * 2.0e9 * 64));
-  // EPYC 9654 (Zen 4 runs AVX-512 as two 256-bit halves): 96 cores x 2.4 GHz x 32; VNNI int8 4x that.
+  CHECK(cpu_peak_flops(*xeon, "fp32").value() == Approx(56 * 3.8e9 * 64));
+  // EPYC 9654 (Zen 4 runs AVX-512 as two 256-bit halves): 96 cores x 3.7 GHz x 32; VNNI int8 4x that.
   const auto* epyc = catalog.find_hardware("epyc-9654");
   REQUIRE(epyc != nullptr);
-  CHECK(cpu_peak_flops(*epyc, "fp32").value() == Approx(96 * 2.4e9 * 32));
-  CHECK(cpu_peak_flops(*epyc, "int8").value() == Approx(96 * 2.4e9 * 128));
-  // Raspberry Pi 5: 4 Cortex-A76 at 2.4 GHz (no base clock listed), two 128-bit NEON pipes: 16 fp32 FLOP per
-  // cycle, dotprod int8 4x.
+  REQUIRE(epyc->cpu->boost_clock_ghz);
+  const double epyc_clock = *epyc->cpu->boost_clock_ghz * 1e9;
+  CHECK(cpu_peak_flops(*epyc, "fp32").value() == Approx(96 * epyc_clock * 32));
+  CHECK(cpu_peak_flops(*epyc, "int8").value() == Approx(96 * epyc_clock * 128));
+  // Raspberry Pi 5: 4 Cortex-A76 at 2.4 GHz, two 128-bit NEON pipes: 16 fp32 FLOP per cycle, dotprod int8 4x.
   const auto* pi = catalog.find_hardware("raspberry-pi-5");
   REQUIRE(pi != nullptr);
   CHECK(cpu_peak_flops(*pi, "fp32").value() == Approx(4 * 2.4e9 * 16));
   CHECK(cpu_peak_flops(*pi, "int8").value() == Approx(4 * 2.4e9 * 64));
+}
+
+TEST_CASE("CPU peaks: AVX-512 is full width on Zen 5 even when the probe names no architecture", "[estimate][cpu]")
+{
+  using llmhw::estimate::detail::cpu_peak_flops;
+  llmhw::catalog::HardwareSpec vm;
+  vm.kind = llmhw::catalog::DeviceKind::cpu;
+  vm.vendor = "AMD";
+  vm.cpu = llmhw::catalog::CpuSpec{};
+  vm.cpu->cores = 2;
+  vm.cpu->base_clock_ghz = 2.1;
+  // Only the VM's nominal 2.1 GHz is known: its turbo is taken as 1.5 times that.
+  const double clock = 2.1e9 * 1.5;
+  // Zen 4's flags: AVX-512 without AVX-VNNI: two 256-bit halves.
+  vm.cpu->isa = {"avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16"};
+  CHECK(cpu_peak_flops(vm, "fp32").value() == Approx(2 * clock * 32));
+  // Zen 5 added AVX-VNNI: full 512-bit datapaths.
+  vm.cpu->isa.push_back("avx_vnni");
+  CHECK(cpu_peak_flops(vm, "fp32").value() == Approx(2 * clock * 64));
+  vm.cpu->isa.pop_back();
+  vm.architecture = "zen5";
+  CHECK(cpu_peak_flops(vm, "fp32").value() == Approx(2 * clock * 64));
 }
 
 TEST_CASE("Memory: Apple lets Metal wire 3/4 of a large unified memory; CPUs leave the OS its share",

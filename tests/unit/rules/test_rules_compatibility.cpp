@@ -137,3 +137,33 @@ TEST_CASE("precisions and engines the catalog does not know are blockers, not cr
   CHECK(find(assessment, "KV_QUANT_UNKNOWN") != nullptr);
   CHECK(assessment.findings.front().severity == Severity::blocker);
 }
+
+TEST_CASE("CPU backends as engines.json states them: vLLM needs AVX-512, SGLang AMX; no fp8 KV or MLA on vLLM's",
+          "[rules][cpu]")
+{
+  // A Core i9-14900K has AVX2 and AVX-VNNI but no AVX-512.
+  const auto no_avx512 = assess(estimate("core-i9-14900k", "vllm"), model("llama-3.1-8b"), chat(), catalog());
+  const auto* blocker = find(no_avx512, "ENGINE_CPU_UNSUPPORTED");
+  REQUIRE(blocker != nullptr);
+  CHECK(blocker->severity == Severity::blocker);
+  CHECK_THAT(blocker->message, Catch::Contains("avx512f"));
+  // An EPYC 9654 has AVX-512: vLLM runs there, SGLang (AMX only) does not.
+  CHECK(find(assess(estimate("epyc-9654", "vllm"), model("llama-3.1-8b"), chat(), catalog()),
+             "ENGINE_CPU_UNSUPPORTED") == nullptr);
+  const auto sglang_epyc = assess(estimate("epyc-9654", "sglang"), model("llama-3.1-8b"), chat(), catalog());
+  REQUIRE(find(sglang_epyc, "ENGINE_CPU_UNSUPPORTED") != nullptr);
+  CHECK_THAT(find(sglang_epyc, "ENGINE_CPU_UNSUPPORTED")->message, Catch::Contains("amx_bf16"));
+  CHECK(find(assess(estimate("xeon-platinum-8480", "sglang"), model("llama-3.1-8b"), chat(), catalog()),
+             "ENGINE_CPU_UNSUPPORTED") == nullptr);
+  // vLLM's CPU attention keeps a 16-bit KV cache and has no MLA.
+  const auto fp8_kv = assess(estimate("epyc-9654", "vllm", "bf16", "fp8"), model("llama-3.1-8b"), chat(), catalog());
+  REQUIRE(find(fp8_kv, "ENGINE_CPU_UNSUPPORTED") != nullptr);
+  CHECK_THAT(find(fp8_kv, "ENGINE_CPU_UNSUPPORTED")->message, Catch::Contains("fp8"));
+  const auto mla = assess(estimate("epyc-9654", "vllm"), model("deepseek-coder-v2-lite"), chat(), catalog());
+  REQUIRE(find(mla, "ENGINE_CPU_UNSUPPORTED") != nullptr);
+  CHECK_THAT(find(mla, "ENGINE_CPU_UNSUPPORTED")->message, Catch::Contains("MLA"));
+  // llama.cpp has no such limits.
+  CHECK(find(assess(estimate("core-i9-14900k", "llama.cpp", "q4_k_m", "fp16"), model("llama-3.1-8b"), chat(),
+                    catalog()),
+             "ENGINE_CPU_UNSUPPORTED") == nullptr);
+}
