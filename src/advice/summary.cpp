@@ -74,7 +74,9 @@ std::string summary_sentence(const RankedCandidate& best, const model::ModelSpec
       fmt::format(": {} at {} per token ({} each, {} in all), first token in {}",
                   util::count_of(estimate.concurrency, "user"), units::format_duration_ms(speed.tpot_ms),
                   units::format_rate(speed.decode_tok_s_per_user, "tok/s"),
-                  units::format_rate(speed.decode_tok_s_aggregate, "tok/s"), units::format_duration_ms(speed.ttft_ms));
+                  units::format_rate(speed.throughput_tok_s > 0 ? speed.throughput_tok_s : speed.decode_tok_s_aggregate,
+                                     "tok/s"),
+                  units::format_duration_ms(speed.ttft_ms));
   if (estimate.memory.headroom_bytes >= 0) {
     sentence += fmt::format(", {} of memory to spare",
                             units::format_bytes(static_cast<std::uint64_t>(estimate.memory.headroom_bytes)));
