@@ -123,7 +123,11 @@ detail::Scored ideal(const detail::Pool& pool, std::uint32_t count)
   estimate.concurrency = UINT64_MAX;
   estimate.memory.fits = true;
   constexpr double k_fastest = std::numeric_limits<double>::infinity();
-  estimate.performance = {k_fastest, 0, 0, k_fastest, k_fastest, k_fastest, {}};
+  estimate.performance = {};
+  estimate.performance.prefill_tok_s = k_fastest;
+  estimate.performance.decode_tok_s_per_user = k_fastest;
+  estimate.performance.decode_tok_s_aggregate = k_fastest;
+  estimate.performance.throughput_tok_s = k_fastest;
   if (pool.price_usd_per_hour && (count == pool.available || pool.fixed_count)) {
     scored.ranked.cost = {pool.price_usd_per_hour, 0.0};
   }
@@ -341,11 +345,15 @@ Ranking rank(const std::vector<Pool>& pools, const model::ModelSpec& model, cons
       if (contested && better(group->scored, ideal(pool, candidate.count))) {
         continue;
       }
-      estimate::Estimate estimate = estimate::run(std::move(candidate), model, workload, catalog);
+      // First the analytic bounds, which no load can beat: a candidate that loses even with them is skipped
+      // before the serving simulation, which costs ten times as much (docs/performance.md).
+      estimate::Estimate estimate =
+          estimate::run(std::move(candidate), model, workload, catalog, estimate::Speeds::analytic);
       ++ranking.estimated;
       if (contested && better(group->scored, ideal(pool, estimate))) {
         continue;
       }
+      estimate = estimate::run(std::move(estimate.candidate), model, workload, catalog);
       Scored entry;
       entry.ranked.cost = cost_of(pool, estimate);
       entry.ranked.assessment = rules::assess(std::move(estimate), model, workload, catalog);

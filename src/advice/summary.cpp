@@ -76,7 +76,8 @@ std::string summary_sentence(const RankedCandidate& best, const model::ModelSpec
       fmt::format(": {} at {} per token ({} each, {} in all), first token in {}",
                   util::count_of(estimate.concurrency, "user"), units::format_duration_ms(speed.tpot_ms),
                   units::format_rate(speed.decode_tok_s_per_user, "tok/s"),
-                  units::format_rate(speed.decode_tok_s_aggregate, "tok/s"),
+                  units::format_rate(speed.throughput_tok_s > 0 ? speed.throughput_tok_s : speed.decode_tok_s_aggregate,
+                                     "tok/s"),
                   speed.ttft_ms > 0 ? units::format_duration_ms(speed.ttft_ms)
                                     : std::string("a time not estimated (no peak compute figure)"));
   if (estimate.memory.headroom_bytes >= 0) {

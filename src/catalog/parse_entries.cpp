@@ -165,6 +165,38 @@ std::optional<CpuBackendRule> parse_cpu_backend(const util::JsonObject& entry)
   return rule;
 }
 
+std::optional<SchedulerSpec> parse_scheduler(const util::JsonObject& entry)
+{
+  const std::optional<util::JsonObject> object = entry.optional_object("scheduler");
+  if (!object) {
+    return std::nullopt;
+  }
+  object->reject_unknown_keys({"kind", "token_budget", "step_overhead_ms", "preemption", "source"});
+  SchedulerSpec scheduler;
+  const std::string kind = object->string("kind");
+  if (kind == "continuous") {
+    scheduler.kind = SchedulerKind::continuous;
+  } else if (kind == "static_slots") {
+    scheduler.kind = SchedulerKind::static_slots;
+  } else {
+    object->fail("kind", "must be \"continuous\" or \"static_slots\"");
+  }
+  scheduler.token_budget = static_cast<std::uint32_t>(object->count("token_budget", 10'000'000));
+  if (scheduler.token_budget == 0) {
+    object->fail("token_budget", "must be at least 1");
+  }
+  scheduler.step_overhead_ms = object->optional_number("step_overhead_ms").value_or(0.0);
+  if (!(scheduler.step_overhead_ms >= 0) || scheduler.step_overhead_ms > 1000) {
+    object->fail("step_overhead_ms", "must be in [0, 1000]");
+  }
+  scheduler.preemption = object->optional_string("preemption").value_or("none");
+  if (scheduler.preemption != "recompute" && scheduler.preemption != "swap" && scheduler.preemption != "none") {
+    object->fail("preemption", "must be \"recompute\", \"swap\" or \"none\"");
+  }
+  scheduler.source = object->string("source");
+  return scheduler;
+}
+
 } // namespace
 
 EngineSpec parse_engine(const util::JsonObject& entry)
@@ -172,7 +204,7 @@ EngineSpec parse_engine(const util::JsonObject& entry)
   entry.reject_unknown_keys({"id", "name", "backends", "min_compute_capability", "quants", "weight_only_quants",
                              "kv_quants", "architectures", "paged_kv", "prefix_caching", "speculative_decoding",
                              "gpu_memory_utilization", "kv_cache_free_memory_fraction", "multi_node", "server",
-                             "tensor_parallel", "expert_parallel", "sliding_window", "flash_attention", "cpu",
+                             "tensor_parallel", "expert_parallel", "sliding_window", "flash_attention", "cpu", "scheduler",
                              "source", "notes",
                              // issue 14: maintenance status, preference and runtime properties
                              "status", "preferred_on", "ggml_runtime", "calibrated_as", "own_formats"});
@@ -222,6 +254,7 @@ EngineSpec parse_engine(const util::JsonObject& entry)
     engine.own_formats.push_back({own.string("quant"), own.string("format")});
   }
   engine.cpu = parse_cpu_backend(entry);
+  engine.scheduler = parse_scheduler(entry);
   engine.source = entry.string("source");
   return engine;
 }

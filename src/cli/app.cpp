@@ -151,6 +151,12 @@ void add_advice_options(CLI::App& command, Options& options)
   command.add_option("--min-tok-s", options.min_tok_s, "Required decode tokens/s per user")->option_text("X");
   command.add_option("--min-throughput", options.min_throughput, "Required aggregate output tokens/s")
       ->option_text("X");
+  command.add_option("--request-rate", options.request_rate,
+                     "Requests per second arriving (Poisson) instead of a closed loop of --concurrency users")
+      ->option_text("R");
+  command.add_option("--slo-percentile", options.slo_percentile,
+                     "Percentile --max-ttft-ms and --max-tpot-ms apply to: 50 (default), 90 or 99")
+      ->option_text("50|90|99");
   command.add_option("--framework", options.framework,
                      "Pin an engine: vllm sglang lmdeploy tensorrt-llm tgi llama.cpp ollama mlx jetstream vllm-tpu")
       ->option_text("F");

@@ -112,7 +112,7 @@ constexpr const char* k_shared_workload = "chat";
 bool workload_given(const Options& options)
 {
   return options.workload || options.concurrency || options.requirements || options.max_ttft_ms ||
-         options.max_tpot_ms || options.min_tok_s || options.min_throughput;
+         options.max_tpot_ms || options.min_tok_s || options.min_throughput || options.request_rate;
 }
 
 /// Picks the default workload into `overrides` and returns the sentence that says so; empty when the options chose.

@@ -118,6 +118,8 @@ Status check_option_sizes(const Options& options)
                             {"--max-tpot-ms", &options.max_tpot_ms, k_max_name_chars},
                             {"--min-tok-s", &options.min_tok_s, k_max_name_chars},
                             {"--min-throughput", &options.min_throughput, k_max_name_chars},
+                            {"--request-rate", &options.request_rate, k_max_name_chars},
+                            {"--slo-percentile", &options.slo_percentile, k_max_name_chars},
                             {"--model", &options.model, k_max_path_chars},
                             {"--workload", &options.workload, k_max_path_chars},
                             {"--requirements", &options.requirements, k_max_path_chars},
@@ -159,10 +161,18 @@ Result<workload::Overrides> workload_overrides(const Options& options)
         read_into(overrides.slo.max_ttft_ms, options.max_ttft_ms, positive("--max-ttft-ms")),
         read_into(overrides.slo.max_tpot_ms, options.max_tpot_ms, positive("--max-tpot-ms")),
         read_into(overrides.slo.min_tok_s, options.min_tok_s, positive("--min-tok-s")),
-        read_into(overrides.slo.min_throughput_tok_s, options.min_throughput, positive("--min-throughput"))}) {
+        read_into(overrides.slo.min_throughput_tok_s, options.min_throughput, positive("--min-throughput")),
+        read_into(overrides.request_rate, options.request_rate, positive("--request-rate"))}) {
     if (!status) {
       return status.error();
     }
+  }
+  if (options.slo_percentile) {
+    const std::string& text = *options.slo_percentile;
+    if (text != "50" && text != "90" && text != "99") {
+      return Error{fmt::format("--slo-percentile {}", text), "expected 50, 90 or 99"};
+    }
+    overrides.slo.percentile = static_cast<std::uint32_t>(std::stoul(text));
   }
   if (options.concurrency) {
     if (util::to_lower(*options.concurrency) == "max") {

@@ -36,6 +36,8 @@ struct Options {
   std::optional<std::string> max_tpot_ms;
   std::optional<std::string> min_tok_s;
   std::optional<std::string> min_throughput;
+  std::optional<std::string> request_rate;   ///< --request-rate R: Poisson arrivals instead of a closed loop
+  std::optional<std::string> slo_percentile; ///< --slo-percentile 50|90|99
   std::optional<std::string> framework;
   std::vector<std::string> targets;
   std::vector<std::string> hardware_files;

@@ -61,7 +61,7 @@ Status apply_requirements_file(const std::string& path, Options& options)
   try {
     root->reject_unknown_keys({"$schema", "model", "quant", "kv_quant", "framework", "workload", "targets", "hardware",
                                "prompt_tokens", "output_tokens", "context", "concurrency", "max_ttft_ms", "max_tpot_ms",
-                               "min_tok_s", "min_throughput"});
+                               "min_tok_s", "min_throughput", "request_rate", "slo_percentile"});
     if (!options.model) {
       if (auto model = root->optional_string("model")) {
         options.model = relative_to(base, *model);
@@ -96,6 +96,8 @@ Status apply_requirements_file(const std::string& path, Options& options)
     fill_number(options.max_tpot_ms, *root, "max_tpot_ms");
     fill_number(options.min_tok_s, *root, "min_tok_s");
     fill_number(options.min_throughput, *root, "min_throughput");
+    fill_number(options.request_rate, *root, "request_rate");
+    fill_count(options.slo_percentile, *root, "slo_percentile");
   } catch (const InputError& error) {
     return error.error;
   }

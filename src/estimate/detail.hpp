@@ -92,8 +92,43 @@ MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptio
 double kv_bytes_per_sequence(const Inputs& inputs, std::uint64_t context);
 
 // speed.cpp
+/// One engine iteration: a token for each of `decode_sequences` sequences at `decode_context` tokens, plus
+/// `prefill_tokens` prompt tokens of a chunk that starts `prefill_offset` tokens into its prompt.
+struct StepBatch {
+  double decode_sequences = 0;
+  double decode_context = 0;
+  double prefill_tokens = 0;
+  double prefill_offset = 0;
+};
+
+/// What an iteration costs: the roofline of its mixed batch (the only place the roofline is computed).
+struct StepCost {
+  double memory = 0;        ///< per stage: bytes read / bandwidth
+  double compute = 0;       ///< per stage: FLOPs / peak
+  double comm = 0;          ///< per stage: tensor-parallel all-reduces and the hop to the next host
+  double overhead = 0;      ///< per stage: kernel launches (calibrated per layer)
+  double stage_seconds = 0; ///< max(memory, compute) + comm + overhead
+  double seconds = 0;       ///< through every pipeline stage; 0 when the device's bandwidth is unknown
+};
+
+StepCost step_cost(const Inputs& inputs, const MemoryPlan& memory, const StepBatch& step);
+
+/// The engine's scheduler (engines.json), or continuous batching with vLLM's defaults when it names none.
+const catalog::SchedulerSpec& scheduler_of(const Inputs& inputs);
+
 Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t concurrency,
                        std::vector<std::string>& assumptions);
+
+// serving.cpp
+/// Steps the engine's scheduler over the workload's users (a closed loop of `users`, or Poisson arrivals at the
+/// workload's request rate) and replaces the single-request figures with what users see under that load.
+void simulate_serving(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t users, Performance& performance,
+                      std::vector<std::string>& assumptions);
+
+/// Bounds no load can beat, from a few step costs (advice prunes with them before simulating): TPOT of one
+/// sequence alone at its prompt's context, throughput of the running sequences at the cheapest iteration or at
+/// the compute roofline of every request's prompt and output. TTFT stays the lone prompt's.
+void bound_serving(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t users, Performance& performance);
 
 /// Weight bytes a decode step at `batch` sequences reads: MoE layers touch more experts as the batch grows.
 double weight_bytes_read_per_step(const Inputs& inputs, std::uint64_t batch);

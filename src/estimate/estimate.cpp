@@ -64,13 +64,13 @@ void apply_cpu_kernels(const Calibration& calibration, const std::string& engine
 } // namespace
 
 Estimate run(Candidate candidate, const model::ModelSpec& model, const workload::Workload& workload,
-             const catalog::Catalog& catalog)
+             const catalog::Catalog& catalog, Speeds speeds)
 {
-  return run_calibrated(std::move(candidate), model, workload, catalog, builtin_calibration());
+  return run_calibrated(std::move(candidate), model, workload, catalog, builtin_calibration(), speeds);
 }
 
 Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const workload::Workload& workload,
-                        const catalog::Catalog& catalog, const Calibration& calibration)
+                        const catalog::Catalog& catalog, const Calibration& calibration, Speeds speeds)
 {
   Estimate estimate;
   estimate.candidate = std::move(from);
@@ -171,7 +171,14 @@ Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const wor
     assumptions.push_back(
         fmt::format("--concurrency max: {} sequences of {} tokens fit", estimate.concurrency, workload.context));
   }
-  estimate.performance = detail::plan_speed(inputs, estimate.memory, estimate.concurrency, assumptions);
+  // Speeds are for the batch that actually runs: no more sequences than the KV cache holds; the others wait.
+  const std::uint64_t running = std::min(estimate.concurrency, std::max<std::uint64_t>(1, estimate.memory.max_concurrency));
+  estimate.performance = detail::plan_speed(inputs, estimate.memory, running, assumptions);
+  if (speeds == Speeds::simulated) {
+    detail::simulate_serving(inputs, estimate.memory, estimate.concurrency, estimate.performance, assumptions);
+  } else {
+    detail::bound_serving(inputs, estimate.memory, estimate.concurrency, estimate.performance);
+  }
   for (const std::string& figure : candidate.unknown_figures) {
     assumptions.push_back(fmt::format("{} unknown for this device", figure));
   }

@@ -284,7 +284,7 @@ MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptio
   const double for_kv = kv_budget(inputs, free_after_load, assumptions);
   // The share of free memory such an engine leaves unallocated is not its to use.
   usable -= free_after_load - for_kv;
-  plan.fits = for_kv >= kv_one;
+  const bool one_fits = for_kv >= kv_one;
   plan.max_concurrency = (for_kv > 0 && kv_one > 0) ? util::saturating_ceil(std::floor(for_kv / kv_one)) : 0;
   plan.max_concurrency = std::min<std::uint64_t>(plan.max_concurrency, workload::k_max_concurrency);
 
@@ -310,6 +310,8 @@ MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptio
                                     ? std::max<std::uint64_t>(1, plan.max_concurrency)
                                     : concurrency;
   const double kv_total = kv_one * static_cast<double>(planned);
+  // One plan: the weights and every requested user's KV cache (when only some fit, the rest would wait).
+  plan.fits = one_fits && plan.max_concurrency >= planned;
   plan.usable_bytes = util::saturating_ceil(usable);
   plan.weights_bytes = util::saturating_ceil(weights);
   plan.overhead_bytes = util::saturating_ceil(overhead);
@@ -319,7 +321,7 @@ MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptio
 
   // llama.cpp offloads as many whole layers as fit (-ngl) and runs the rest on
   // the host CPU; the token embedding always stays in host memory.
-  const bool offloadable = !plan.fits && inputs.layout.devices == 1 && arch.num_layers > 0 &&
+  const bool offloadable = !one_fits && inputs.layout.devices == 1 && arch.num_layers > 0 &&
                            inputs.candidate.hardware.kind == DeviceKind::gpu && inputs.engine != nullptr &&
                            inputs.engine->ggml.partial_offload;
   if (offloadable) {

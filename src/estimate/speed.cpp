@@ -53,6 +53,11 @@ double lm_head_params(const model::ModelSpec& model)
   return static_cast<double>(model.arch.vocab_size) * model.arch.hidden_size;
 }
 
+bool static_slots(const Inputs& inputs)
+{
+  return scheduler_of(inputs).kind == catalog::SchedulerKind::static_slots;
+}
+
 } // namespace
 
 double weight_bytes_read_per_step(const Inputs& inputs, std::uint64_t batch)
@@ -70,141 +75,157 @@ double weight_bytes_read_per_step(const Inputs& inputs, std::uint64_t batch)
   return per_token - routed * share + routed * touched;
 }
 
-Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t concurrency,
-                       std::vector<std::string>& assumptions)
+StepCost step_cost(const Inputs& inputs, const MemoryPlan& memory, const StepBatch& step)
 {
-  Performance performance;
+  StepCost cost;
   const catalog::HardwareSpec& hardware = inputs.candidate.hardware;
-  const model::ModelSpec& model = inputs.model;
-  const model::Architecture& arch = model.arch;
+  const model::Architecture& arch = inputs.model.arch;
   const Layout& layout = inputs.layout;
-  const double bandwidth = reachable_bandwidth(hardware, assumptions);
+  std::vector<std::string> ignored;
+  const double bandwidth = reachable_bandwidth(hardware, ignored);
   if (bandwidth <= 0) {
-    assumptions.emplace_back("memory bandwidth unknown: no speed estimate");
-    return performance;
+    return cost;
   }
   const double eff_bw = inputs.efficiency.decode_bandwidth;
   const double eff_c = inputs.efficiency.prefill_compute;
   const double peak = inputs.peak_flops;
   const double tp = layout.tensor_parallel;
   const double stages = layout.pipeline_stages;
-  const double batch = static_cast<double>(std::max<std::uint64_t>(1, concurrency));
   const double layers = std::max<std::uint32_t>(1, arch.num_layers);
-  const double compute_params = active_compute_params(model);
+  const double compute_params = active_compute_params(inputs.model);
   // 16-bit activations cross the links.
   const double activation_row_bytes = 2.0 * arch.hidden_size;
+  const double decode = step.decode_sequences;
+  const double prefill = step.prefill_tokens;
+  const double weights_all = static_cast<double>(memory.weights_bytes);
 
-  // ---- decode --------------------------------------------------------------
-  // Sequences sit on average halfway through their output. JetStream keeps a
-  // preallocated cache of the provisioned context per slot and attends over
-  // all of it (XLA's static shapes; jetstream-pytorch's cache_length), so it
-  // reads the whole context every step.
-  const bool static_cache = inputs.engine && inputs.engine->id == "jetstream";
-  const double decode_context = static_cache ? static_cast<double>(inputs.workload.context)
-                                             : static_cast<double>(inputs.workload.prompt_tokens) +
-                                                   static_cast<double>(inputs.workload.output_tokens) / 2.0;
-  const double kv_read = batch * kv_bytes_per_sequence(inputs, static_cast<std::uint64_t>(decode_context));
-  const double weights_read = weight_bytes_read_per_step(inputs, concurrency);
+  // Bytes: a step with prompt tokens reads every weight (all experts at a chunk's size), a decode-only step the
+  // weights its sequences touch; each decoding sequence reads its KV cache.
+  const double kv_read =
+      decode > 0 ? decode * kv_bytes_per_sequence(inputs, static_cast<std::uint64_t>(step.decode_context)) : 0.0;
+  const double weights_read =
+      prefill > 0 ? weights_all : weight_bytes_read_per_step(inputs, static_cast<std::uint64_t>(std::max(1.0, decode)));
   // Bytes one stage's devices read, per device: the layers are split over stages and each layer over TP.
-  const double bytes_per_device = (weights_read + kv_read) / (tp * stages);
-  double t_memory = bytes_per_device / (bandwidth * eff_bw);
-  const double flops_step = 2.0 * compute_params * batch + attention_flops(arch, batch, decode_context, true);
-  double t_compute = peak > 0 ? flops_step / (tp * stages * peak * eff_c) : 0.0;
-  const double t_comm = (layers / stages) * 2.0 * all_reduce_seconds(batch * activation_row_bytes, layout);
-  const double t_overhead = layers / stages * inputs.efficiency.step_overhead_us_per_layer * 1e-6;
-
+  double t_memory = (weights_read + kv_read) / (tp * stages * bandwidth * eff_bw);
   if (memory.gpu_layers && arch.num_layers > 0) {
     // llama.cpp partial offload: the host CPU streams the layers left to it
-    // from system RAM; both parts run one after the other.
+    // from system RAM; both parts run one after the other. For large batches
+    // llama.cpp ships the host's layers to the GPU over PCIe instead.
     const double on_device = static_cast<double>(*memory.gpu_layers) / arch.num_layers;
     const double host_bandwidth = inputs.host ? inputs.host->memory_bandwidth_bytes_s : 89.6e9;
-    if (!inputs.host) {
-      assumptions.emplace_back("host RAM 89.6 GB/s (dual-channel DDR5-5600) for the layers left on the CPU");
+    if (prefill > 0) {
+      t_memory += weights_all * (1.0 - on_device) / hardware.pcie_bandwidth_bytes_s.value_or(32e9) / stages;
+    } else {
+      t_memory = (weights_read + kv_read) * on_device / (bandwidth * eff_bw) +
+                 (weights_read + kv_read) * (1 - on_device) /
+                     (host_bandwidth * inputs.host_efficiency.decode_bandwidth);
     }
-    t_memory = (weights_read + kv_read) * on_device / (bandwidth * eff_bw) +
-               (weights_read + kv_read) * (1 - on_device) / (host_bandwidth * inputs.host_efficiency.decode_bandwidth);
   }
 
-  // Across hosts each step's activations cross the inter-host network once per stage boundary.
-  const double t_hops = pipeline_hop_seconds(batch * activation_row_bytes, layout);
-  const double t_stage =
-      std::max(t_memory, t_compute) + t_comm + t_overhead + t_hops / stages + moe_step_seconds(inputs, batch);
-  const double tpot = t_stage * stages;
+  // FLOPs: 2 per active parameter per token; decode tokens attend over their context, a prompt chunk over what
+  // came before it and, causally, half of itself.
+  const double decode_flops = 2.0 * compute_params * decode + attention_flops(arch, decode, step.decode_context, true);
+  const double prefill_attention = attention_flops(arch, prefill, step.prefill_offset, false) +
+                                   attention_flops(arch, prefill, step.prefill_offset + prefill, false) / 2.0;
+  const double prefill_flops = 2.0 * compute_params * prefill + prefill_attention;
+  double t_prefill_compute = peak > 0 ? prefill_flops / (tp * stages * peak * eff_c) : 0.0;
+  if (prefill > 0 && inputs.attention_peak_flops > 0 && peak > 0) {
+    // A CPU engine: the output projection runs for the last prompt token only (llama.cpp computes the logits
+    // of the last one), and attention runs in its own kernel (ggml's flash attention: F16 dot products one
+    // query row at a time) at its own rate, which is what makes pp2048 slower than pp512.
+    const double head = lm_head_params(inputs.model);
+    const double matmul_params = std::max(0.0, compute_params - head);
+    t_prefill_compute = (2.0 * matmul_params * prefill + 2.0 * head) / (tp * stages * peak * eff_c) +
+                        prefill_attention / (tp * stages * inputs.attention_peak_flops);
+  }
+  if (layout.layer_split && prefill > 0) {
+    // llama.cpp pipelines a prompt's micro-batches (n_ubatch = 512 tokens)
+    // through the devices of a layer split (ggml_backend_sched, PR #6017), so
+    // up to prompt / 512 devices work at once.
+    t_prefill_compute /= std::min(stages, std::ceil(prefill / 512.0));
+  }
+  double t_compute = (peak > 0 ? decode_flops / (tp * stages * peak * eff_c) : 0.0) + t_prefill_compute;
+  if (prefill > 0 && inputs.materializes_scores) {
+    // Without flash attention llama.cpp writes and reads every layer's
+    // heads × P × P score matrix in fp32 (its default before -fa became
+    // automatic): traffic that grows with the square of the prompt.
+    const double span = step.prefill_offset + prefill;
+    const double scores = 2.0 * 4.0 * static_cast<double>(arch.num_heads) * prefill * span * layers;
+    t_memory += scores / (tp * stages * bandwidth * eff_bw) / stages;
+    t_compute += scores / (tp * stages * bandwidth * eff_bw) / stages;
+  }
+  cost.memory = t_memory;
+  cost.compute = t_compute;
+  cost.comm = (layers / stages) * 2.0 * all_reduce_seconds((decode + prefill) * activation_row_bytes, layout);
+  // MoE routing and per-expert kernels, per stage (moe.cpp).
+  cost.overhead = layers / stages * inputs.efficiency.step_overhead_us_per_layer * 1e-6 +
+                  moe_step_seconds(inputs, decode + prefill);
+  // Across hosts the step's activations cross the inter-host network once per stage boundary.
+  cost.comm += pipeline_hop_seconds((decode + prefill) * activation_row_bytes, layout) / stages;
+  cost.stage_seconds = std::max(cost.memory, cost.compute) + cost.comm + cost.overhead;
+  cost.seconds = cost.stage_seconds * stages;
+  return cost;
+}
+
+Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t concurrency,
+                       std::vector<std::string>& assumptions)
+{
+  Performance performance;
+  const model::Architecture& arch = inputs.model.arch;
+  const Layout& layout = inputs.layout;
+  if (reachable_bandwidth(inputs.candidate.hardware, assumptions) <= 0) {
+    assumptions.emplace_back("memory bandwidth unknown: no speed estimate");
+    return performance;
+  }
+  const double stages = layout.pipeline_stages;
+  const double batch = static_cast<double>(std::max<std::uint64_t>(1, concurrency));
+
+  // ---- decode --------------------------------------------------------------
+  // Sequences sit on average halfway through their output. An engine with
+  // static slots keeps a preallocated cache of the provisioned context per
+  // slot and attends over all of it (JetStream: XLA's static shapes,
+  // jetstream-pytorch's cache_length), so it reads the whole context every step.
+  const double decode_context = static_slots(inputs) ? static_cast<double>(inputs.workload.context)
+                                                     : static_cast<double>(inputs.workload.prompt_tokens) +
+                                                           static_cast<double>(inputs.workload.output_tokens) / 2.0;
+  if (memory.gpu_layers && arch.num_layers > 0 && !inputs.host) {
+    assumptions.emplace_back("host RAM 89.6 GB/s (dual-channel DDR5-5600) for the layers left on the CPU");
+  }
+  const StepCost decode = step_cost(inputs, memory, {batch, decode_context, 0, 0});
+  const double tpot = decode.seconds;
   performance.tpot_ms = tpot * 1e3;
   performance.decode_tok_s_per_user = 1.0 / tpot;
   // Pipeline stages work on different micro-batches at once when there are enough sequences (vLLM PP).
   const double in_flight = layout.layer_split ? 1.0 : std::min(stages, batch);
   performance.decode_tok_s_aggregate = batch / tpot * in_flight;
-  if (t_comm > std::max(t_memory, t_compute)) {
+  if (decode.comm > std::max(decode.memory, decode.compute)) {
     performance.bound = "interconnect";
-  } else if (t_compute > t_memory) {
+  } else if (decode.compute > decode.memory) {
     performance.bound = "compute";
   } else {
     performance.bound = "memory-bandwidth";
   }
 
   // ---- prefill -------------------------------------------------------------
-  const double prompt = static_cast<double>(std::max<std::uint64_t>(1, inputs.workload.prompt_tokens));
-  const double attention_prefill = attention_flops(arch, prompt, prompt, false) / 2.0;
-  const double flops_prefill = 2.0 * compute_params * prompt + attention_prefill;
   // One prompt passes the pipeline stages one after the other, so only TP divides its work.
-  double t_prefill_compute = peak > 0 ? flops_prefill / (tp * peak * eff_c) : 0.0;
-  if (inputs.attention_peak_flops > 0 && peak > 0) {
-    // A CPU engine: the output projection runs for the last prompt token only (llama.cpp computes the logits
-    // of the last one), and attention runs in its own kernel (ggml's flash attention: F16 dot products one
-    // query row at a time) at its own rate, which is what makes pp2048 slower than pp512.
-    const double matmul_params = std::max(0.0, compute_params - lm_head_params(model));
-    t_prefill_compute = (2.0 * matmul_params * prompt + 2.0 * lm_head_params(model)) / (tp * peak * eff_c) +
-                        attention_prefill / (tp * inputs.attention_peak_flops);
-  }
-  const double weights_all = static_cast<double>(memory.weights_bytes);
-  double t_prefill_memory = weights_all / (tp * stages * bandwidth * eff_bw) * stages;
-  if (memory.gpu_layers && arch.num_layers > 0) {
-    // llama.cpp ships the host's layers to the GPU over PCIe for large batches.
-    const double off_device = 1.0 - static_cast<double>(*memory.gpu_layers) / arch.num_layers;
-    const double pcie = hardware.pcie_bandwidth_bytes_s.value_or(32e9);
-    t_prefill_memory += weights_all * off_device / pcie;
-  }
-  if (layout.layer_split) {
-    // llama.cpp pipelines a prompt's micro-batches (n_ubatch = 512 tokens)
-    // through the devices of a layer split (ggml_backend_sched, PR #6017), so
-    // up to prompt / 512 devices work at once.
-    const double micro_batches = std::ceil(prompt / 512.0);
-    t_prefill_compute /= std::min(stages, micro_batches);
-  }
-  if (inputs.materializes_scores) {
-    // Without flash attention llama.cpp writes and reads every layer's
-    // heads × P × P score matrix in fp32 (its default before -fa became
-    // automatic): traffic that grows with the square of the prompt.
-    const double scores = 2.0 * 4.0 * static_cast<double>(arch.num_heads) * prompt * prompt * layers;
-    t_prefill_memory += scores / (tp * stages * bandwidth * eff_bw);
-    t_prefill_compute += scores / (tp * stages * bandwidth * eff_bw);
-  }
-  const double t_prefill_comm = layers * 2.0 * all_reduce_seconds(prompt * activation_row_bytes, layout);
-  const double t_prefill = std::max(t_prefill_compute, t_prefill_memory) + t_prefill_comm +
-                           (t_overhead + moe_step_seconds(inputs, prompt)) * stages +
-                           pipeline_hop_seconds(prompt * activation_row_bytes, layout);
-  performance.prefill_tok_s = prompt / t_prefill;
+  const double prompt = static_cast<double>(std::max<std::uint64_t>(1, inputs.workload.prompt_tokens));
+  const StepCost prefill = step_cost(inputs, memory, {0, 0, prompt, 0});
+  performance.prefill_tok_s = prompt / prefill.seconds;
+  performance.ttft_ms = prefill.seconds * 1e3;
 
   // ---- offline throughput --------------------------------------------------
   // Continuous batching (Orca, Yu et al. OSDI 2022) runs the sequences' prefills
-  // in chunks of up to 8192 tokens beside the decode steps: per round every
-  // sequence costs its prompt's prefill and `output` decode steps.
+  // in chunks of up to the engine's token budget beside the decode steps: per
+  // round every sequence costs its prompt's prefill and `output` decode steps.
+  // serving.cpp replaces this bound with its simulation where it runs.
   const double output = static_cast<double>(inputs.workload.output_tokens);
   if (output > 0) {
-    const double chunk = std::min(8192.0, std::max(prompt, batch * prompt));
-    const double per_token_flops = flops_prefill / prompt;
-    double t_prefill_token = peak > 0 ? per_token_flops / (tp * stages * peak * eff_c) : 0.0;
-    t_prefill_token = std::max(t_prefill_token, weights_all / (chunk * tp * stages * bandwidth * eff_bw));
-    // A chunk's activations cross the tensor-parallel links twice a layer, as a lone prompt's do.
-    t_prefill_token += (layers / stages) * 2.0 * all_reduce_seconds(chunk * activation_row_bytes, layout) / chunk;
-    t_prefill_token += moe_step_seconds(inputs, chunk) / chunk;
-    const double t_round = batch * prompt * t_prefill_token + output * t_stage * (stages / in_flight);
+    const double chunk = std::min(static_cast<double>(scheduler_of(inputs).token_budget), std::max(prompt, batch * prompt));
+    const StepCost chunk_cost = step_cost(inputs, memory, {0, 0, chunk, 0});
+    const double t_round = batch * prompt * chunk_cost.seconds / chunk + output * decode.stage_seconds * (stages / in_flight);
     performance.throughput_tok_s = batch * output / t_round;
   }
-  performance.ttft_ms = t_prefill * 1e3;
-  assumptions.emplace_back("TTFT for one prompt arriving alone (no queueing behind other prefills)");
-  if (peak <= 0) {
+  if (inputs.peak_flops <= 0) {
     // Without the device's peak for this precision a prefill can only be bounded by bandwidth, which is
     // 5-10x too fast (A10G: 36 ms for an 8B prompt where ~300 ms is measured). Unknown, not guessed:
     // the figures that rest on it are left out (JSON null) and UNKNOWN_FIGURES says why.

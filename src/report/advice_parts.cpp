@@ -132,7 +132,9 @@ Table candidate_table(const advice::Advice& advice, bool terminal, const std::ve
     const bool fits = estimate.memory.fits;
     // llama.cpp with some layers left on the CPU: it does not fit the device, but it runs, at the speed shown.
     const bool offloaded = !fits && estimate.memory.gpu_layers && estimate.memory.total_layers > 0;
-    const bool runs = fits || offloaded;
+    // Only some of the users fit: those run, the others wait (the speeds include the wait).
+    const bool some_users = !fits && !offloaded && estimate.memory.max_concurrency >= 1;
+    const bool runs = fits || offloaded || some_users;
     // Speeds of a plan that does not run would be figures of something that cannot run.
     std::vector<std::string> row{std::to_string(index + 1)};
     if (!device_line) {
@@ -147,12 +149,16 @@ Table candidate_table(const advice::Advice& advice, bool terminal, const std::ve
     };
     row.insert(row.end(),
                {estimate.candidate.engine, estimate.candidate.quant,
-                fits        ? std::string("yes")
-                : offloaded ? fmt::format("{}/{} layers", *estimate.memory.gpu_layers, estimate.memory.total_layers)
-                            : std::string("no"),
+                fits         ? std::string("yes")
+                : offloaded  ? fmt::format("{}/{} layers", *estimate.memory.gpu_layers, estimate.memory.total_layers)
+                : some_users ? fmt::format("{}/{} users", estimate.memory.max_concurrency, estimate.concurrency)
+                             : std::string("no"),
                 speed(performance.ttft_ms, units::format_duration_ms),
                 speed(performance.decode_tok_s_per_user, units::format_figure),
-                speed(performance.decode_tok_s_aggregate, units::format_figure)});
+                // All users' output with the prefill (what a deployment delivers; the price is per such token).
+                speed(performance.throughput_tok_s > 0 ? performance.throughput_tok_s
+                                                       : performance.decode_tok_s_aggregate,
+                      units::format_figure)});
     if (costs) {
       const std::optional<double>& usd = ranked.cost.usd_per_million_output_tokens;
       row.push_back(usd ? fmt::format("{:.2f}", *usd) : std::string("–"));

@@ -22,12 +22,36 @@ bool passed(const advice::Advice& advice, const advice::RankedCandidate& ranked)
          missed_count(ranked.assessment) == 0;
 }
 
+/// "30 of 64 users" when the KV cache holds some but not all of the users asked for; empty otherwise.
+std::string users_held(const estimate::Estimate& estimate)
+{
+  const estimate::MemoryPlan& memory = estimate.memory;
+  if (memory.fits || memory.gpu_layers || memory.max_concurrency == 0 || memory.max_concurrency >= estimate.concurrency) {
+    return {};
+  }
+  return fmt::format("{} of {} users", memory.max_concurrency, estimate.concurrency);
+}
+
+/// A requirement's line; the fits line says how many users the KV cache holds when it holds only some.
+RequirementText line_text(const rules::Requirement& requirement, const estimate::Estimate& estimate)
+{
+  RequirementText text = requirement_text(requirement);
+  if (const std::string held = users_held(estimate); requirement.name == "fits" && !held.empty()) {
+    text.estimate += " (" + held + ")";
+  }
+  return text;
+}
+
 std::string verdict_line(const advice::Advice& advice, const advice::RankedCandidate& ranked)
 {
   const std::size_t missed = missed_count(ranked.assessment);
   const std::size_t total = ranked.assessment.requirements.size();
   if (passed(advice, ranked)) {
     return fmt::format("every requirement met ({} of {})", total, total);
+  }
+  if (const std::string held = users_held(ranked.assessment.estimate); !held.empty()) {
+    return fmt::format("{} of {} requirement{} missed; the KV cache holds {}, the others wait", missed, total,
+                       total == 1 ? "" : "s", held);
   }
   if (missed == 0) {
     return "no candidate is viable";
@@ -58,7 +82,7 @@ std::string check_text(const advice::Advice& advice, const Style& style)
   }
   Table table({{"", false}, {"REQUIREMENT"}, {"ESTIMATE", true}, {"LIMIT", true}, {"RESULT"}});
   for (const rules::Requirement& requirement : ranked->assessment.requirements) {
-    const RequirementText text = requirement_text(requirement);
+    const RequirementText text = line_text(requirement, ranked->assessment.estimate);
     const std::string& color = text.met ? colors.green : colors.red;
     table.add_row({color + (text.met ? "✓" : "✗") + colors.reset, text.name, text.estimate, text.limit,
                    color + (text.met ? "met" : "MISSED") + colors.reset});
@@ -88,7 +112,7 @@ std::string check_markdown(const advice::Advice& advice)
                                 markdown_text(candidate_title(ranked->assessment.estimate.candidate)));
   Table table({{"Requirement"}, {"Estimate", true}, {"Limit", true}, {"Result"}});
   for (const rules::Requirement& requirement : ranked->assessment.requirements) {
-    const RequirementText text = requirement_text(requirement);
+    const RequirementText text = line_text(requirement, ranked->assessment.estimate);
     table.add_row({"`" + text.name + "`", text.estimate, text.limit, text.met ? "✅ met" : "❌ missed"});
   }
   return table.empty() ? out : out + table.markdown();

@@ -68,13 +68,28 @@ json speed_json(double value)
   return std::isfinite(value) && value > 0 ? json(value) : json(nullptr);
 }
 
+json percentiles_json(const estimate::Percentiles& values)
+{
+  return {{"p50", speed_json(values.p50)}, {"p90", speed_json(values.p90)}, {"p99", speed_json(values.p99)}};
+}
+
 json performance_json(const estimate::Performance& performance)
 {
+  const bool simulated = performance.e2e.p50 > 0;
   return {{"prefill_tok_s", speed_json(performance.prefill_tok_s)},
           {"ttft_ms", speed_json(performance.ttft_ms)},
           {"tpot_ms", speed_json(performance.tpot_ms)},
           {"decode_tok_s_per_user", speed_json(performance.decode_tok_s_per_user)},
           {"decode_tok_s_aggregate", speed_json(performance.decode_tok_s_aggregate)},
+          // Under the load (the serving simulation); null where it could not run.
+          {"throughput_tok_s", speed_json(performance.throughput_tok_s)},
+          {"requests_per_s", speed_json(performance.requests_per_s)},
+          {"queue_ms", simulated ? json(performance.queue_ms) : json(nullptr)},
+          {"sequences_running", simulated ? json(performance.sequences_running) : json(nullptr)},
+          {"percentiles",
+           {{"ttft_ms", percentiles_json(performance.ttft)},
+            {"tpot_ms", percentiles_json(performance.tpot)},
+            {"e2e_ms", percentiles_json(performance.e2e)}}},
           // null when the device's figures are missing and no speed could be estimated
           {"bound", performance.bound.empty() ? json(nullptr) : json(performance.bound)}};
 }

@@ -52,8 +52,8 @@ void concurrency_fits(const RuleInput& input, RuleOutput& out)
 {
   const estimate::MemoryPlan& memory = input.estimate.memory;
   const workload::Workload& workload = input.workload;
-  if (!memory.fits) {
-    return; // a llama.cpp split has its own warning
+  if (!runs(memory) || memory.gpu_layers) {
+    return; // nothing runs, or a llama.cpp split, which has its own warning
   }
   if (memory.max_context < workload.context) {
     out.add("CONTEXT_LIMITED_BY_MEMORY", Severity::warn,
@@ -68,11 +68,15 @@ void concurrency_fits(const RuleInput& input, RuleOutput& out)
     return;
   }
   if (memory.max_concurrency < workload.concurrency) {
-    out.add("KV_CACHE_LIMITS_CONCURRENCY", Severity::warn,
-            fmt::format("the KV cache holds {} of the {} concurrent sequences of {} tokens; the rest wait in the "
-                        "queue",
-                        memory.max_concurrency, workload.concurrency, workload.context),
-            -15);
+    // The requested users do not fit: the plan runs, but not as asked (a blocker, so check fails and advise
+    // recommends none of it), and the speeds say what the users who wait would see.
+    out.add("KV_CACHE_LIMITS_CONCURRENCY", Severity::blocker,
+            fmt::format("the KV cache holds {} of the {} concurrent sequences of {} tokens; the other {} wait in "
+                        "the queue (time to first token {} with the wait)",
+                        memory.max_concurrency, workload.concurrency, workload.context,
+                        workload.concurrency - memory.max_concurrency,
+                        units::format_duration_ms(input.estimate.performance.ttft_ms)),
+            -60);
   }
 }
 

@@ -76,10 +76,11 @@ void cpu_suffices(const RuleInput& input, RuleOutput& out);
 /// Compute capability "8.9" as 89; empty when it is not "major.minor".
 std::optional<int> capability_number(const std::string& text);
 
-/// The plan runs: everything fits on the devices, or llama.cpp splits the layers between GPU and CPU (-ngl).
+/// The plan runs: everything fits on the devices, or at least one sequence does (the other users wait), or
+/// llama.cpp splits the layers between GPU and CPU (-ngl).
 inline bool runs(const estimate::MemoryPlan& memory)
 {
-  return memory.fits || (memory.gpu_layers.has_value() && memory.total_layers > 0);
+  return memory.fits || memory.max_concurrency >= 1 || (memory.gpu_layers.has_value() && memory.total_layers > 0);
 }
 
 

@@ -25,10 +25,22 @@ std::string figure(const Limit& limit, double value)
   return limit.at_most ? units::format_duration_ms(value) : units::format_rate(value, limit.unit);
 }
 
-void judge(const Limit& limit, std::optional<double> wanted, double estimate, RuleOutput& out)
+/// The simulated percentile of a latency; the single figure where the simulation did not run.
+double at_percentile(const estimate::Percentiles& values, double median, std::uint32_t percentile)
+{
+  const double value = percentile == 99 ? values.p99 : percentile == 90 ? values.p90 : values.p50;
+  return value > 0 ? value : median;
+}
+
+void judge(Limit limit, std::optional<double> wanted, double estimate, RuleOutput& out, std::uint32_t percentile)
 {
   if (!wanted) {
     return;
+  }
+  std::string label;
+  if (percentile != 50) {
+    label = fmt::format("p{} {}", percentile, limit.label); // "p99 time to first token"
+    limit.label = label.c_str();
   }
   if (!std::isfinite(estimate) || estimate <= 0) {
     // No speed without the figures it rests on (bandwidth, TFLOPS): never claim a limit is met.
@@ -83,12 +95,16 @@ void service_levels(const RuleInput& input, RuleOutput& out)
   }
   const workload::ServiceLevels& slo = input.workload.slo;
   const estimate::Performance& speed = input.estimate.performance;
-  judge({"max_ttft_ms", "TTFT", "time to first token", "ms", true}, slo.max_ttft_ms, speed.ttft_ms, out);
-  judge({"max_tpot_ms", "TPOT", "time per output token", "ms", true}, slo.max_tpot_ms, speed.tpot_ms, out);
+  const std::uint32_t percentile = slo.percentile.value_or(50);
+  judge({"max_ttft_ms", "TTFT", "time to first token", "ms", true},
+        slo.max_ttft_ms, at_percentile(speed.ttft, speed.ttft_ms, percentile), out, percentile);
+  judge({"max_tpot_ms", "TPOT", "time per output token", "ms", true}, slo.max_tpot_ms,
+        at_percentile(speed.tpot, speed.tpot_ms, percentile), out, percentile);
   judge({"min_tok_s", "TOK_S", "decode speed per user", "tok/s", false}, slo.min_tok_s, speed.decode_tok_s_per_user,
-        out);
-  judge({"min_throughput", "THROUGHPUT", "aggregate decode throughput", "tok/s", false}, slo.min_throughput_tok_s,
-        speed.decode_tok_s_aggregate, out);
+        out, 50);
+  // What the deployment delivers, prefill included (an offline run's output tokens/s), not the decode steps alone.
+  judge({"min_throughput", "THROUGHPUT", "aggregate throughput", "tok/s", false}, slo.min_throughput_tok_s,
+        speed.throughput_tok_s > 0 ? speed.throughput_tok_s : speed.decode_tok_s_aggregate, out, 50);
 }
 
 } // namespace llmhw::rules::detail

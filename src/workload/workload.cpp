@@ -135,6 +135,12 @@ Result<Workload> resolve(const Overrides& overrides, const catalog::Catalog& cat
   if (overrides.context) {
     workload.context = *overrides.context;
   }
+  if (overrides.request_rate) {
+    workload.request_rate = overrides.request_rate;
+  }
+  if (overrides.slo.percentile) {
+    workload.slo.percentile = overrides.slo.percentile;
+  }
   for (auto [flag, target] : {std::pair{&overrides.slo.max_ttft_ms, &workload.slo.max_ttft_ms},
                               std::pair{&overrides.slo.max_tpot_ms, &workload.slo.max_tpot_ms},
                               std::pair{&overrides.slo.min_tok_s, &workload.slo.min_tok_s},

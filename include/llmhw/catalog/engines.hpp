@@ -88,6 +88,26 @@ struct OwnFormat {
   std::string format; ///< the quants.json entry it runs as ("mlx-q4")
 };
 
+/// How an engine batches requests (its scheduler), as the serving simulation (src/estimate/serving.cpp) steps it.
+enum class SchedulerKind {
+  /// Continuous batching (Orca, OSDI 2022): each iteration runs every running sequence's next token plus chunks
+  /// of waiting prompts up to a token budget (vLLM, SGLang, TensorRT-LLM, LMDeploy, TGI, llama.cpp's server).
+  continuous,
+  /// Fixed slots with a preallocated cache of the whole context each, a prompt prefilled on its own before it
+  /// joins the decode batch (JetStream's interleaved mode).
+  static_slots,
+};
+
+struct SchedulerSpec {
+  SchedulerKind kind = SchedulerKind::continuous;
+  std::uint32_t token_budget = 8192;  ///< tokens one iteration may run (prefill chunk + decode tokens)
+  double step_overhead_ms = 0;        ///< host time per iteration outside the device's kernels (scheduling, sampling)
+  /// What happens when the KV cache runs out mid-generation: "recompute", "swap" or "none" (a sequence is
+  /// admitted only with room for its whole context, as static slots and TensorRT-LLM's guaranteed-no-evict).
+  std::string preemption = "none";
+  std::string source;
+};
+
 struct EngineSpec {
   std::string id;                                    ///< "vllm", "llama.cpp", …
   std::string name;                                  ///< "vLLM"
@@ -128,6 +148,8 @@ struct EngineSpec {
   std::vector<OwnFormat> own_formats;
   /// Its CPU backend's own limits; absent: the CPU runs whatever the engine runs elsewhere.
   std::optional<CpuBackendRule> cpu;
+  /// Absent: continuous batching with vLLM's defaults (SchedulerSpec's).
+  std::optional<SchedulerSpec> scheduler;
   std::string source;
 };
 

@@ -80,6 +80,7 @@ const Calibration& builtin_calibration();
 
 /// estimate::run with another calibration (the accuracy tool fits and evaluates factors with it).
 Estimate run_calibrated(Candidate candidate, const model::ModelSpec& model, const workload::Workload& workload,
-                        const catalog::Catalog& catalog, const Calibration& calibration);
+                        const catalog::Catalog& catalog, const Calibration& calibration,
+                        Speeds speeds = Speeds::simulated);
 
 } // namespace llmhw::estimate

@@ -49,7 +49,9 @@ struct MemoryPlan {
   std::int64_t headroom_bytes = 0;    ///< usable − everything above; negative when it does not fit
   std::uint64_t max_concurrency = 0;  ///< sequences of the workload's context that fit
   std::uint64_t max_context = 0;      ///< longest context one sequence can have
-  bool fits = false;                  ///< weights + KV for one sequence of the workload's context fit on the devices
+  /// Weights + the KV cache of every requested sequence (--concurrency; with max, at least one) fit on the
+  /// devices. When fewer fit (max_concurrency ≥ 1), the plan still runs that many; the other users wait.
+  bool fits = false;
   /// llama.cpp -ngl when the model does not fit one GPU: the layers that do; the rest run on the host CPU
   /// (fits stays false; performance is for that split).
   std::optional<std::uint32_t> gpu_layers;
@@ -61,6 +63,13 @@ struct MemoryPlan {
   std::optional<std::uint64_t> host_available_bytes;
 };
 
+/// A latency's median and tails over the simulated requests, in ms.
+struct Percentiles {
+  double p50 = 0;
+  double p90 = 0;
+  double p99 = 0;
+};
+
 struct Performance {
   double prefill_tok_s = 0;
   double ttft_ms = 0;
@@ -70,6 +79,13 @@ struct Performance {
   /// Output tokens/s of all sequences with each one's prefill interleaved (continuous batching): what an
   /// offline run at this concurrency delivers, and the figure to price output tokens by.
   double throughput_tok_s = 0;
+  double requests_per_s = 0;          ///< requests completed per second under the load
+  double queue_ms = 0;                ///< mean wait from a request's arrival until the scheduler admits it
+  double sequences_running = 0;       ///< mean sequences in flight (≤ memory.max_concurrency)
+  /// Under the load (serving.cpp): ttft_ms and tpot_ms are the medians of these. All zero when not simulated.
+  Percentiles ttft;
+  Percentiles tpot;
+  Percentiles e2e;
   std::string bound;                  ///< "memory-bandwidth", "compute" or "interconnect"
 };
 
@@ -89,8 +105,12 @@ std::uint32_t tensor_parallel_size(const Candidate& candidate, const catalog::En
 std::optional<std::string> tensor_parallel_problem(const catalog::EngineSpec* engine, const model::Architecture& arch,
                                                    std::uint32_t tensor_parallel);
 
+/// The speeds run() gives: the analytic ones alone (one request's prefill, a decode step of the running batch;
+/// optimistic, and cheap), or those under the load from the serving simulation (src/estimate/serving.cpp).
+enum class Speeds { analytic, simulated };
+
 /// The candidate is taken by value: a caller done with it moves it into the estimate.
 Estimate run(Candidate candidate, const model::ModelSpec& model, const workload::Workload& workload,
-             const catalog::Catalog& catalog);
+             const catalog::Catalog& catalog, Speeds speeds = Speeds::simulated);
 
 } // namespace llmhw::estimate

@@ -18,7 +18,9 @@ struct ServiceLevels {
   std::optional<double> max_ttft_ms;
   std::optional<double> max_tpot_ms;
   std::optional<double> min_tok_s;            ///< decode tokens/s per user
-  std::optional<double> min_throughput_tok_s; ///< aggregate output tokens/s
+  std::optional<double> min_throughput_tok_s; ///< aggregate output tokens/s, prefill included
+  /// The percentile (50, 90 or 99) max_ttft_ms and max_tpot_ms apply to; empty: 50 (the median).
+  std::optional<std::uint32_t> percentile;
 };
 
 struct Workload {
@@ -28,6 +30,8 @@ struct Workload {
   std::uint64_t context = 0;        ///< context window to provision per sequence
   std::uint64_t concurrency = 1;    ///< concurrent sequences
   bool max_concurrency = false;     ///< --concurrency max: as many as fit (offline batch throughput)
+  /// --request-rate: requests per second arriving (Poisson) instead of a closed loop of `concurrency` users.
+  std::optional<double> request_rate;
   ServiceLevels slo;
 };
 
@@ -39,6 +43,7 @@ struct Overrides {
   std::optional<std::uint64_t> concurrency;
   bool max_concurrency = false;
   std::optional<std::uint64_t> context;
+  std::optional<double> request_rate;
   ServiceLevels slo;
 };
 

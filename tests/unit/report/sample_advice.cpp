@@ -62,6 +62,13 @@ advice::RankedCandidate l4_candidate()
                           .tpot_ms = 62.5,
                           .decode_tok_s_per_user = 16,
                           .decode_tok_s_aggregate = 128,
+                          .throughput_tok_s = 0,
+                          .requests_per_s = 0,
+                          .queue_ms = 0,
+                          .sequences_running = 0,
+                          .ttft = {},
+                          .tpot = {},
+                          .e2e = {},
                           .bound = "memory-bandwidth"};
   estimate.assumptions = {"memory bandwidth 300 GB/s from the catalog (NVIDIA L4 datasheet)",
                           "vLLM reserves gpu_memory_utilization = 0.9 of device memory"};

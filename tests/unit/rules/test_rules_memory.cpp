@@ -16,6 +16,7 @@ TEST_CASE("a candidate that does not fit is not viable and says by how much", "[
   crafted.memory.weights_bytes = 131 * GiB;
   crafted.memory.headroom_bytes = -static_cast<std::int64_t>(89 * GiB);
   crafted.memory.fits = false;
+  crafted.memory.max_concurrency = 0; // the weights alone exceed the memory: no sequence fits
   const auto assessment = assess(crafted, model("llama-3.1-70b"), chat(), catalog());
   CHECK(assessment.verdict == Verdict::not_viable);
   const auto* finding = find(assessment, "DOES_NOT_FIT");
@@ -31,16 +32,21 @@ TEST_CASE("a candidate that does not fit is not viable and says by how much", "[
   CHECK(requirement(assessment, "max_tpot_ms") == nullptr);
 }
 
-TEST_CASE("a KV cache too small for every user limits concurrency", "[rules]")
+TEST_CASE("a KV cache too small for every user: the plan does not hold them, and says how many it does", "[rules]")
 {
   auto crafted = estimate("rtx-6000-ada", "vllm");
   crafted.memory.max_concurrency = 3;
+  crafted.memory.fits = false; // 3 of the chat workload's 8 users
   const auto assessment = assess(crafted, model("llama-3.1-8b"), chat(), catalog());
   const auto* finding = find(assessment, "KV_CACHE_LIMITS_CONCURRENCY");
   REQUIRE(finding != nullptr);
-  CHECK(finding->severity == Severity::warn);
-  CHECK_THAT(finding->message, Catch::Contains("3 of the 8"));
-  CHECK(assessment.score < 100);
+  CHECK(finding->severity == Severity::blocker);
+  CHECK_THAT(finding->message, Catch::Contains("3 of the 8") && Catch::Contains("other 5 wait"));
+  CHECK(assessment.verdict == Verdict::not_viable);
+  // It runs (three at a time), so its speeds with the wait are judged, and the fits requirement is missed.
+  REQUIRE(requirement(assessment, "fits") != nullptr);
+  CHECK_FALSE(requirement(assessment, "fits")->met);
+  CHECK(find(assessment, "DOES_NOT_FIT") == nullptr);
 }
 
 TEST_CASE("a context longer than the KV cache holds, or than the model was trained for", "[rules]")

@@ -1,0 +1,451 @@
+// Serving under load: a small deterministic simulation of the engine's
+// scheduler, stepped iteration by iteration as Vidur (Agrawal et al., MLSys
+// 2024) steps vLLM's, but with every iteration costed by the roofline of its
+// mixed batch (speed.cpp step_cost) plus the engine's per-step host time.
+//
+// Users: a closed loop of N (each sends its next request when the last one
+// ends) or Poisson arrivals at --request-rate. At most memory.max_concurrency
+// sequences are in flight (the KV cache holds no more); the others wait in a
+// FIFO queue. Continuous batching (Orca, OSDI 2022) gives each iteration one
+// token for every decoding sequence and fills the rest of the token budget with
+// prompt chunks; static slots (JetStream) prefill one whole prompt on its own.
+//
+// Cheap by construction: a closed loop starts near steady state (the users
+// spread evenly over their output), decode-only stretches between events are
+// costed at once, and the number of simulated requests is bounded. Advice
+// simulates only the candidates that can still win on bound_serving's figures.
+
+#include "detail.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <deque>
+#include <random>
+#include <vector>
+
+namespace llmhw::estimate::detail {
+namespace {
+
+/// Requests measured in a closed loop: one per user, at least k_min_measured and at most k_max_measured, after
+/// k_min_measured warm-up requests. The users start spread evenly over their output, so they finish, and send
+/// their next prompts, at the steady rate from the start: a short warm-up suffices.
+constexpr std::size_t k_min_measured = 8;
+constexpr std::size_t k_max_measured = 64;
+/// A closed loop of more users is stepped as this many cohorts, each of users / k_max_cohorts users in step.
+constexpr std::uint64_t k_max_cohorts = 64;
+/// Prompt tokens left below this count as read (a cohort's chunks divide its tokens among its users).
+constexpr double k_token_epsilon = 1e-6;
+/// Poisson arrivals: the first k_warmup_arrivals fill the system and are not measured.
+constexpr std::size_t k_warmup_arrivals = 32;
+constexpr std::size_t k_poisson_measured = 256;
+/// Hang guard: iterations (or decode stretches) one simulation may step.
+constexpr std::size_t k_max_events = 200'000;
+/// The generator's seed: the same inputs give the same figures on every run and machine.
+constexpr std::uint64_t k_seed = 0x6c6c6d2d6877ULL;
+
+struct Request {
+  double arrival = 0;
+  double admitted = 0;
+  double first_token = 0;
+  double prefilled = 0; ///< prompt tokens done
+  double generated = 0; ///< output tokens produced (the first with the prompt's last chunk)
+  double weight = 1;    ///< users it stands for: a closed loop of many users is stepped as at most k_max_cohorts
+  bool measured = true;
+};
+
+struct Latencies {
+  std::vector<double> ttft;
+  std::vector<double> tpot;
+  std::vector<double> e2e;
+  std::vector<double> queue;
+};
+
+/// Nearest-rank percentile (the value at rank ceil(p × n)) of sorted values; 0 for none.
+double percentile(const std::vector<double>& sorted, double share)
+{
+  if (sorted.empty()) {
+    return 0;
+  }
+  const auto rank = static_cast<std::size_t>(std::ceil(share * static_cast<double>(sorted.size())));
+  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+}
+
+Percentiles percentiles_ms(std::vector<double> seconds, double shift_s)
+{
+  std::sort(seconds.begin(), seconds.end());
+  return {(percentile(seconds, 0.50) + shift_s) * 1e3, (percentile(seconds, 0.90) + shift_s) * 1e3,
+          (percentile(seconds, 0.99) + shift_s) * 1e3};
+}
+
+/// Exponential gaps from a portable inverse CDF over mt19937_64's bits (std::exponential_distribution's
+/// algorithm differs between standard libraries; the figures must not).
+class PoissonArrivals {
+public:
+  explicit PoissonArrivals(double rate) : rate_(rate), generator_(k_seed) {}
+
+  double next()
+  {
+    const double uniform = static_cast<double>(generator_() >> 11) * 0x1.0p-53; // [0, 1)
+    time_ += -std::log1p(-uniform) / rate_;
+    return time_;
+  }
+
+private:
+  double rate_;
+  std::mt19937_64 generator_;
+  double time_ = 0;
+};
+
+class Simulation {
+public:
+  Simulation(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t slots)
+      : inputs_(inputs), memory_(memory), scheduler_(scheduler_of(inputs)),
+        prompt_(static_cast<double>(std::max<std::uint64_t>(1, inputs.workload.prompt_tokens))),
+        output_(static_cast<double>(std::max<std::uint64_t>(1, inputs.workload.output_tokens))), slots_(slots)
+  {
+  }
+
+  /// A closed loop of `users` (≤ slots), each `1/users` of the way further through its output than the last.
+  void start_closed_loop(std::uint64_t users)
+  {
+    closed_loop_ = true;
+    const std::uint64_t cohorts = std::min(users, k_max_cohorts);
+    for (std::uint64_t cohort = 0; cohort < cohorts; ++cohort) {
+      Request request;
+      request.measured = false;
+      request.weight = static_cast<double>(users) / static_cast<double>(cohorts);
+      request.generated = std::floor(static_cast<double>(cohort) * output_ / static_cast<double>(cohorts));
+      request.prefilled = request.generated > 0 ? prompt_ : 0;
+      running_.push_back(request);
+    }
+    users = cohorts;
+    wanted_ = std::clamp<std::size_t>(users, k_min_measured, k_max_measured);
+    warmup_ = std::min<std::size_t>(users, k_min_measured);
+  }
+
+  void start_poisson(double rate)
+  {
+    arrivals_.emplace(rate);
+    next_arrival_ = arrivals_->next();
+    wanted_ = k_poisson_measured;
+  }
+
+  /// Steps until enough requests were measured; false when an iteration costs nothing (no figures to go on).
+  bool run()
+  {
+    for (std::size_t event = 0; event < k_max_events && latencies_.e2e.size() < wanted_; ++event) {
+      admit_arrivals();
+      if (running_.empty()) {
+        if (!arrivals_) {
+          return false; // a closed loop always has someone running
+        }
+        now_ = next_arrival_; // idle until the next request
+        continue;
+      }
+      if (!step()) {
+        return false;
+      }
+    }
+    return !latencies_.e2e.empty();
+  }
+
+  const Latencies& latencies() const { return latencies_; }
+  double elapsed() const { return now_; }
+  double mean_running() const { return now_ > 0 ? running_time_ / now_ : 0; }
+
+  /// Output tokens/s of the measured requests: in a closed loop Little's law (users / mean end-to-end latency,
+  /// free of the start's half-done requests); with arrivals, those completed over the span they arrived and ended in.
+  double throughput(double users) const
+  {
+    const double measured = static_cast<double>(latencies_.e2e.size());
+    if (closed_loop_) {
+      double sum = 0;
+      for (const double e2e : latencies_.e2e) {
+        sum += e2e;
+      }
+      return sum > 0 ? users * output_ * measured / sum : 0;
+    }
+    const double span = last_completion_ - first_measured_arrival_;
+    return span > 0 ? measured * output_ / span : 0;
+  }
+
+private:
+  bool static_slots() const { return scheduler_.kind == catalog::SchedulerKind::static_slots; }
+
+  bool prefilled(const Request& request) const { return request.prefilled >= prompt_ - k_token_epsilon; }
+
+  double running_weight() const
+  {
+    double sum = 0;
+    for (const Request& request : running_) {
+      sum += request.weight;
+    }
+    return sum;
+  }
+
+  double decode_context(const Request& request) const
+  {
+    // A static cache is attended over in full (speed.cpp's decode uses the same context).
+    return static_slots() ? static_cast<double>(inputs_.workload.context) : prompt_ + request.generated;
+  }
+
+  void admit_arrivals()
+  {
+    while (arrivals_ && next_arrival_ <= now_ && arrived_ < k_warmup_arrivals + k_poisson_measured) {
+      Request request;
+      request.arrival = next_arrival_;
+      request.measured = arrived_ >= k_warmup_arrivals;
+      if (request.measured && arrived_ == k_warmup_arrivals) {
+        first_measured_arrival_ = request.arrival;
+      }
+      waiting_.push_back(request);
+      ++arrived_;
+      next_arrival_ = arrived_ < k_warmup_arrivals + k_poisson_measured ? arrivals_->next() : INFINITY;
+    }
+    while (!waiting_.empty() && running_weight() + waiting_.front().weight <= static_cast<double>(slots_) + 1e-9) {
+      waiting_.front().admitted = now_;
+      running_.push_back(waiting_.front());
+      waiting_.pop_front();
+    }
+  }
+
+  /// One iteration with prompt tokens in it, or a stretch of decode-only iterations up to the next event.
+  bool step()
+  {
+    double decoding = 0;
+    double context_sum = 0;
+    for (const Request& request : running_) {
+      if (prefilled(request)) {
+        decoding += request.weight;
+        context_sum += request.weight * decode_context(request);
+      }
+    }
+    const double mean_context = decoding > 0 ? context_sum / decoding : 0;
+    // Prompt chunks in admission order. Continuous batching fills what the decode tokens leave of the budget;
+    // static slots prefill one whole prompt while the decode batch waits.
+    std::vector<std::pair<Request*, double>> chunks;
+    double budget = static_slots() ? prompt_ : std::max(0.0, scheduler_.token_budget - decoding);
+    double chunk_tokens = 0;
+    double offset_tokens = 0;
+    for (Request& request : running_) {
+      if (!prefilled(request) && budget > 0) {
+        const double take = std::min((prompt_ - request.prefilled) * request.weight, budget);
+        chunks.emplace_back(&request, take);
+        chunk_tokens += take;
+        offset_tokens += take * request.prefilled;
+        budget -= take;
+        if (static_slots()) {
+          break;
+        }
+      }
+    }
+    if (!chunks.empty()) {
+      const double batch_decode = static_slots() ? 0.0 : decoding;
+      const double seconds = iteration_seconds({batch_decode, mean_context, chunk_tokens, offset_tokens / chunk_tokens});
+      if (seconds <= 0) {
+        return false;
+      }
+      advance(seconds, 1, batch_decode > 0);
+      for (auto& [request, take] : chunks) {
+        request->prefilled += take / request->weight;
+        if (prefilled(*request)) {
+          request->first_token = now_;
+          request->generated = 1;
+        }
+      }
+      retire_finished();
+      return true;
+    }
+    // Decode only: nothing changes until the first sequence ends or (with a free slot) the next request arrives.
+    double stretch = output_;
+    for (const Request& request : running_) {
+      stretch = std::min(stretch, output_ - request.generated);
+    }
+    stretch = std::max(1.0, stretch);
+    const double one = iteration_seconds({decoding, mean_context, 0, 0});
+    if (one <= 0) {
+      return false;
+    }
+    if (arrivals_ && std::isfinite(next_arrival_) && running_weight() + 1 <= static_cast<double>(slots_)) {
+      stretch = std::clamp(std::ceil((next_arrival_ - now_) / one), 1.0, stretch);
+    }
+    // Contexts grow by one token a step: cost the stretch at its middle.
+    const double middle = static_slots() ? mean_context : mean_context + (stretch - 1) / 2;
+    advance(iteration_seconds({decoding, middle, 0, 0}) * stretch, stretch, true);
+    retire_finished();
+    return true;
+  }
+
+  double iteration_seconds(const StepBatch& batch) const
+  {
+    const double device = step_cost(inputs_, memory_, batch).seconds;
+    return device > 0 ? device + scheduler_.step_overhead_ms * 1e-3 : 0.0;
+  }
+
+  /// `iterations` steps taking `seconds` in all; every decoding sequence gains a token each.
+  void advance(double seconds, double iterations, bool decodes)
+  {
+    running_time_ += running_weight() * seconds;
+    now_ += seconds;
+    if (!decodes) {
+      return;
+    }
+    for (Request& request : running_) {
+      if (prefilled(request) && request.generated > 0) {
+        request.generated += iterations;
+      }
+    }
+  }
+
+  void retire_finished()
+  {
+    for (const Request& request : running_) {
+      if (request.generated < output_) {
+        continue;
+      }
+      if (request.measured) {
+        latencies_.ttft.push_back(request.first_token - request.arrival);
+        latencies_.e2e.push_back(now_ - request.arrival);
+        latencies_.tpot.push_back(output_ > 1 ? (now_ - request.first_token) / (output_ - 1) : 0.0);
+        latencies_.queue.push_back(request.admitted - request.arrival);
+        last_completion_ = now_;
+      }
+      if (closed_loop_) {
+        Request next; // the same users' next requests, at once
+        next.arrival = now_;
+        next.weight = request.weight;
+        next.measured = issued_++ >= warmup_;
+        waiting_.push_back(next);
+      }
+    }
+    std::erase_if(running_, [this](const Request& request) { return request.generated >= output_; });
+  }
+
+  const Inputs& inputs_;
+  const MemoryPlan& memory_;
+  const catalog::SchedulerSpec& scheduler_;
+  double prompt_;
+  double output_;
+  std::uint64_t slots_;
+  bool closed_loop_ = false;
+  std::optional<PoissonArrivals> arrivals_;
+  double next_arrival_ = INFINITY;
+  std::size_t arrived_ = 0;
+  std::size_t wanted_ = 0;
+  std::size_t warmup_ = 0;
+  std::size_t issued_ = 0;
+  double first_measured_arrival_ = 0;
+  double last_completion_ = 0;
+  double now_ = 0;
+  double running_time_ = 0;
+  std::deque<Request> waiting_;
+  std::vector<Request> running_;
+  Latencies latencies_;
+};
+
+double mean(const std::vector<double>& values)
+{
+  double sum = 0;
+  for (const double value : values) {
+    sum += value;
+  }
+  return values.empty() ? 0 : sum / static_cast<double>(values.size());
+}
+
+} // namespace
+
+void bound_serving(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t users, Performance& performance)
+{
+  if (performance.tpot_ms <= 0) {
+    return;
+  }
+  const catalog::SchedulerSpec& scheduler = scheduler_of(inputs);
+  const double overhead = scheduler.step_overhead_ms * 1e-3;
+  const double slots = static_cast<double>(std::max<std::uint64_t>(1, memory.max_concurrency));
+  const double running =
+      inputs.workload.request_rate ? slots : std::min(slots, static_cast<double>(std::max<std::uint64_t>(1, users)));
+  const double prompt = static_cast<double>(std::max<std::uint64_t>(1, inputs.workload.prompt_tokens));
+  const double output = static_cast<double>(std::max<std::uint64_t>(1, inputs.workload.output_tokens));
+  // No iteration costs less than reading one token's weights; no decode step of a sequence less than its own
+  // step alone at its prompt's context (every cost term grows with the batch, the context and the chunk).
+  const double cheapest = step_cost(inputs, memory, {1, 0, 0, 0}).seconds + overhead;
+  const double context = scheduler.kind == catalog::SchedulerKind::static_slots
+                             ? static_cast<double>(inputs.workload.context)
+                             : prompt;
+  const double tpot = step_cost(inputs, memory, {1, context, 0, 0}).seconds + overhead;
+  // Each iteration gives at most one token to each running sequence, and every request's prompt and output cost
+  // at least their 2 FLOPs per parameter at the calibrated peak (over the pipeline stages at most at once).
+  double throughput = running / cheapest;
+  const StepCost one_token = step_cost(inputs, memory, {0, 0, 1, 0});
+  if (one_token.compute > 0) {
+    throughput = std::min(throughput, output * inputs.layout.pipeline_stages / ((prompt + output - 1) * one_token.compute));
+  }
+  performance.tpot_ms = tpot * 1e3;
+  performance.decode_tok_s_per_user = 1.0 / tpot;
+  performance.decode_tok_s_aggregate = running / tpot;
+  performance.throughput_tok_s = throughput;
+  performance.requests_per_s = throughput / output;
+}
+
+const catalog::SchedulerSpec& scheduler_of(const Inputs& inputs)
+{
+  static const catalog::SchedulerSpec continuous;
+  return inputs.engine && inputs.engine->scheduler ? *inputs.engine->scheduler : continuous;
+}
+
+void simulate_serving(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t users, Performance& performance,
+                      std::vector<std::string>& assumptions)
+{
+  if (performance.tpot_ms <= 0) {
+    return; // no figures to cost an iteration with
+  }
+  const std::uint64_t slots = std::max<std::uint64_t>(1, memory.max_concurrency);
+  const std::optional<double> rate = inputs.workload.request_rate;
+  users = std::max<std::uint64_t>(1, users);
+  Simulation simulation(inputs, memory, slots);
+  if (rate) {
+    simulation.start_poisson(*rate);
+  } else {
+    simulation.start_closed_loop(std::min(users, slots));
+  }
+  if (!simulation.run() || simulation.elapsed() <= 0) {
+    return;
+  }
+  const double output = static_cast<double>(std::max<std::uint64_t>(1, inputs.workload.output_tokens));
+  const double throughput = simulation.throughput(static_cast<double>(std::min(users, slots)));
+  // A closed loop with more users than sequences fit: the rest wait in the queue. Each request completed admits
+  // the next, so a user waits for (users - slots) completions (Little's law over the steady state simulated).
+  double wait = 0;
+  if (!rate && users > slots && throughput > 0) {
+    wait = static_cast<double>(users - slots) / (throughput / output);
+    assumptions.push_back(fmt::format("the KV cache holds {} of the {} users' sequences; the other {} wait {:.0f} ms "
+                                      "in the queue",
+                                      slots, users, users - slots, wait * 1e3));
+  }
+  const Latencies& latencies = simulation.latencies();
+  performance.ttft = percentiles_ms(latencies.ttft, wait);
+  performance.tpot = percentiles_ms(latencies.tpot, 0);
+  performance.e2e = percentiles_ms(latencies.e2e, wait);
+  performance.ttft_ms = performance.ttft.p50;
+  if (performance.tpot.p50 > 0) {
+    performance.tpot_ms = performance.tpot.p50;
+    performance.decode_tok_s_per_user = 1e3 / performance.tpot_ms;
+  }
+  performance.sequences_running = std::min(simulation.mean_running(), static_cast<double>(slots));
+  performance.decode_tok_s_aggregate = performance.decode_tok_s_per_user * performance.sequences_running;
+  performance.throughput_tok_s = throughput;
+  performance.requests_per_s = throughput / output;
+  performance.queue_ms = (mean(latencies.queue) + wait) * 1e3;
+  const catalog::SchedulerSpec& scheduler = scheduler_of(inputs);
+  assumptions.push_back(fmt::format(
+      "latencies simulated for {}: {} scheduler ({}-token budget, {:.1f} ms per step on the host), {:.0f} sequences "
+      "in flight",
+      rate ? fmt::format("{:g} requests/s (Poisson)", *rate) : fmt::format("{} users in a closed loop", users),
+      scheduler.kind == catalog::SchedulerKind::static_slots ? "static-slot" : "continuous-batching",
+      scheduler.token_budget, scheduler.step_overhead_ms, performance.sequences_running));
+}
+
+} // namespace llmhw::estimate::detail

@@ -1,0 +1,213 @@
+// Serving under load (src/estimate/serving.cpp): one plan per candidate over the whole catalog, and the
+// simulation's behaviour against what queueing and the rooflines say it must do. The bounds are computed here from
+// the catalog's datasheet figures, never from the estimator's own output.
+
+#include "support/builtin_catalog.hpp"
+
+#include "llmhw/catalog/catalog.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+using llmhw::test::builtin_catalog;
+using llmhw::test::catalog_model;
+
+namespace {
+
+/// The highest dense peak the device lists at any precision, FLOP/s (0 when it lists none).
+double highest_peak(const llmhw::catalog::HardwareSpec& hardware)
+{
+  double peak = 0;
+  for (const std::string precision : {"fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"}) {
+    peak = std::max(peak, hardware.peak_tflops.get(precision).value_or(0.0) * 1e12);
+  }
+  return peak;
+}
+
+void check_percentiles_ordered(const llmhw::estimate::Percentiles& values, const char* name)
+{
+  INFO(name << " p50 " << values.p50 << " p90 " << values.p90 << " p99 " << values.p99);
+  CHECK(values.p50 <= values.p90);
+  CHECK(values.p90 <= values.p99);
+}
+
+/// The first engine of `engines` that runs on the device (GPUs: vLLM; TPUs: JetStream; others: llama.cpp).
+std::string engine_for(const llmhw::catalog::HardwareSpec& hardware)
+{
+  using llmhw::catalog::DeviceKind;
+  if (hardware.kind == DeviceKind::tpu) {
+    return "jetstream";
+  }
+  if (hardware.kind == DeviceKind::gpu && hardware.vendor != "Apple") {
+    return "vllm";
+  }
+  return "llama.cpp";
+}
+
+} // namespace
+
+TEST_CASE("Serving: one consistent plan for every catalog device, users beyond the KV cache waiting",
+          "[estimate][serving][property]")
+{
+  const auto& catalog = builtin_catalog();
+  int checked = 0;
+  int queued = 0;
+  for (const std::string model_id : {"llama-3.1-8b", "qwen3-30b-a3b"}) {
+    const auto model = catalog_model(model_id);
+    for (const auto& hardware : catalog.hardware) {
+      if (hardware.memory_bandwidth_bytes_s <= 0 || hardware.kind == llmhw::catalog::DeviceKind::cpu) {
+        continue;
+      }
+      const std::string engine = engine_for(hardware);
+      const std::string quant = engine == "llama.cpp" ? "q4_k_m" : "bf16";
+      const auto* quant_format = catalog.find_quant(quant);
+      REQUIRE(quant_format != nullptr);
+      for (const std::uint64_t users : {1ULL, 64ULL}) {
+        auto candidate = llmhw::test::candidate(hardware.id, engine, quant);
+        const auto workload = llmhw::test::workload_of(2048, 256, users);
+        const auto estimate = llmhw::estimate::run(candidate, model, workload, catalog);
+        const auto& memory = estimate.memory;
+        const auto& speed = estimate.performance;
+        INFO(model_id << " on " << hardware.id << " with " << engine << ", " << users << " users; KV holds "
+                      << memory.max_concurrency);
+        ++checked;
+
+        // fits: the weights and every user's KV cache, exactly when the memory figures say so.
+        const double needed = static_cast<double>(memory.weights_bytes + memory.kv_cache_bytes +
+                                                  memory.activation_bytes + memory.overhead_bytes);
+        CHECK(memory.fits == (memory.max_concurrency >= users));
+        if (memory.fits) {
+          CHECK(needed <= static_cast<double>(memory.usable_bytes) * (1 + 1e-9) + 1);
+          CHECK(memory.headroom_bytes >= -1);
+        } else if (!memory.gpu_layers) {
+          CHECK(needed > static_cast<double>(memory.usable_bytes) * (1 - 1e-9) - 1);
+        }
+        if (speed.tpot_ms <= 0 || memory.max_concurrency == 0) {
+          continue; // nothing runs, or no figures to estimate with
+        }
+
+        // At most the sequences the KV cache holds run; percentiles ordered; the medians are the headline.
+        CHECK(speed.sequences_running <= static_cast<double>(memory.max_concurrency) + 1e-9);
+        CHECK(speed.sequences_running <= static_cast<double>(users) + 1e-9);
+        check_percentiles_ordered(speed.ttft, "TTFT");
+        check_percentiles_ordered(speed.tpot, "TPOT");
+        check_percentiles_ordered(speed.e2e, "e2e");
+        CHECK(speed.ttft_ms == Approx(speed.ttft.p50));
+        CHECK(speed.tpot_ms == Approx(speed.tpot.p50));
+        CHECK(speed.ttft.p99 <= speed.e2e.p99);
+
+        // Rooflines from the datasheet: a user's tokens cannot come faster than the devices read one token's
+        // weights, and the deployment's output cannot outrun its peak doing every request's prompt and output.
+        const double bytes_per_token =
+            static_cast<double>(llmhw::model::weight_bytes_read_per_token(model, *quant_format));
+        CHECK(speed.decode_tok_s_per_user <= hardware.memory_bandwidth_bytes_s / bytes_per_token * 1.000001);
+        const double peak = highest_peak(hardware);
+        if (peak > 0) {
+          const double flops_per_request = 2.0 *
+                                           static_cast<double>(model.active_params - model.parameters.embedding) *
+                                           static_cast<double>(workload.prompt_tokens + workload.output_tokens);
+          const double max_requests_per_s = peak / flops_per_request;
+          CHECK(speed.requests_per_s <= max_requests_per_s * 1.000001);
+          CHECK(speed.throughput_tok_s <= max_requests_per_s * static_cast<double>(workload.output_tokens) * 1.000001);
+        }
+
+        // Twice the users the KV cache holds: the extra ones wait, so the first token comes later.
+        const std::uint64_t capacity = memory.max_concurrency;
+        if (users == 1 && capacity < 4096) {
+          const auto crowded = llmhw::estimate::run(candidate, model,
+                                                    llmhw::test::workload_of(2048, 256, 2 * capacity + 1), catalog);
+          CHECK_FALSE(crowded.memory.fits);
+          CHECK(crowded.performance.sequences_running <= static_cast<double>(capacity) + 1e-9);
+          CHECK(crowded.performance.queue_ms > 0);
+          CHECK(crowded.performance.ttft_ms > speed.ttft_ms);
+          ++queued;
+        }
+      }
+    }
+  }
+  CHECK(checked > 100);
+  CHECK(queued > 20);
+}
+
+TEST_CASE("Serving: TTFT grows with users beyond the KV cache, throughput does not", "[estimate][serving]")
+{
+  const auto model = catalog_model("llama-3.1-8b");
+  const auto candidate = llmhw::test::candidate("l4", "vllm", "bf16");
+  const auto at = [&](std::uint64_t users) {
+    return llmhw::estimate::run(candidate, model, llmhw::test::workload_of(4000, 500, users), builtin_catalog());
+  };
+  const auto fitting = at(1);
+  const std::uint64_t capacity = fitting.memory.max_concurrency;
+  REQUIRE(capacity >= 2);
+  const auto full = at(capacity);
+  const auto twice = at(2 * capacity);
+  const auto thrice = at(3 * capacity);
+  CHECK(full.memory.fits);
+  CHECK_FALSE(twice.memory.fits);
+  // Little's law in a closed loop: each extra user waits for one more request to complete ahead of it.
+  CHECK(twice.performance.ttft_ms > full.performance.ttft_ms);
+  CHECK(thrice.performance.ttft_ms > twice.performance.ttft_ms);
+  const double per_request_ms = 1e3 / twice.performance.requests_per_s;
+  CHECK(thrice.performance.ttft_ms - twice.performance.ttft_ms ==
+        Approx(static_cast<double>(capacity) * per_request_ms).epsilon(0.05));
+  // Only the KV cache's sequences run, so beyond it the deployment's output stays the same.
+  CHECK(twice.performance.throughput_tok_s == Approx(full.performance.throughput_tok_s).epsilon(0.02));
+  CHECK(twice.performance.tpot_ms == Approx(full.performance.tpot_ms).epsilon(0.02));
+}
+
+TEST_CASE("Serving: running prefills slow the decode steps, and a prompt waits behind others", "[estimate][serving]")
+{
+  // 25 users with 5,000-token prompts on 2x H100 (the TensorRT-LLM case): every step that carries a prompt
+  // chunk is a compute-bound 8k-token step, so TPOT is far above the lone sequence's.
+  const auto model = catalog_model("llama-3.1-70b");
+  const auto candidate = llmhw::test::candidate("h100-sxm", "tensorrt-llm", "fp8", 2);
+  const auto alone = llmhw::estimate::run(candidate, model, llmhw::test::workload_of(5000, 500, 1), builtin_catalog());
+  const auto loaded = llmhw::estimate::run(candidate, model, llmhw::test::workload_of(5000, 500, 25), builtin_catalog());
+  REQUIRE(loaded.memory.fits);
+  CHECK(loaded.performance.tpot_ms > 1.5 * alone.performance.tpot_ms);
+  CHECK(loaded.performance.ttft.p99 > alone.performance.ttft_ms);
+  CHECK(loaded.performance.sequences_running == Approx(25).epsilon(0.01));
+}
+
+TEST_CASE("Serving: Poisson arrivals queue once the rate passes what the deployment completes",
+          "[estimate][serving]")
+{
+  const auto model = catalog_model("llama-3.1-8b");
+  const auto candidate = llmhw::test::candidate("a100-sxm4-80gb", "vllm", "bf16");
+  auto workload = llmhw::test::workload_of(1000, 200, 1);
+  const auto alone = llmhw::estimate::run(candidate, model, workload, builtin_catalog());
+  workload.concurrency = 256;
+  const auto offline = llmhw::estimate::run(candidate, model, workload, builtin_catalog());
+  const double capacity = offline.performance.requests_per_s;
+  REQUIRE(capacity > 0);
+
+  workload.request_rate = capacity * 0.05;
+  const auto light = llmhw::estimate::run(candidate, model, workload, builtin_catalog());
+  workload.request_rate = capacity * 2;
+  const auto overloaded = llmhw::estimate::run(candidate, model, workload, builtin_catalog());
+  // A light load: almost no queue, the first token about as soon as for a prompt alone.
+  CHECK(light.performance.ttft_ms < 2 * alone.performance.ttft_ms + 5);
+  CHECK(light.performance.requests_per_s == Approx(capacity * 0.05).epsilon(0.25));
+  // Twice what it completes: the queue grows, and with it the tail.
+  CHECK(overloaded.performance.ttft.p99 > 10 * light.performance.ttft.p99);
+  CHECK(overloaded.performance.requests_per_s <= capacity * 1.1);
+  // Deterministic: the same inputs, the same figures.
+  const auto again = llmhw::estimate::run(candidate, model, workload, builtin_catalog());
+  CHECK(again.performance.ttft.p99 == overloaded.performance.ttft.p99);
+}
+
+TEST_CASE("Serving: offline throughput counts the prefill", "[estimate][serving]")
+{
+  // The case: Llama 3.1 8B, fp8, one H100 SXM, TensorRT-LLM, 2,048-token prompts and 128-token outputs,
+  // as many sequences as fit. NVIDIA's published figure is about 3,450 output tok/s; 16,184 was the decode-only
+  // rate. Every request's prefill needs 2 x 8.0e9 x 2,048 FLOPs, so at the H100's dense fp8 peak (1,979 TFLOPS)
+  // output cannot pass 1979e12 / (2 x 8.0e9 x 2,176) x 128 = 7,276 tok/s.
+  const auto model = catalog_model("llama-3.1-8b");
+  const auto candidate = llmhw::test::candidate("h100-sxm", "tensorrt-llm", "fp8");
+  auto workload = llmhw::test::workload_of(2048, 128, 1);
+  workload.max_concurrency = true;
+  const auto estimate = llmhw::estimate::run(candidate, model, workload, builtin_catalog());
+  CHECK(estimate.performance.throughput_tok_s < 7276);
+  CHECK(estimate.performance.throughput_tok_s > 3450 / 2.0);
+  CHECK(estimate.performance.throughput_tok_s < estimate.performance.decode_tok_s_aggregate);
+}
