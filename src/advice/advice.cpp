@@ -376,7 +376,7 @@ Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload
   advice.workload = workload;
   advice.warnings = model.warnings;
   for (detail::Scored& entry : kept) {
-    entry.ranked.command = detail::engine_command(entry.ranked.assessment.estimate, model, workload, catalog);
+    entry.ranked.command = detail::engine_command(entry.ranked.assessment, model, workload, catalog);
   }
   const rules::Verdict top = kept.empty() ? rules::Verdict::not_viable : kept.front().ranked.assessment.verdict;
   if (top != rules::Verdict::not_viable) {

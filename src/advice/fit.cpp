@@ -103,7 +103,7 @@ FitRow fit_row(model::ModelSpec model, const std::vector<detail::Pool>& pools, c
     return row;
   }
   RankedCandidate best = std::move(ranking.kept.front().ranked);
-  best.command = detail::engine_command(best.assessment.estimate, model, workload, catalog);
+  best.command = detail::engine_command(best.assessment, model, workload, catalog);
   switch (best.assessment.verdict) {
   case rules::Verdict::recommended: row.verdict = FitVerdict::meets; break;
   case rules::Verdict::viable:

@@ -69,6 +69,10 @@ estimate::Candidate candidate_of(const Pool& pool, std::uint32_t count, const st
 std::string engine_command(const estimate::Estimate& estimate, const model::ModelSpec& model,
                            const workload::Workload& workload, const catalog::Catalog& catalog);
 
+/// The command for a judged candidate: none when a finding says the engine refuses the plan (rules::engine_refuses).
+std::string engine_command(const rules::Assessment& assessment, const model::ModelSpec& model,
+                           const workload::Workload& workload, const catalog::Catalog& catalog);
+
 /// A judged candidate and the pool it came from.
 struct Scored {
   RankedCandidate ranked;
