@@ -398,7 +398,7 @@ Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload
   advice.workload = workload;
   advice.warnings = model.warnings;
   for (detail::Scored& entry : kept) {
-    entry.ranked.node_commands = detail::node_commands(entry.ranked.assessment.estimate, model, workload, catalog);
+    entry.ranked.node_commands = detail::node_commands(entry.ranked.assessment, model, workload, catalog);
     entry.ranked.command = entry.ranked.node_commands.empty() ? "" : entry.ranked.node_commands.front();
   }
   const rules::Verdict top = kept.empty() ? rules::Verdict::not_viable : kept.front().ranked.assessment.verdict;

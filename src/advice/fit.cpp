@@ -103,7 +103,7 @@ FitRow fit_row(model::ModelSpec model, const std::vector<detail::Pool>& pools, c
     return row;
   }
   RankedCandidate best = std::move(ranking.kept.front().ranked);
-  best.node_commands = detail::node_commands(best.assessment.estimate, model, workload, catalog);
+  best.node_commands = detail::node_commands(best.assessment, model, workload, catalog);
   best.command = best.node_commands.empty() ? "" : best.node_commands.front();
   switch (best.assessment.verdict) {
   case rules::Verdict::recommended: row.verdict = FitVerdict::meets; break;

@@ -82,6 +82,10 @@ bool runs_across_hosts(const std::string& engine);
 std::vector<std::string> node_commands(const estimate::Estimate& estimate, const model::ModelSpec& model,
                                        const workload::Workload& workload, const catalog::Catalog& catalog);
 
+/// The commands of a judged candidate: none when a finding says the engine refuses the plan (rules::engine_refuses).
+std::vector<std::string> node_commands(const rules::Assessment& assessment, const model::ModelSpec& model,
+                                       const workload::Workload& workload, const catalog::Catalog& catalog);
+
 /// A judged candidate and the pool it came from.
 struct Scored {
   RankedCandidate ranked;

@@ -80,6 +80,19 @@ void check_references(const Catalog& catalog, const util::JsonObject& root)
       }
     }
   }
+  for (const util::JsonObject& object : root.objects("artifacts")) {
+    if (catalog.find_model(object.string("model")) == nullptr) {
+      object.fail("model", fmt::format("no model entry '{}'", object.string("model")));
+    }
+    if (auto quant = object.optional_string("quant"); quant && catalog.find_quant(*quant) == nullptr) {
+      object.fail("quant", fmt::format("no quant entry '{}'", *quant));
+    }
+    for (const std::string& engine : object.strings("engines")) {
+      if (catalog.find_engine(engine) == nullptr) {
+        object.fail("engines", fmt::format("no engine entry '{}'", engine));
+      }
+    }
+  }
 }
 
 bool names_match(std::string_view wanted_normalized, const std::string& id, const std::string& name,
@@ -116,7 +129,7 @@ const Entry* find_entry(const std::vector<Entry>& entries, std::string_view want
 
 /// Built-in files load in dependency order: quants before what names them.
 constexpr std::array k_builtin_order = {"quants.json", "hardware.json", "engines.json", "models.json",
-                                        "workloads.json"};
+                                        "workloads.json", "artifacts.json"};
 
 } // namespace
 
@@ -127,7 +140,8 @@ Status merge(Catalog& catalog, const nlohmann::json& document, const std::string
     return root.error();
   }
   try {
-    root->reject_unknown_keys({"$schema", "hardware", "systems", "models", "engines", "quants", "workloads"});
+    root->reject_unknown_keys(
+        {"$schema", "hardware", "systems", "models", "engines", "quants", "workloads", "artifacts"});
     merge_section(*root, "quants", catalog.quants, detail::parse_quant);
     merge_section(*root, "hardware", catalog.hardware, detail::parse_hardware);
     merge_section(*root, "systems", catalog.systems, detail::parse_system);
@@ -138,6 +152,7 @@ Status merge(Catalog& catalog, const nlohmann::json& document, const std::string
       return entry;
     });
     merge_section(*root, "workloads", catalog.workloads, detail::parse_workload);
+    merge_section(*root, "artifacts", catalog.artifacts, detail::parse_artifact);
     check_references(catalog, *root);
   } catch (const InputError& error) {
     return error.error;

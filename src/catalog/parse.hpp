@@ -13,6 +13,7 @@ ModelEntry parse_model(const util::JsonObject& entry);
 EngineSpec parse_engine(const util::JsonObject& entry);
 QuantFormat parse_quant(const util::JsonObject& entry);
 WorkloadPreset parse_workload(const util::JsonObject& entry);
+Artifact parse_artifact(const util::JsonObject& entry);
 
 /// Ids are lower-case letters, digits and . _ - (they appear in commands and JSON).
 void check_id(const util::JsonObject& entry, const std::string& id);

@@ -197,6 +197,48 @@ std::optional<SchedulerSpec> parse_scheduler(const util::JsonObject& entry)
   return scheduler;
 }
 
+std::optional<QuantizationRule> parse_quantization_rule(const util::JsonObject& entry, std::string_view key)
+{
+  const std::optional<util::JsonObject> object = entry.optional_object(key);
+  if (!object) {
+    return std::nullopt;
+  }
+  object->reject_unknown_keys({"quants", "source"});
+  return QuantizationRule{object->strings("quants"), object->string("source")};
+}
+
+std::optional<WeightOnlyRule> parse_weight_only(const util::JsonObject& entry)
+{
+  const std::optional<util::JsonObject> object = entry.optional_object("weight_only");
+  if (!object) {
+    return std::nullopt;
+  }
+  object->reject_unknown_keys({"min_compute_capability", "source"});
+  return WeightOnlyRule{object->string("min_compute_capability"), object->string("source")};
+}
+
+std::vector<BackendLimit> parse_backend_limits(const util::JsonObject& entry)
+{
+  std::vector<BackendLimit> limits;
+  for (const util::JsonObject& object : entry.objects("backend_limits")) {
+    object.reject_unknown_keys({"backend", "quants", "kv_quants", "mla", "source"});
+    limits.push_back({object.string("backend"), object.strings("quants"), object.strings("kv_quants"),
+                      object.boolean("mla", false), object.string("source")});
+  }
+  return limits;
+}
+
+std::optional<NativeArchitectures> parse_native_architectures(const util::JsonObject& entry)
+{
+  const std::optional<util::JsonObject> object = entry.optional_object("native_architectures");
+  if (!object) {
+    return std::nullopt;
+  }
+  object->reject_unknown_keys({"architectures", "fallback_quants", "source"});
+  return NativeArchitectures{object->strings("architectures"), object->strings("fallback_quants"),
+                             object->string("source")};
+}
+
 } // namespace
 
 EngineSpec parse_engine(const util::JsonObject& entry)
@@ -205,7 +247,8 @@ EngineSpec parse_engine(const util::JsonObject& entry)
                              "kv_quants", "architectures", "paged_kv", "prefix_caching", "speculative_decoding",
                              "gpu_memory_utilization", "kv_cache_free_memory_fraction", "multi_node", "server",
                              "tensor_parallel", "expert_parallel", "sliding_window", "flash_attention", "cpu", "scheduler",
-                             "source", "notes",
+                             "quantizes_on_load", "local_conversion", "weight_only", "backend_limits",
+                             "native_architectures", "needs_maxtext_name", "source", "notes",
                              // issue 14: maintenance status, preference and runtime properties
                              "status", "preferred_on", "ggml_runtime", "calibrated_as", "own_formats"});
   EngineSpec engine;
@@ -255,8 +298,55 @@ EngineSpec parse_engine(const util::JsonObject& entry)
   }
   engine.cpu = parse_cpu_backend(entry);
   engine.scheduler = parse_scheduler(entry);
+  engine.quantizes_on_load = parse_quantization_rule(entry, "quantizes_on_load");
+  engine.local_conversion = parse_quantization_rule(entry, "local_conversion");
+  engine.weight_only = parse_weight_only(entry);
+  engine.backend_limits = parse_backend_limits(entry);
+  engine.native_architectures = parse_native_architectures(entry);
+  engine.needs_maxtext_name = entry.boolean("needs_maxtext_name", false);
   engine.source = entry.string("source");
   return engine;
+}
+
+Artifact parse_artifact(const util::JsonObject& entry)
+{
+  entry.reject_unknown_keys({"id", "model", "quant", "repo", "file", "format", "ollama", "maxtext", "checkpoint", "engines",
+                             "source"});
+  Artifact artifact;
+  artifact.id = entry.string("id");
+  check_id(entry, artifact.id);
+  artifact.model = entry.string("model");
+  artifact.quant = entry.optional_string("quant");
+  artifact.repo = entry.optional_string("repo");
+  artifact.file = entry.optional_string("file");
+  artifact.format = entry.optional_string("format");
+  artifact.ollama = entry.optional_string("ollama");
+  artifact.maxtext = entry.optional_string("maxtext");
+  artifact.checkpoint = entry.optional_string("checkpoint");
+  if (artifact.checkpoint && !artifact.maxtext) {
+    entry.fail("checkpoint", "a MaxText checkpoint goes with the maxtext name it is for");
+  }
+  artifact.engines = entry.strings("engines");
+  artifact.source = entry.string("source");
+  const int kinds = int(artifact.repo.has_value()) + int(artifact.ollama.has_value()) + int(artifact.maxtext.has_value());
+  if (kinds != 1) {
+    entry.fail("repo", "exactly one of repo, ollama and maxtext says what the artifact is");
+  }
+  if (artifact.file && !artifact.repo) {
+    entry.fail("file", "a GGUF file needs the repo that holds it");
+  }
+  if (!artifact.maxtext && !artifact.quant) {
+    entry.fail("quant", "missing (the precision of its weights)");
+  }
+  // Names travel into shell commands: no spaces, quotes or placeholders.
+  for (const auto& [key, value] : {std::pair{"repo", artifact.repo}, std::pair{"file", artifact.file},
+                                   std::pair{"ollama", artifact.ollama}, std::pair{"maxtext", artifact.maxtext},
+                                   std::pair{"checkpoint", artifact.checkpoint}}) {
+    if (value && (value->empty() || value->find_first_of(" \t'\"<>$;&|`") != std::string::npos)) {
+      entry.fail(key, "must be a plain name (no spaces, quotes or shell characters)");
+    }
+  }
+  return artifact;
 }
 
 QuantFormat parse_quant(const util::JsonObject& entry)

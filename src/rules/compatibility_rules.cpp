@@ -1,12 +1,15 @@
 // Can this engine run this model, in this precision, on this device at all?
 #include "registry.hpp"
 
+#include "llmhw/catalog/artifacts.hpp"
 #include "llmhw/catalog/catalog.hpp"
 #include "llmhw/util/text.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <string_view>
 
 namespace llmhw::rules {
 
@@ -35,6 +38,20 @@ std::string backend_of(const catalog::HardwareSpec& hardware)
   return "unknown";
 }
 
+bool engine_refuses(const Finding& finding)
+{
+  // The blockers of this file: each is a start-up failure of the engine (or no weights for it to load).
+  static constexpr std::array<std::string_view, 18> codes = {
+      "ENGINE_UNKNOWN",        "ENGINE_BACKEND_UNSUPPORTED",    "ENGINE_NEEDS_NEWER_GPU",
+      "GGUF_NEEDS_LLAMA_CPP",  "ARCHITECTURE_UNSUPPORTED",      "TP_HEADS_INDIVISIBLE",
+      "QUANT_UNKNOWN",         "QUANT_UNSUPPORTED_BY_ENGINE",   "QUANT_NO_KERNELS",
+      "PRECISION_NOT_NATIVE",  "KV_QUANT_UNKNOWN",              "KV_QUANT_UNSUPPORTED_BY_ENGINE",
+      "WEIGHT_ONLY_NEEDS_NEWER_GPU", "QUANT_UNSUPPORTED_ON_BACKEND", "KV_QUANT_UNSUPPORTED_ON_BACKEND",
+      "MLA_UNSUPPORTED_ON_BACKEND",  "QUANT_NEEDS_NATIVE_MODEL",     "ARTIFACT_MISSING"};
+  return finding.severity == Severity::blocker &&
+         std::find(codes.begin(), codes.end(), finding.code) != codes.end();
+}
+
 namespace detail {
 namespace {
 
@@ -43,14 +60,6 @@ constexpr int k_blocker = -60;
 bool contains(const std::vector<std::string>& list, const std::string& value)
 {
   return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-bool reads_gguf(const catalog::EngineSpec& engine, const catalog::Catalog& catalog)
-{
-  return std::any_of(engine.quants.begin(), engine.quants.end(), [&](const std::string& id) {
-    const catalog::QuantFormat* quant = catalog.find_quant(id);
-    return quant != nullptr && quant->family == "gguf";
-  });
 }
 
 std::string device_label(const estimate::Candidate& candidate)
@@ -126,7 +135,7 @@ void engine_runs_model_format(const RuleInput& input, RuleOutput& out)
   if (input.engine == nullptr || input.model.source != model::ModelSource::gguf) {
     return;
   }
-  if (!reads_gguf(*input.engine, input.catalog)) {
+  if (!catalog::loads_gguf(input.catalog, *input.engine)) {
     out.add("GGUF_NEEDS_LLAMA_CPP", Severity::blocker,
             fmt::format("{} is a GGUF file; {} does not serve GGUF (llama.cpp and Ollama do)",
                         input.model.path.value_or(input.model.name), input.engine->name),
@@ -221,6 +230,18 @@ void precision_native(const RuleInput& input, RuleOutput& out)
   if (native) {
     return;
   }
+  if (weight_only && backend == "cuda" && input.engine->weight_only && hardware.compute_capability) {
+    const auto needed = capability_number(input.engine->weight_only->min_compute_capability);
+    const auto has = capability_number(*hardware.compute_capability);
+    if (needed && has && *has < *needed) {
+      out.add("WEIGHT_ONLY_NEEDS_NEWER_GPU", Severity::blocker,
+              fmt::format("{}: {}'s weight-only {} kernels need compute capability {}; {} has {}", why,
+                          input.engine->name, quant.id, input.engine->weight_only->min_compute_capability,
+                          device_label(candidate), *hardware.compute_capability),
+              k_blocker);
+      return;
+    }
+  }
   if (weight_only) {
     out.add("PRECISION_WEIGHT_ONLY", Severity::info,
             fmt::format("{}: {} runs {} weight-only, dequantizing to 16 bits — the memory saving stays, the matmuls "
@@ -294,6 +315,94 @@ void quantized_weights(const RuleInput& input, RuleOutput& out)
                       : bits >= 4 ? "a small quality loss; check it on your own evaluations"
                                   : "a noticeable quality loss below 4 bits"),
           delta);
+}
+
+void engine_backend_limits(const RuleInput& input, RuleOutput& out)
+{
+  if (input.engine == nullptr) {
+    return;
+  }
+  const estimate::Candidate& candidate = input.estimate.candidate;
+  const std::string backend = backend_of(candidate.hardware);
+  for (const catalog::BackendLimit& limit : input.engine->backend_limits) {
+    if (limit.backend != backend) {
+      continue;
+    }
+    if (contains(limit.quants, candidate.quant)) {
+      out.add("QUANT_UNSUPPORTED_ON_BACKEND", Severity::blocker,
+              fmt::format("{} runs no {} weights on {} ({})", input.engine->name, candidate.quant, backend,
+                          limit.source),
+              k_blocker);
+    }
+    if (contains(limit.kv_quants, candidate.kv_quant)) {
+      out.add("KV_QUANT_UNSUPPORTED_ON_BACKEND", Severity::blocker,
+              fmt::format("{} keeps no {} KV cache on {} ({})", input.engine->name, candidate.kv_quant, backend,
+                          limit.source),
+              k_blocker);
+    }
+    if (limit.mla && input.model.arch.mla) {
+      out.add("MLA_UNSUPPORTED_ON_BACKEND", Severity::blocker,
+              fmt::format("{} has no MLA attention on {}, which {} uses ({})", input.engine->name, backend,
+                          input.model.name, limit.source),
+              k_blocker);
+    }
+  }
+}
+
+void native_architecture_quant(const RuleInput& input, RuleOutput& out)
+{
+  if (input.engine == nullptr || !input.engine->native_architectures || input.model.arch.family.empty()) {
+    return;
+  }
+  const catalog::NativeArchitectures& native = *input.engine->native_architectures;
+  const bool served = std::any_of(native.architectures.begin(), native.architectures.end(), [&](const auto& family) {
+    return catalog::same_architecture(family, input.model.arch.family);
+  });
+  const std::string& quant = input.estimate.candidate.quant;
+  if (!served && !contains(native.fallback_quants, quant)) {
+    out.add("QUANT_NEEDS_NATIVE_MODEL", Severity::blocker,
+            fmt::format("{} serves '{}' only through its transformers fallback, which runs {} and not {}",
+                        input.engine->name, input.model.arch.family, fmt::join(native.fallback_quants, ", "), quant),
+            k_blocker);
+  }
+}
+
+void artifact_available(const RuleInput& input, RuleOutput& out)
+{
+  if (input.engine == nullptr || input.quant == nullptr || input.model.source == model::ModelSource::gguf ||
+      !contains(input.engine->quants, input.quant->id)) {
+    return; // a GGUF file runs as it is; an engine without the format has its blocker already
+  }
+  const std::string model_id = input.model.catalog_id.value_or("");
+  if (input.engine->needs_maxtext_name) {
+    const catalog::Artifact* maxtext = catalog::maxtext_artifact(input.catalog, model_id);
+    if (maxtext == nullptr) {
+      out.add("ARTIFACT_MISSING", Severity::blocker,
+              fmt::format("{} names models by their MaxText model_name and data/artifacts.json has none for {}",
+                          input.engine->name, input.model.name),
+              k_blocker);
+      return;
+    }
+    if (!maxtext->checkpoint) {
+      out.add("ARTIFACT_MISSING", Severity::blocker,
+              fmt::format("{} loads a MaxText checkpoint (load_parameters_path) and none of {} (model_name={}) is "
+                          "published; convert the Hugging Face weights with MaxText's checkpoint conversion first",
+                          input.engine->name, input.model.name, *maxtext->maxtext),
+              k_blocker);
+      return;
+    }
+  }
+  const std::string repo = input.model.path.value_or(input.model.hf_repo.value_or(input.model.name));
+  if (catalog::weights_source(input.catalog, *input.engine, model_id, repo, input.model.native_quant,
+                              input.quant->id)) {
+    return;
+  }
+  out.add("ARTIFACT_MISSING", Severity::blocker,
+          fmt::format("no published {} {} of {} for {} is known (data/artifacts.json) and {} cannot make one from the "
+                      "{} weights",
+                      input.quant->id, catalog::loads_gguf(input.catalog, *input.engine) ? "file" : "checkpoint",
+                      input.model.name, input.engine->name, input.engine->name, input.model.native_quant),
+          k_blocker);
 }
 
 } // namespace detail

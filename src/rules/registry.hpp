@@ -51,6 +51,9 @@ void tensor_parallel_heads(const RuleInput& input, RuleOutput& out);
 void precision_native(const RuleInput& input, RuleOutput& out);
 void kv_precision_supported(const RuleInput& input, RuleOutput& out);
 void quantized_weights(const RuleInput& input, RuleOutput& out);
+void engine_backend_limits(const RuleInput& input, RuleOutput& out);
+void native_architecture_quant(const RuleInput& input, RuleOutput& out);
+void artifact_available(const RuleInput& input, RuleOutput& out);
 
 void fits_in_memory(const RuleInput& input, RuleOutput& out);
 void context_within_model(const RuleInput& input, RuleOutput& out);

@@ -102,7 +102,7 @@ TEST_CASE("advise --framework pins the engine and its command", "[cli][advise]")
   for (const auto& candidate : document["candidates"]) {
     CHECK(candidate["framework"] == "llama.cpp");
   }
-  CHECK_THAT(document["candidates"][0]["command"].get<std::string>(), Catch::StartsWith("llama-server -m "));
+  CHECK_THAT(document["candidates"][0]["command"].get<std::string>(), Catch::StartsWith("llama-server --hf-repo "));
 }
 
 TEST_CASE("advise without --target judges this machine's probed devices", "[cli][advise]")

@@ -3,6 +3,7 @@
 // binary, merged with the user's files (--catalog FILE, $LLM_HW_CATALOG_DIR).
 // A user entry with the id of a built-in one replaces it.
 
+#include "llmhw/catalog/artifacts.hpp"
 #include "llmhw/catalog/engines.hpp"
 #include "llmhw/catalog/hardware.hpp"
 #include "llmhw/util/result.hpp"
@@ -41,6 +42,7 @@ struct Catalog {
   std::vector<EngineSpec> engines;
   std::vector<QuantFormat> quants;
   std::vector<WorkloadPreset> workloads;
+  std::vector<Artifact> artifacts; ///< published checkpoints, GGUF files, Ollama tags, MaxText names
 
   /// Lookups match ids, aliases and names case-insensitively, ignoring
   /// punctuation ("A100-SXM4-80GB" finds "NVIDIA A100-SXM4-80GB").
@@ -80,7 +82,7 @@ struct CatalogSources {
 Result<Catalog> load(const CatalogSources& sources);
 
 /// Merges one catalog document (any of the sections hardware, systems, models,
-/// engines, quants, workloads) into `catalog`, replacing entries with equal ids.
+/// engines, quants, workloads, artifacts) into `catalog`, replacing entries with equal ids.
 Status merge(Catalog& catalog, const nlohmann::json& document, const std::string& input);
 
 } // namespace llmhw::catalog

@@ -105,6 +105,34 @@ struct SchedulerSpec {
   /// What happens when the KV cache runs out mid-generation: "recompute", "swap" or "none" (a sequence is
   /// admitted only with room for its whole context, as static slots and TensorRT-LLM's guaranteed-no-evict).
   std::string preemption = "none";
+/// Precisions an engine (or its own tools) makes from the published weights: vLLM quantizes bf16 weights to FP8
+/// as it loads them, llama.cpp's converter and llama-quantize write a GGUF file of any type.
+struct QuantizationRule {
+  std::vector<std::string> quants;
+  std::string source;
+};
+
+/// What one backend of an engine does not run, although the engine does elsewhere: formats without kernels there
+/// (bitsandbytes on ROCm, FP8 KV cache on vLLM's CPU backend) and MLA attention.
+struct BackendLimit {
+  std::string backend;                ///< "cpu", "rocm", …
+  std::vector<std::string> quants;    ///< weight formats it lacks there
+  std::vector<std::string> kv_quants; ///< KV-cache precisions it lacks there
+  bool mla = false;                   ///< no MLA attention (DeepSeek V2/V3) there
+  std::string source;
+};
+
+/// Architectures an engine serves with its own model code; others go through a fallback (TGI's transformers
+/// backend) that runs only some precisions.
+struct NativeArchitectures {
+  std::vector<std::string> architectures;  ///< HF model_type values
+  std::vector<std::string> fallback_quants; ///< what the fallback runs
+  std::string source;
+};
+
+/// The lowest compute capability whose GPUs run the engine's weight-only kernels (Marlin needs Ampere, 8.0).
+struct WeightOnlyRule {
+  std::string min_compute_capability;
   std::string source;
 };
 
@@ -150,6 +178,13 @@ struct EngineSpec {
   std::optional<CpuBackendRule> cpu;
   /// Absent: continuous batching with vLLM's defaults (SchedulerSpec's).
   std::optional<SchedulerSpec> scheduler;
+  std::optional<QuantizationRule> quantizes_on_load; ///< made from 16-bit published weights as it loads them
+  std::optional<QuantizationRule> local_conversion;  ///< made by the engine's tools before it starts (llama.cpp, MLX)
+  std::optional<WeightOnlyRule> weight_only;         ///< where weight_only_quants run
+  std::vector<BackendLimit> backend_limits;
+  std::optional<NativeArchitectures> native_architectures;
+  /// It names models by their MaxText model_name (JetStream), which data/artifacts.json must give.
+  bool needs_maxtext_name = false;
   std::string source;
 };
 

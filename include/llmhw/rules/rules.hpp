@@ -50,6 +50,10 @@ struct Assessment {
 /// "rocm" (AMD GPUs), "metal" (Apple), "xpu" (Intel GPUs), "gaudi", "tpu" or "cpu".
 std::string backend_of(const catalog::HardwareSpec& hardware);
 
+/// Whether a finding says the engine refuses the plan as configured: it lacks the backend, the format, the kernels,
+/// the head split or the weights (a compatibility blocker). Such a plan gets no command.
+bool engine_refuses(const Finding& finding);
+
 /// Nodes (hosts) a candidate spans: 1, or more for a catalog system whose devices sit on several hosts.
 std::uint32_t hosts_spanned(const estimate::Candidate& candidate);
 

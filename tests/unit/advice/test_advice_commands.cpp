@@ -69,33 +69,41 @@ TEST_CASE("SGLang, TensorRT-LLM, LMDeploy and TGI name their own flags", "[advic
 TEST_CASE("llama.cpp and Ollama run GGUF files with GPU layers and slots", "[advice][commands]")
 {
   const std::string server = command("llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m");
-  CHECK_THAT(server, Catch::StartsWith("llama-server -m Llama-3.1-8B-Instruct-Q4_K_M.gguf -ngl "));
+  // The published GGUF file (data/artifacts.json), which llama-server downloads itself.
+  CHECK_THAT(server, Catch::StartsWith("llama-server --hf-repo bartowski/Meta-Llama-3.1-8B-Instruct-GGUF --hf-file "
+                                       "Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf -ngl "));
   CHECK_THAT(server, Catch::Contains(" -np "));
   CHECK_THAT(command("llama-3.1-8b", "epyc-9654", "llama.cpp", "q4_k_m"), Catch::Contains("-ngl 0"));
   CHECK_THAT(command("llama-3.1-8b", "rtx-4090", "ollama", "q4_k_m"),
-             Catch::Contains("ollama run llama3.1:8b") && Catch::Contains("OLLAMA_CONTEXT_LENGTH=1300"));
+             Catch::Contains("ollama run llama3.1:8b-instruct-q4_K_M") &&
+                 Catch::Contains("OLLAMA_CONTEXT_LENGTH=1300"));
 }
 
 TEST_CASE("TPU engines: JetStream with ICI tensor parallelism, vLLM TPU", "[advice][commands]")
 {
-  CHECK_THAT(command("llama-3.1-8b", "tpu-v5e-8", "jetstream"), Catch::Contains("maxtext.inference.maxengine.maxengine_server") &&
-                                                                    Catch::Contains("ici_tensor_parallelism=8") &&
-                                                                    Catch::Contains("max_target_length=1300"));
+  // JetStream loads a converted MaxText checkpoint, and none is published: no command (ARTIFACT_MISSING).
+  CHECK(command("llama-3.1-8b", "tpu-v5e-8", "jetstream").empty());
   CHECK_THAT(command("llama-3.1-8b", "tpu-v6e-4", "vllm-tpu"),
              Catch::StartsWith("vllm serve meta-llama/Llama-3.1-8B-Instruct --tensor-parallel-size 4"));
 }
 
-TEST_CASE("a precision the engine cannot make on load names the checkpoint to fetch", "[advice][commands]")
+TEST_CASE("a precision the engine cannot make on load loads a published checkpoint", "[advice][commands]")
 {
-  // vLLM quantizes bf16 weights to FP8 as it loads them; TensorRT-LLM and LMDeploy need an FP8 checkpoint.
-  CHECK_THAT(command("llama-3.1-8b", "h100-sxm", "vllm", "fp8"),
-             Catch::StartsWith("vllm serve meta-llama/Llama-3.1-8B-Instruct ") &&
-                 Catch::Contains("--quantization fp8"));
+  // vLLM loads a published FP8 checkpoint, or quantizes bf16 weights to FP8 as it loads them when none is known;
+  // TensorRT-LLM and LMDeploy load a published checkpoint.
+  const std::string published = command("llama-3.1-8b", "h100-sxm", "vllm", "fp8");
+  CHECK_THAT(published, Catch::StartsWith("vllm serve neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8 "));
+  CHECK(published.find("--quantization") == std::string::npos);
+  CHECK_THAT(command("qwen3-8b", "h100-sxm", "vllm", "fp8"),
+             Catch::StartsWith("vllm serve Qwen/Qwen3-8B ") && Catch::Contains("--quantization fp8"));
   CHECK_THAT(command("llama-3.1-8b", "h100-sxm", "tensorrt-llm", "fp8"),
-             Catch::StartsWith("trtllm-serve <FP8 checkpoint of meta-llama/Llama-3.1-8B-Instruct>"));
+             Catch::StartsWith("trtllm-serve nvidia/Llama-3.1-8B-Instruct-FP8 "));
   CHECK_THAT(command("llama-3.1-8b", "h100-sxm", "lmdeploy", "int4"),
-             Catch::Contains("<AWQ or GPTQ 4-bit checkpoint of meta-llama/Llama-3.1-8B-Instruct>") &&
+             Catch::Contains("api_server hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4 ") &&
                  Catch::Contains("--model-format awq"));
+  CHECK_THAT(command("llama-3.1-8b", "h100-sxm", "tgi", "int4"),
+             Catch::Contains("--model-id hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4 ") &&
+                 Catch::Contains("--quantize awq"));
 }
 
 TEST_CASE("CPU backends: SGLang's environment and --device cpu, vLLM's KV space in GiB", "[advice][commands][cpu]")

@@ -361,7 +361,7 @@ TEST_CASE("Ollama: fp16 tags, all GPUs spread, run once the server listens", "[a
   const auto workload = workload_of(4);
   const auto bf16 = advise("llama-3.1-8b", "rtx-4090", workload, "ollama", "bf16");
   const std::string& line = bf16.candidates.front().command;
-  CHECK_THAT(line, Catch::Contains("fp16 tag of llama3.1:8b"));
+  CHECK_THAT(line, Catch::Contains("ollama run llama3.1:8b-instruct-fp16"));
   CHECK(line.find("bf16") == std::string::npos);
   CHECK_THAT(line, Catch::Contains("ollama serve & until ollama list >/dev/null 2>&1; do sleep 1; done; ollama run"));
   CHECK(line.find("OLLAMA_SCHED_SPREAD") == std::string::npos);
