@@ -174,7 +174,10 @@ Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const wor
   // Speeds are for the batch that actually runs: no more sequences than the KV cache holds; the others wait.
   const std::uint64_t running = std::min(estimate.concurrency, std::max<std::uint64_t>(1, estimate.memory.max_concurrency));
   estimate.performance = detail::plan_speed(inputs, estimate.memory, running, assumptions);
-  if (speeds == Speeds::simulated) {
+  if (inputs.peak_flops <= 0) {
+    // No peak for the precision: no prefill cost, so nothing under load to simulate (plan_speed left the
+    // prefill-dependent figures out).
+  } else if (speeds == Speeds::simulated) {
     detail::simulate_serving(inputs, estimate.memory, estimate.concurrency, estimate.performance, assumptions);
   } else {
     detail::bound_serving(inputs, estimate.memory, estimate.concurrency, estimate.performance);

@@ -105,6 +105,9 @@ struct SchedulerSpec {
   /// What happens when the KV cache runs out mid-generation: "recompute", "swap" or "none" (a sequence is
   /// admitted only with room for its whole context, as static slots and TensorRT-LLM's guaranteed-no-evict).
   std::string preemption = "none";
+  std::string source;
+};
+
 /// Precisions an engine (or its own tools) makes from the published weights: vLLM quantizes bf16 weights to FP8
 /// as it loads them, llama.cpp's converter and llama-quantize write a GGUF file of any type.
 struct QuantizationRule {

@@ -79,13 +79,22 @@ TEST_CASE("an engine status other than active, maintenance or archived is refuse
   CHECK_THAT(catalog.error().message(), Catch::Contains("engines[0].status.state"));
 }
 
-TEST_CASE("Llama 3.1 70B on 2x H100: vLLM or SGLang is recommended, and the reasons say why", "[engine-choice]")
+TEST_CASE("Llama 3.1 70B on 2x H100: vLLM or SGLang leads the two-GPU plans, and the reasons say why", "[engine-choice]")
 {
   const auto advice = advise("llama-3.1-70b", "2xh100-sxm");
   REQUIRE(advice.recommendation);
-  CHECK((advice.recommendation->framework == "vllm" || advice.recommendation->framework == "sglang"));
-  REQUIRE_FALSE(advice.candidates.empty());
-  CHECK(has_code(advice.candidates.front(), "ENGINE_PREFERRED"));
+  // Among plans of the same shape (both GPUs, the same precision) the maintained, most used engines lead. One H100
+  // may still win with an engine that fits 70B in fp8 on one GPU (TensorRT-LLM sizes its KV cache from the memory
+  // left after the weights; vLLM's 0.9 share does not hold them): a different plan, not a tie.
+  const auto first_pair = std::find_if(advice.candidates.begin(), advice.candidates.end(), [](const auto& ranked) {
+    return ranked.assessment.estimate.candidate.count == 2;
+  });
+  REQUIRE(first_pair != advice.candidates.end());
+  CHECK((engine_of(*first_pair) == "vllm" || engine_of(*first_pair) == "sglang"));
+  CHECK(has_code(*first_pair, "ENGINE_PREFERRED"));
+  if (advice.recommendation->count == 2) {
+    CHECK((advice.recommendation->framework == "vllm" || advice.recommendation->framework == "sglang"));
+  }
 
   bool saw_less_used = false;
   for (const auto& ranked : advice.candidates) {
@@ -115,14 +124,25 @@ TEST_CASE("a maintenance-mode engine ranks below every maintained engine of its 
   }
 }
 
-TEST_CASE("a model only JetStream serves on a TPU still gets it, marked archived", "[engine-choice]")
+TEST_CASE("a model only JetStream serves on a TPU: its rows are marked archived, and blocked without a checkpoint",
+          "[engine-choice]")
 {
-  // vLLM TPU does not list Gemma 2; JetStream (MaxText gemma2-9b) does.
+  // vLLM TPU does not list Gemma 2; JetStream (MaxText gemma2-9b) does, but serves only checkpoints converted to
+  // MaxText's format, and nobody publishes one (data/artifacts.json): no command to print, so no recommendation.
   const auto advice = advise("gemma-2-9b", "tpu-v5e-8");
-  REQUIRE(advice.recommendation);
-  CHECK(advice.recommendation->framework == "jetstream");
-  CHECK(has_code(advice.candidates.front(), "ENGINE_ARCHIVED"));
-  CHECK_THAT(advice.recommendation->summary, Catch::Contains("archived since 2026-02-01"));
+  REQUIRE_FALSE(advice.candidates.empty());
+  bool saw_jetstream = false;
+  for (const auto& ranked : advice.candidates) {
+    if (engine_of(ranked) != "jetstream") {
+      continue;
+    }
+    saw_jetstream = true;
+    CHECK(has_code(ranked, "ENGINE_ARCHIVED"));
+    CHECK(has_code(ranked, "ARTIFACT_MISSING"));
+    CHECK(ranked.command.empty());
+  }
+  CHECK(saw_jetstream);
+  CHECK_FALSE(advice.recommendation);
 }
 
 TEST_CASE("TGI asked for by name is recommended, marked as in maintenance mode", "[engine-choice]")
@@ -141,23 +161,14 @@ TEST_CASE("on a TPU, vLLM TPU comes before JetStream for a model both serve", "[
   CHECK(advice.recommendation->framework == "vllm-tpu");
 }
 
-TEST_CASE("JetStream's command is what current MaxText takes", "[engine-choice][commands]")
+TEST_CASE("JetStream prints no command without a converted MaxText checkpoint", "[engine-choice][commands]")
 {
   for (const char* quant : {"bf16", "int8", "int4"}) {
     const auto advice = advise("llama-3.1-8b", "tpu-v5e-8", "jetstream", std::string(quant));
     REQUIRE_FALSE(advice.candidates.empty());
-    const std::string& command = advice.candidates.front().command;
-    INFO(command);
-    CHECK_THAT(command, Catch::StartsWith("python3 -m maxtext.inference.maxengine.maxengine_server "));
-    CHECK_THAT(command, Catch::Contains(" tokenizer_path=meta-llama/Llama-3.1-8B-Instruct"));
-    CHECK_THAT(command, Catch::Contains(" weight_dtype=bfloat16"));
-    CHECK_THAT(command, !Catch::Contains("int4w"));
-    CHECK_THAT(command, !Catch::Contains("MaxText.maxengine_server"));
-    if (std::string(quant) == "bf16") {
-      CHECK_THAT(command, !Catch::Contains("quantization="));
-    } else {
-      CHECK_THAT(command, Catch::EndsWith(" quantization=" + std::string(quant)));
-    }
+    INFO(quant);
+    CHECK(advice.candidates.front().command.empty());
+    CHECK(has_code(advice.candidates.front(), "ARTIFACT_MISSING"));
   }
 }
 

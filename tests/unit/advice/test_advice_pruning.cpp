@@ -79,47 +79,100 @@ void require_same_ranking(const Ranking& pruned, const Ranking& full)
   }
 }
 
-} // namespace
+void check_pruning_over_catalog(const std::string& model, const llmhw::workload::Workload& workload)
+{
+  INFO(model << " with the " << workload.name << " workload");
+  const Ranking pruned = ranking(model, workload, {"all"}, Pruning::unbeatable);
+  const Ranking full = ranking(model, workload, {"all"}, Pruning::none);
+  require_same_ranking(pruned, full);
+  // One line per catalog target; everything judged without pruning. Where no target's best meets every
+  // requirement with a full score, nothing can be skipped.
+  CHECK(full.kept.size() == llmhw::catalog::all_targets(builtin_catalog()).size());
+  CHECK(full.judged == full.candidates);
+  CHECK(pruned.candidates == full.candidates);
+  CHECK(pruned.judged <= pruned.estimated);
+  CHECK(pruned.estimated <= full.estimated);
+}
 
-TEST_CASE("pruning keeps every target's best candidate across the whole catalog", "[advice][ranking]")
+llmhw::workload::Workload strict_slo()
 {
   llmhw::workload::Overrides strict;
   strict.slo.max_ttft_ms = 50; // few candidates meet these: the best of most targets is a near miss
   strict.slo.min_throughput_tok_s = 100'000;
-  llmhw::workload::Overrides batch;
-  batch.workload = "batch";
-  batch.max_concurrency = true;
+  return resolved(strict);
+}
 
-  struct Case {
-    const char* model;
-    llmhw::workload::Workload workload;
-  };
-  // GQA (Llama 3.1 8B, 405B), MLA and MoE (DeepSeek-V3), sliding-window layers (Gemma 3, gpt-oss), a model small
-  // enough that CPUs suffice (SmolLM2 135M), and a model that fits few targets whole (405B).
-  const std::vector<Case> cases = {
-      {"llama-3.1-8b", preset("chat")},         {"llama-3.1-8b", resolved(strict)}, {"llama-3.1-8b", resolved(batch)},
-      {"llama-3.1-8b", preset("long-context")}, {"deepseek-v3", preset("chat")},    {"gemma-3-27b", preset("rag")},
-      {"gpt-oss-120b", preset("agent")},        {"smollm2-135m", preset("chat")},   {"llama-3.1-405b", preset("chat")},
-      {"mixtral-8x22b", resolved(strict)},
-  };
-  for (const Case& each : cases) {
-    INFO(each.model << " with the " << each.workload.name << " workload");
-    const Ranking pruned = ranking(each.model, each.workload, {"all"}, Pruning::unbeatable);
-    const Ranking full = ranking(each.model, each.workload, {"all"}, Pruning::none);
-    require_same_ranking(pruned, full);
-    // One line per catalog target; everything judged without pruning. Where no target's best meets every
-    // requirement with a full score, nothing can be skipped.
-    CHECK(full.kept.size() == llmhw::catalog::all_targets(builtin_catalog()).size());
-    CHECK(full.judged == full.candidates);
-    CHECK(pruned.candidates == full.candidates);
-    CHECK(pruned.judged <= pruned.estimated);
-    CHECK(pruned.estimated <= full.estimated);
-  }
-  // The default question (Llama 3.1 8B, chat): most targets' best meets every requirement, so many candidates are
-  // skipped, some before they are estimated (more devices than the best needs).
+} // namespace
+
+// Each case ranks the whole catalog twice (pruned and not), with the serving simulation: one test case each, so
+// that each stays within CTest's time limit. GQA (Llama 3.1 8B, 405B), MLA and MoE (DeepSeek-V3), sliding-window
+// layers (Gemma 3, gpt-oss), a model small enough that CPUs suffice (SmolLM2 135M), and one that fits few targets
+// whole (405B).
+TEST_CASE("pruning keeps every target's best candidate: Llama 3.1 8B with chat", "[advice][ranking]")
+{
+  check_pruning_over_catalog("llama-3.1-8b", preset("chat"));
+  // The default question: most targets' best meets every requirement, so many candidates are skipped, some before
+  // they are estimated (more devices than the best needs).
   const Ranking pruned = ranking("llama-3.1-8b", preset("chat"), {"all"}, Pruning::unbeatable);
   CHECK(pruned.estimated < pruned.candidates);
   CHECK(pruned.judged < pruned.estimated);
+}
+
+TEST_CASE("pruning keeps every target's best candidate: Llama 3.1 8B with strict requirements", "[advice][ranking]")
+{
+  check_pruning_over_catalog("llama-3.1-8b", strict_slo());
+}
+
+TEST_CASE("pruning keeps every target's best candidate: Llama 3.1 8B with batch at max concurrency", "[advice][ranking]")
+{
+  llmhw::workload::Overrides batch;
+  batch.workload = "batch";
+  batch.max_concurrency = true;
+  // At --concurrency max every candidate simulates thousands of sequences: a cross-section of the catalog (one
+  // GPU, a node, an instance, a TPU slice, a CPU, unified memory) instead of every target.
+  const std::vector<std::string> targets = {"l4", "h100-sxm", "8xh100-sxm", "aws-g5.xlarge", "tpu-v5e-8",
+                                            "epyc-9654", "apple-m4-max-40c"};
+  const Ranking pruned = ranking("llama-3.1-8b", resolved(batch), targets, Pruning::unbeatable);
+  const Ranking full = ranking("llama-3.1-8b", resolved(batch), targets, Pruning::none);
+  require_same_ranking(pruned, full);
+  CHECK(full.judged == full.candidates);
+  CHECK(pruned.candidates == full.candidates);
+  CHECK(pruned.estimated <= full.estimated);
+}
+
+TEST_CASE("pruning keeps every target's best candidate: Llama 3.1 8B with long context", "[advice][ranking]")
+{
+  check_pruning_over_catalog("llama-3.1-8b", preset("long-context"));
+}
+
+TEST_CASE("pruning keeps every target's best candidate: DeepSeek-V3 with chat", "[advice][ranking]")
+{
+  check_pruning_over_catalog("deepseek-v3", preset("chat"));
+}
+
+TEST_CASE("pruning keeps every target's best candidate: Gemma 3 27B with rag", "[advice][ranking]")
+{
+  check_pruning_over_catalog("gemma-3-27b", preset("rag"));
+}
+
+TEST_CASE("pruning keeps every target's best candidate: gpt-oss-120b with agent", "[advice][ranking]")
+{
+  check_pruning_over_catalog("gpt-oss-120b", preset("agent"));
+}
+
+TEST_CASE("pruning keeps every target's best candidate: SmolLM2 135M with chat", "[advice][ranking]")
+{
+  check_pruning_over_catalog("smollm2-135m", preset("chat"));
+}
+
+TEST_CASE("pruning keeps every target's best candidate: Llama 3.1 405B with chat", "[advice][ranking]")
+{
+  check_pruning_over_catalog("llama-3.1-405b", preset("chat"));
+}
+
+TEST_CASE("pruning keeps every target's best candidate: Mixtral 8x22B with strict requirements", "[advice][ranking]")
+{
+  check_pruning_over_catalog("mixtral-8x22b", strict_slo());
 }
 
 TEST_CASE("pruning keeps the best of each device count and engine for named targets", "[advice][ranking]")
