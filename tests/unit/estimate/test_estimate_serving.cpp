@@ -82,8 +82,8 @@ TEST_CASE("Serving: one consistent plan for every catalog device, users beyond t
         } else if (!memory.gpu_layers) {
           CHECK(needed > static_cast<double>(memory.usable_bytes) * (1 - 1e-9) - 1);
         }
-        if (speed.tpot_ms <= 0 || memory.max_concurrency == 0) {
-          continue; // nothing runs, or no figures to estimate with
+        if (speed.tpot_ms <= 0 || speed.ttft_ms <= 0 || memory.max_concurrency == 0) {
+          continue; // nothing runs, or no figures to estimate with (no peak for the precision: UNKNOWN_FIGURES)
         }
 
         // At most the sequences the KV cache holds run; percentiles ordered; the medians are the headline.
