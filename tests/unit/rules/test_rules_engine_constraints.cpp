@@ -82,8 +82,8 @@ TEST_CASE("no published weights and no way to make them: ARTIFACT_MISSING names 
              "ARTIFACT_MISSING") != nullptr);
   // JetStream names models by MaxText model_name (Mistral NeMo has none) and loads a converted MaxText checkpoint
   // (none is published for Llama 3.1 8B either).
-  const auto* jetstream =
-      find(assess(estimate("tpu-v5e-8", "jetstream"), model("llama-3.1-8b"), chat(), catalog()), "ARTIFACT_MISSING");
+  const auto jetstream_assessment = assess(estimate("tpu-v5e-8", "jetstream"), model("llama-3.1-8b"), chat(), catalog());
+  const auto* jetstream = find(jetstream_assessment, "ARTIFACT_MISSING"); // points into the assessment kept above
   REQUIRE(jetstream != nullptr);
   CHECK_THAT(jetstream->message, Catch::Contains("model_name=llama3.1-8b"));
   CHECK(find(assess(estimate("tpu-v5e-8", "jetstream"), model("mistral-nemo"), chat(), catalog()), "ARTIFACT_MISSING") !=
