@@ -62,6 +62,7 @@ workload::Workload workload_of(const Measurement& row)
   workload.context = std::max<std::uint64_t>(1, row.context > 0 ? row.context : row.prompt_tokens + row.output_tokens);
   workload.concurrency = row.concurrency == 0 ? 1 : row.concurrency;
   workload.max_concurrency = row.concurrency == 0;
+  workload.benchmark_rounds = row.benchmark_rounds;
   return workload;
 }
 
@@ -100,11 +101,12 @@ double predicted_value(const Measurement& row, const estimate::Estimate& estimat
   if (row.metric == "prefill_tok_s") {
     return estimate.performance.prefill_tok_s;
   }
+  // Latency rows are means, as the sources report them; a lone request's latency where nothing was simulated.
   if (row.metric == "ttft_ms") {
-    return estimate.performance.ttft_ms;
+    return estimate.performance.ttft.mean > 0 ? estimate.performance.ttft.mean : estimate.performance.ttft_ms;
   }
   if (row.metric == "tpot_ms") {
-    return estimate.performance.tpot_ms;
+    return estimate.performance.tpot.mean > 0 ? estimate.performance.tpot.mean : estimate.performance.tpot_ms;
   }
   return estimate.performance.throughput_tok_s;
 }

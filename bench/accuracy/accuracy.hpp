@@ -29,6 +29,8 @@ struct Measurement {
   std::uint64_t output_tokens = 0;
   std::uint64_t context = 0;     ///< provisioned context per sequence; 0: prompt + output
   std::uint64_t concurrency = 1; ///< 0: as many as fit ("max (offline)")
+  /// Requests per user a closed-loop benchmark measured from a cold start (0: the steady state; see Workload).
+  std::uint32_t benchmark_rounds = 0;
   std::string split;             ///< fit, holdout, report (shown, not bounded), check (memory facts)
   std::optional<bool> flash_attention; ///< the run's -fa; empty: the engine's default
 };

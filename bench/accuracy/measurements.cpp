@@ -98,6 +98,10 @@ Result<std::vector<Measurement>> read_measurements(const std::string& path)
     const std::string concurrency = get("llmhw_concurrency");
     row.concurrency = concurrency == "max" ? 0 : to_count(concurrency, 1);
     row.split = get("llmhw_split");
+    row.benchmark_rounds =
+        column.contains("llmhw_benchmark_rounds")
+            ? static_cast<std::uint32_t>(to_count(fields[column.at("llmhw_benchmark_rounds")], 0))
+            : 0;
     if (column.contains("llmhw_flash_attention")) {
       const std::string fa = fields[column.at("llmhw_flash_attention")];
       if (fa == "on" || fa == "off") {

@@ -171,7 +171,9 @@ std::optional<SchedulerSpec> parse_scheduler(const util::JsonObject& entry)
   if (!object) {
     return std::nullopt;
   }
-  object->reject_unknown_keys({"kind", "token_budget", "step_overhead_ms", "preemption", "source"});
+  object->reject_unknown_keys(
+      {"kind", "token_budget", "chunked_prefill", "mixed_batches", "eager_prefill", "step_overhead_ms", "preemption",
+       "source"});
   SchedulerSpec scheduler;
   const std::string kind = object->string("kind");
   if (kind == "continuous") {
@@ -185,6 +187,9 @@ std::optional<SchedulerSpec> parse_scheduler(const util::JsonObject& entry)
   if (scheduler.token_budget == 0) {
     object->fail("token_budget", "must be at least 1");
   }
+  scheduler.chunked_prefill = object->boolean("chunked_prefill", true);
+  scheduler.mixed_batches = object->boolean("mixed_batches", true);
+  scheduler.eager_prefill = object->boolean("eager_prefill", false);
   scheduler.step_overhead_ms = object->optional_number("step_overhead_ms").value_or(0.0);
   if (!(scheduler.step_overhead_ms >= 0) || scheduler.step_overhead_ms > 1000) {
     object->fail("step_overhead_ms", "must be in [0, 1000]");

@@ -59,6 +59,9 @@ struct Inputs {
   double repacked_share = 0;
   /// Prefill writes and reads every layer's score matrix (no flash attention in the engine's default run).
   bool materializes_scores = false;
+  /// Layer counts the step cost needs every iteration, counted once (the serving simulation steps thousands).
+  std::uint32_t moe_layers = 0;
+  std::uint32_t sliding_layers = 0;
 
   [[nodiscard]] const model::Architecture& kv_arch() const
   {
@@ -137,7 +140,7 @@ double weight_bytes_read_per_step(const Inputs& inputs, std::uint64_t batch);
 /// Routed experts a MoE layer runs for `tokens` tokens in one step (uniform routing); 0 for dense models.
 double experts_touched_per_layer(const model::Architecture& arch, double tokens);
 /// Time one pipeline stage's step of `tokens` tokens spends on MoE routing and per-expert GEMM start-up, beyond the bytes and FLOPs.
-double moe_step_seconds(const Inputs& inputs, double tokens);
+double moe_step_seconds(const Inputs& inputs, double decode_tokens, double prompt_tokens);
 /// Attention width w (4·w FLOPs per query per attended token): heads × head_dim, or for MLA the absorbed
 /// latent form in decode and the decompressed form in prefill.
 double attention_width(const model::Architecture& arch, bool decode);

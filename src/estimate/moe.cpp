@@ -33,21 +33,30 @@
 namespace llmhw::estimate::detail {
 namespace {
 
-// Both constants are set on the two "fit" rows of SGLang's DeepSeek-R1 run
-// (InferenceX issue #870: TPOT 12.8 ms at 8 users, 25.6 ms at 32, of which
-// the rest of the estimate explains 7.2 and 17.5 ms): the time left over is
-// linear in the experts touched, 5.6 ms at 57 experts a layer and 8.1 ms at
-// 163, over 58 MoE layers. The runs at 16 and 64 users are held out
-// (docs/accuracy.md).
+// The three constants are fitted together (grid search, median absolute error
+// of the "fit" rows) on SGLang's DeepSeek-R1 FP8 runs on 8x H200, TP8,
+// simulated as InferenceX runs them (serving.cpp, benchmark rounds): TPOT,
+// TTFT and throughput at 8 and 32 users of InferenceX issue #870 (v0.5.7,
+// 1k/1k) and PR #3173 (v0.5.12, 1k/1k and 8k/1k). Their runs at 4, 16 and 64
+// users are held out (docs/accuracy.md). The prefill figure is what makes a
+// 1k-token prompt take 158 ms where its FLOPs and bytes take 45 (PR #3173 at
+// 4 users; tenstorrent/tt-inference-server issue #356 shows the same flat
+// ~180 ms from 128 to 4,096 prompt tokens on 16x H100).
 
 /// Router GEMM, top-k, the sort by expert, the activations' FP8 quantisation
 /// and the weighted combine: kernels a MoE layer adds to each step whatever
 /// the batch.
-constexpr double k_routing_us_per_moe_layer = 75.0;
+constexpr double k_routing_us_per_moe_layer = 50.0;
+
+/// A MoE layer's fixed time in a step with prompt tokens where the engine runs those eagerly (engines.json
+/// scheduler eager_prefill: SGLang), outside the CUDA graphs captured for decode batches: each of the layer's
+/// kernels (router, top-k, sort, activation quantisation, the grouped expert GEMMs, combine) is launched from
+/// Python. Engines without a measurement keep the decode figure.
+constexpr double k_prefill_us_per_moe_layer = 2000.0;
 
 /// Start-up and tail of one expert's GEMM in the fused MoE kernel, per touched
 /// expert per layer.
-constexpr double k_us_per_touched_expert = 0.4;
+constexpr double k_us_per_touched_expert = 0.2;
 
 /// The engine's default runs the experts expert-parallel over the tensor-parallel group (engines.json).
 bool expert_parallel(const Inputs& inputs)
@@ -79,8 +88,9 @@ double experts_touched_per_layer(const model::Architecture& arch, double tokens)
   return experts * (1.0 - std::pow(1.0 - share, std::max(1.0, tokens)));
 }
 
-double moe_step_seconds(const Inputs& inputs, double tokens)
+double moe_step_seconds(const Inputs& inputs, double decode_tokens, double prompt_tokens)
 {
+  const double tokens = decode_tokens + prompt_tokens;
   const model::Architecture& arch = inputs.model.arch;
   // The constants are GPU kernel times (CUDA graphs on H200); XLA's fused MoE on TPUs and llama.cpp's CPU
   // kernels have no measurement to set them by, so those get the roofline alone.
@@ -88,11 +98,14 @@ double moe_step_seconds(const Inputs& inputs, double tokens)
     return 0;
   }
   // Per pipeline stage: each holds its share of the MoE layers.
-  const double layers = static_cast<double>(arch.moe_layer_count()) / inputs.layout.pipeline_stages;
+  const double layers = static_cast<double>(inputs.moe_layers) / inputs.layout.pipeline_stages;
   // Expert parallel: each device runs only its own experts' GEMMs, and the tokens travel to them.
   const bool ep = expert_parallel(inputs);
   const double experts_per_device = experts_touched_per_layer(arch, tokens) / (ep ? inputs.layout.tensor_parallel : 1);
-  const double per_layer_s = (k_routing_us_per_moe_layer + k_us_per_touched_expert * experts_per_device) * 1e-6 +
+  // A step with prompt tokens in an engine that runs them eagerly pays each MoE kernel's launch from the host.
+  const bool eager = prompt_tokens > 0 && scheduler_of(inputs).eager_prefill;
+  const double routing_us = eager ? k_prefill_us_per_moe_layer : k_routing_us_per_moe_layer;
+  const double per_layer_s = (routing_us + k_us_per_touched_expert * experts_per_device) * 1e-6 +
                              (ep ? all_to_all_seconds(inputs, tokens) : 0.0);
   return layers * per_layer_s;
 }

@@ -10,10 +10,20 @@
 // token for every decoding sequence and fills the rest of the token budget with
 // prompt chunks; static slots (JetStream) prefill one whole prompt on its own.
 //
-// Cheap by construction: a closed loop starts near steady state (the users
-// spread evenly over their output), decode-only stretches between events are
-// costed at once, and the number of simulated requests is bounded. Advice
-// simulates only the candidates that can still win on bound_serving's figures.
+// Users are not in step. Real outputs differ in length (stop tokens, sampled
+// dataset lengths), so a closed loop's users drift into random phases and their
+// prompts arrive in clusters that queue behind each other. The simulation draws
+// each request's output uniformly within ±k_output_spread of the mean and
+// starts every user at a random point of its first output, from a fixed seed.
+// Spacing the users evenly instead (as this file did first) never queues a
+// prompt behind another and put NIM's TTFT at 50 users on two H100s at 484 ms,
+// where 835 ms is measured; users in step would queue all N prompts at once
+// (about 10 s there).
+//
+// Cheap by construction: a closed loop starts in its steady state (random
+// phases), decode-only stretches between events are costed at once, and the
+// number of simulated requests is bounded. Advice simulates only the
+// candidates that can still win on bound_serving's figures.
 
 #include "detail.hpp"
 
@@ -29,11 +39,16 @@
 namespace llmhw::estimate::detail {
 namespace {
 
-/// Requests measured in a closed loop: one per user, at least k_min_measured and at most k_max_measured, after
-/// k_min_measured warm-up requests. The users start spread evenly over their output, so they finish, and send
-/// their next prompts, at the steady rate from the start: a short warm-up suffices.
+/// Requests measured in a closed loop: k_measured_per_user per user, at least k_min_measured and at most
+/// k_max_measured, after one warm-up request per user (at most k_min_measured). The users start at random points
+/// of their outputs, so they finish, and send their next prompts, at the steady rate from the start.
+constexpr std::size_t k_measured_per_user = 3;
 constexpr std::size_t k_min_measured = 8;
-constexpr std::size_t k_max_measured = 64;
+constexpr std::size_t k_max_measured = 192;
+/// Requests a benchmark-protocol run measures at most (64 cohorts × 10 rounds).
+constexpr std::size_t k_max_benchmark_requests = 640;
+/// Output lengths are drawn uniformly within this share of the mean on either side (the mean stays the workload's).
+constexpr double k_output_spread = 0.2;
 /// A closed loop of more users is stepped as this many cohorts, each of users / k_max_cohorts users in step.
 constexpr std::uint64_t k_max_cohorts = 64;
 /// Prompt tokens left below this count as read (a cohort's chunks divide its tokens among its users).
@@ -52,6 +67,7 @@ struct Request {
   double first_token = 0;
   double prefilled = 0; ///< prompt tokens done
   double generated = 0; ///< output tokens produced (the first with the prompt's last chunk)
+  double output = 1;    ///< output tokens it asks for
   double weight = 1;    ///< users it stands for: a closed loop of many users is stepped as at most k_max_cohorts
   bool measured = true;
 };
@@ -73,29 +89,47 @@ double percentile(const std::vector<double>& sorted, double share)
   return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
 }
 
+double mean(const std::vector<double>& values)
+{
+  double sum = 0;
+  for (const double value : values) {
+    sum += value;
+  }
+  return values.empty() ? 0 : sum / static_cast<double>(values.size());
+}
+
 Percentiles percentiles_ms(std::vector<double> seconds, double shift_s)
 {
   std::sort(seconds.begin(), seconds.end());
   return {(percentile(seconds, 0.50) + shift_s) * 1e3, (percentile(seconds, 0.90) + shift_s) * 1e3,
-          (percentile(seconds, 0.99) + shift_s) * 1e3};
+          (percentile(seconds, 0.99) + shift_s) * 1e3, (mean(seconds) + shift_s) * 1e3};
 }
 
-/// Exponential gaps from a portable inverse CDF over mt19937_64's bits (std::exponential_distribution's
-/// algorithm differs between standard libraries; the figures must not).
+/// Uniform draws in [0, 1) from mt19937_64's bits: portable where std's distributions are not (their algorithms
+/// differ between standard libraries; the figures must not).
+class Uniform {
+public:
+  explicit Uniform(std::uint64_t seed) : generator_(seed) {}
+  double operator()() { return static_cast<double>(generator_() >> 11) * 0x1.0p-53; }
+
+private:
+  std::mt19937_64 generator_;
+};
+
+/// Exponential gaps by the inverse CDF.
 class PoissonArrivals {
 public:
-  explicit PoissonArrivals(double rate) : rate_(rate), generator_(k_seed) {}
+  explicit PoissonArrivals(double rate) : rate_(rate), uniform_(k_seed) {}
 
   double next()
   {
-    const double uniform = static_cast<double>(generator_() >> 11) * 0x1.0p-53; // [0, 1)
-    time_ += -std::log1p(-uniform) / rate_;
+    time_ += -std::log1p(-uniform_()) / rate_;
     return time_;
   }
 
 private:
   double rate_;
-  std::mt19937_64 generator_;
+  Uniform uniform_;
   double time_ = 0;
 };
 
@@ -104,26 +138,41 @@ public:
   Simulation(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t slots)
       : inputs_(inputs), memory_(memory), scheduler_(scheduler_of(inputs)),
         prompt_(static_cast<double>(std::max<std::uint64_t>(1, inputs.workload.prompt_tokens))),
-        output_(static_cast<double>(std::max<std::uint64_t>(1, inputs.workload.output_tokens))), slots_(slots)
+        output_(static_cast<double>(std::max<std::uint64_t>(1, inputs.workload.output_tokens))), slots_(slots),
+        uniform_(k_seed + 1)
   {
   }
 
-  /// A closed loop of `users` (≤ slots), each `1/users` of the way further through its output than the last.
+  /// A closed loop of `users` (≤ slots), each at a random point of its first output.
   void start_closed_loop(std::uint64_t users)
   {
     closed_loop_ = true;
     const std::uint64_t cohorts = std::min(users, k_max_cohorts);
     for (std::uint64_t cohort = 0; cohort < cohorts; ++cohort) {
-      Request request;
+      Request request = new_request(0);
       request.measured = false;
       request.weight = static_cast<double>(users) / static_cast<double>(cohorts);
-      request.generated = std::floor(static_cast<double>(cohort) * output_ / static_cast<double>(cohorts));
+      request.generated = std::floor(uniform_() * request.output);
       request.prefilled = request.generated > 0 ? prompt_ : 0;
       running_.push_back(request);
     }
-    users = cohorts;
-    wanted_ = std::clamp<std::size_t>(users, k_min_measured, k_max_measured);
-    warmup_ = std::min<std::size_t>(users, k_min_measured);
+    wanted_ = std::clamp<std::size_t>(cohorts * k_measured_per_user, k_min_measured, k_max_measured);
+    warmup_ = std::min<std::size_t>(cohorts, k_min_measured);
+  }
+
+  /// A closed loop as a serving benchmark runs it: every user's first prompt at once, `rounds` requests each
+  /// measured from the start.
+  void start_benchmark(std::uint64_t users, std::uint32_t rounds)
+  {
+    closed_loop_ = true;
+    const std::uint64_t cohorts = std::min(users, k_max_cohorts);
+    for (std::uint64_t cohort = 0; cohort < cohorts; ++cohort) {
+      Request request = new_request(0);
+      request.weight = static_cast<double>(users) / static_cast<double>(cohorts);
+      waiting_.push_back(request);
+    }
+    wanted_ = std::min<std::size_t>(cohorts * rounds, k_max_benchmark_requests);
+    warmup_ = 0;
   }
 
   void start_poisson(double rate)
@@ -156,20 +205,20 @@ public:
   double elapsed() const { return now_; }
   double mean_running() const { return now_ > 0 ? running_time_ / now_ : 0; }
 
-  /// Output tokens/s of the measured requests: in a closed loop Little's law (users / mean end-to-end latency,
-  /// free of the start's half-done requests); with arrivals, those completed over the span they arrived and ended in.
+  /// Output tokens/s of the measured requests: in a closed loop Little's law (users × mean output / mean
+  /// end-to-end latency, free of the start's half-done requests); with arrivals, the tokens of those completed
+  /// over the span they arrived and ended in.
   double throughput(double users) const
   {
-    const double measured = static_cast<double>(latencies_.e2e.size());
     if (closed_loop_) {
-      double sum = 0;
+      double seconds = 0;
       for (const double e2e : latencies_.e2e) {
-        sum += e2e;
+        seconds += e2e;
       }
-      return sum > 0 ? users * output_ * measured / sum : 0;
+      return seconds > 0 ? users * measured_output_ / seconds : 0;
     }
     const double span = last_completion_ - first_measured_arrival_;
-    return span > 0 ? measured * output_ / span : 0;
+    return span > 0 ? measured_output_ / span : 0;
   }
 
 private:
@@ -192,11 +241,19 @@ private:
     return static_slots() ? static_cast<double>(inputs_.workload.context) : prompt_ + request.generated;
   }
 
+  /// A request arriving at `arrival` with its output length drawn.
+  Request new_request(double arrival)
+  {
+    Request request;
+    request.arrival = arrival;
+    request.output = std::max(1.0, std::round(output_ * (1.0 + k_output_spread * (2.0 * uniform_() - 1.0))));
+    return request;
+  }
+
   void admit_arrivals()
   {
     while (arrivals_ && next_arrival_ <= now_ && arrived_ < k_warmup_arrivals + k_poisson_measured) {
-      Request request;
-      request.arrival = next_arrival_;
+      Request request = new_request(next_arrival_);
       request.measured = arrived_ >= k_warmup_arrivals;
       if (request.measured && arrived_ == k_warmup_arrivals) {
         first_measured_arrival_ = request.arrival;
@@ -224,26 +281,32 @@ private:
       }
     }
     const double mean_context = decoding > 0 ? context_sum / decoding : 0;
-    // Prompt chunks in admission order. Continuous batching fills what the decode tokens leave of the budget;
-    // static slots prefill one whole prompt while the decode batch waits.
+    // Prompt chunks in admission order. Continuous batching fills what the decode tokens leave of the budget
+    // (all of it where prompts run apart from decode); static slots prefill one whole prompt while the decode
+    // batch waits.
+    const bool mixed = scheduler_.mixed_batches && !static_slots();
     std::vector<std::pair<Request*, double>> chunks;
-    double budget = static_slots() ? prompt_ : std::max(0.0, scheduler_.token_budget - decoding);
+    double budget = static_slots() ? prompt_ : std::max(0.0, scheduler_.token_budget - (mixed ? decoding : 0.0));
     double chunk_tokens = 0;
     double offset_tokens = 0;
     for (Request& request : running_) {
-      if (!prefilled(request) && budget > 0) {
-        const double take = std::min((prompt_ - request.prefilled) * request.weight, budget);
-        chunks.emplace_back(&request, take);
-        chunk_tokens += take;
-        offset_tokens += take * request.prefilled;
-        budget -= take;
-        if (static_slots()) {
-          break;
-        }
+      if (prefilled(request) || budget <= 0) {
+        continue;
+      }
+      const double take = prompt_take(request, budget, chunks.empty());
+      if (take <= 0) {
+        break; // first come, first served: a whole prompt that does not fit waits, and those behind it too
+      }
+      chunks.emplace_back(&request, take);
+      chunk_tokens += take;
+      offset_tokens += take * request.prefilled;
+      budget -= take;
+      if (static_slots()) {
+        break;
       }
     }
     if (!chunks.empty()) {
-      const double batch_decode = static_slots() ? 0.0 : decoding;
+      const double batch_decode = mixed ? decoding : 0.0;
       const double seconds = iteration_seconds({batch_decode, mean_context, chunk_tokens, offset_tokens / chunk_tokens});
       if (seconds <= 0) {
         return false;
@@ -260,9 +323,9 @@ private:
       return true;
     }
     // Decode only: nothing changes until the first sequence ends or (with a free slot) the next request arrives.
-    double stretch = output_;
+    double stretch = INFINITY;
     for (const Request& request : running_) {
-      stretch = std::min(stretch, output_ - request.generated);
+      stretch = std::min(stretch, request.output - request.generated);
     }
     stretch = std::max(1.0, stretch);
     const double one = iteration_seconds({decoding, mean_context, 0, 0});
@@ -277,6 +340,22 @@ private:
     advance(iteration_seconds({decoding, middle, 0, 0}) * stretch, stretch, true);
     retire_finished();
     return true;
+  }
+
+  /// Prompt tokens of `request` (all its users) an iteration with `budget` tokens left runs. Without chunked
+  /// prefill only whole prompts go in, except one longer than the whole budget, which goes in budget-sized parts
+  /// when it is the iteration's first (else it could never run).
+  double prompt_take(const Request& request, double budget, bool first) const
+  {
+    const double left = (prompt_ - request.prefilled) * request.weight;
+    if (scheduler_.chunked_prefill || static_slots()) {
+      return std::min(left, budget);
+    }
+    const double whole_prompts = std::floor(budget / prompt_ + k_token_epsilon) * prompt_;
+    if (whole_prompts > 0 && request.prefilled <= k_token_epsilon) {
+      return std::min(left, whole_prompts);
+    }
+    return first ? std::min(left, budget) : 0.0;
   }
 
   double iteration_seconds(const StepBatch& batch) const
@@ -302,26 +381,28 @@ private:
 
   void retire_finished()
   {
+    std::vector<Request> next_requests;
     for (const Request& request : running_) {
-      if (request.generated < output_) {
+      if (request.generated < request.output) {
         continue;
       }
       if (request.measured) {
         latencies_.ttft.push_back(request.first_token - request.arrival);
         latencies_.e2e.push_back(now_ - request.arrival);
-        latencies_.tpot.push_back(output_ > 1 ? (now_ - request.first_token) / (output_ - 1) : 0.0);
+        latencies_.tpot.push_back(request.output > 1 ? (now_ - request.first_token) / (request.output - 1) : 0.0);
         latencies_.queue.push_back(request.admitted - request.arrival);
+        measured_output_ += request.output;
         last_completion_ = now_;
       }
       if (closed_loop_) {
-        Request next; // the same users' next requests, at once
-        next.arrival = now_;
+        Request next = new_request(now_); // the same users' next requests, at once
         next.weight = request.weight;
         next.measured = issued_++ >= warmup_;
-        waiting_.push_back(next);
+        next_requests.push_back(next);
       }
     }
-    std::erase_if(running_, [this](const Request& request) { return request.generated >= output_; });
+    std::erase_if(running_, [](const Request& request) { return request.generated >= request.output; });
+    waiting_.insert(waiting_.end(), next_requests.begin(), next_requests.end());
   }
 
   const Inputs& inputs_;
@@ -337,6 +418,8 @@ private:
   std::size_t wanted_ = 0;
   std::size_t warmup_ = 0;
   std::size_t issued_ = 0;
+  Uniform uniform_;
+  double measured_output_ = 0;
   double first_measured_arrival_ = 0;
   double last_completion_ = 0;
   double now_ = 0;
@@ -345,15 +428,6 @@ private:
   std::vector<Request> running_;
   Latencies latencies_;
 };
-
-double mean(const std::vector<double>& values)
-{
-  double sum = 0;
-  for (const double value : values) {
-    sum += value;
-  }
-  return values.empty() ? 0 : sum / static_cast<double>(values.size());
-}
 
 } // namespace
 
@@ -408,6 +482,8 @@ void simulate_serving(const Inputs& inputs, const MemoryPlan& memory, std::uint6
   Simulation simulation(inputs, memory, slots);
   if (rate) {
     simulation.start_poisson(*rate);
+  } else if (inputs.workload.benchmark_rounds > 0) {
+    simulation.start_benchmark(std::min(users, slots), inputs.workload.benchmark_rounds);
   } else {
     simulation.start_closed_loop(std::min(users, slots));
   }

@@ -24,15 +24,13 @@ namespace {
 /// Attention FLOPs of `queries` tokens attending over `context` tokens each
 /// (sliding layers over at most their window): QKᵀ and AV, 2 FLOPs per MAC.
 /// `decode`: MLA runs absorbed in decode (see moe.cpp).
-double attention_flops(const model::Architecture& arch, double queries, double context, bool decode)
+double attention_flops(const Inputs& inputs, double queries, double context, bool decode)
 {
-  const double width = attention_width(arch, decode);
-  double span_sum = 0;
-  for (std::uint32_t layer = 0; layer < arch.num_layers; ++layer) {
-    const double span = arch.is_sliding(layer) ? std::min(context, static_cast<double>(*arch.sliding_window)) : context;
-    span_sum += span;
-  }
-  return 4.0 * queries * span_sum * width;
+  const model::Architecture& arch = inputs.model.arch;
+  const double sliding = inputs.sliding_layers;
+  const double window = arch.sliding_window ? std::min(context, static_cast<double>(*arch.sliding_window)) : context;
+  const double span_sum = (arch.num_layers - sliding) * context + sliding * window;
+  return 4.0 * queries * span_sum * attention_width(arch, decode);
 }
 
 double routed_bytes_total(const Inputs& inputs)
@@ -124,9 +122,9 @@ StepCost step_cost(const Inputs& inputs, const MemoryPlan& memory, const StepBat
 
   // FLOPs: 2 per active parameter per token; decode tokens attend over their context, a prompt chunk over what
   // came before it and, causally, half of itself.
-  const double decode_flops = 2.0 * compute_params * decode + attention_flops(arch, decode, step.decode_context, true);
-  const double prefill_attention = attention_flops(arch, prefill, step.prefill_offset, false) +
-                                   attention_flops(arch, prefill, step.prefill_offset + prefill, false) / 2.0;
+  const double decode_flops = 2.0 * compute_params * decode + attention_flops(inputs, decode, step.decode_context, true);
+  const double prefill_attention = attention_flops(inputs, prefill, step.prefill_offset, false) +
+                                   attention_flops(inputs, prefill, step.prefill_offset + prefill, false) / 2.0;
   const double prefill_flops = 2.0 * compute_params * prefill + prefill_attention;
   double t_prefill_compute = peak > 0 ? prefill_flops / (tp * stages * peak * eff_c) : 0.0;
   if (prefill > 0 && inputs.attention_peak_flops > 0 && peak > 0) {
@@ -159,7 +157,7 @@ StepCost step_cost(const Inputs& inputs, const MemoryPlan& memory, const StepBat
   cost.comm = (layers / stages) * 2.0 * all_reduce_seconds((decode + prefill) * activation_row_bytes, layout);
   // MoE routing and per-expert kernels, per stage (moe.cpp).
   cost.overhead = layers / stages * inputs.efficiency.step_overhead_us_per_layer * 1e-6 +
-                  moe_step_seconds(inputs, decode + prefill);
+                  moe_step_seconds(inputs, decode, prefill);
   // Across hosts the step's activations cross the inter-host network once per stage boundary.
   cost.comm += pipeline_hop_seconds((decode + prefill) * activation_row_bytes, layout) / stages;
   cost.stage_seconds = std::max(cost.memory, cost.compute) + cost.comm + cost.overhead;

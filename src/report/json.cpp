@@ -70,7 +70,10 @@ json speed_json(double value)
 
 json percentiles_json(const estimate::Percentiles& values)
 {
-  return {{"p50", speed_json(values.p50)}, {"p90", speed_json(values.p90)}, {"p99", speed_json(values.p99)}};
+  return {{"p50", speed_json(values.p50)},
+          {"p90", speed_json(values.p90)},
+          {"p99", speed_json(values.p99)},
+          {"mean", speed_json(values.mean)}};
 }
 
 json performance_json(const estimate::Performance& performance)

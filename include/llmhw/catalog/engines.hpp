@@ -101,6 +101,16 @@ enum class SchedulerKind {
 struct SchedulerSpec {
   SchedulerKind kind = SchedulerKind::continuous;
   std::uint32_t token_budget = 8192;  ///< tokens one iteration may run (prefill chunk + decode tokens)
+  /// A prompt may be split over iterations (vLLM V1, SGLang); otherwise it runs whole in one iteration, and one
+  /// that does not fit what the budget leaves waits for the next (TensorRT-LLM's default).
+  bool chunked_prefill = true;
+  /// Prompt chunks share an iteration with the decode tokens; otherwise an iteration with prompt tokens runs
+  /// them alone and every decoding sequence waits for it (SGLang without --enable-mixed-chunk).
+  bool mixed_batches = true;
+  /// Iterations with prompt tokens run eagerly, outside the CUDA graphs captured for decode batches, so each
+  /// kernel's launch costs host time (SGLang's "extend" batches); MoE layers, with their many small kernels, pay
+  /// most (moe.cpp).
+  bool eager_prefill = false;
   double step_overhead_ms = 0;        ///< host time per iteration outside the device's kernels (scheduling, sampling)
   /// What happens when the KV cache runs out mid-generation: "recompute", "swap" or "none" (a sequence is
   /// admitted only with room for its whole context, as static slots and TensorRT-LLM's guaranteed-no-evict).

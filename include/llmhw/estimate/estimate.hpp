@@ -63,11 +63,13 @@ struct MemoryPlan {
   std::optional<std::uint64_t> host_available_bytes;
 };
 
-/// A latency's median and tails over the simulated requests, in ms.
+/// A latency's median, tails and mean over the simulated requests, in ms. The mean is what serving benchmarks
+/// (vLLM's benchmark_serving, genai-perf) report first; a queue's tail pulls it above the median.
 struct Percentiles {
   double p50 = 0;
   double p90 = 0;
   double p99 = 0;
+  double mean = 0;
 };
 
 struct Performance {

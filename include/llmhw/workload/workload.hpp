@@ -32,6 +32,10 @@ struct Workload {
   bool max_concurrency = false;     ///< --concurrency max: as many as fit (offline batch throughput)
   /// --request-rate: requests per second arriving (Poisson) instead of a closed loop of `concurrency` users.
   std::optional<double> request_rate;
+  /// 0: a closed loop's steady state, what a running service sees. n: the loop as a serving benchmark runs it
+  /// (vLLM's benchmark_serving --max-concurrency): every user sends at once and the first n requests of each are
+  /// measured, start-up wave included (InferenceX sends 10 per user). The accuracy harness sets it for such rows.
+  std::uint32_t benchmark_rounds = 0;
   ServiceLevels slo;
 };
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 using llmhw::test::builtin_catalog;
 using llmhw::test::catalog_model;
@@ -210,4 +211,88 @@ TEST_CASE("Serving: offline throughput counts the prefill", "[estimate][serving]
   CHECK(estimate.performance.throughput_tok_s < 7276);
   CHECK(estimate.performance.throughput_tok_s > 3450 / 2.0);
   CHECK(estimate.performance.throughput_tok_s < estimate.performance.decode_tok_s_aggregate);
+}
+
+namespace {
+
+/// The built-in catalog with one engine's scheduler changed: the environment the simulation reads, not its code.
+llmhw::catalog::Catalog with_scheduler(const std::string& engine_id,
+                                       const std::function<void(llmhw::catalog::SchedulerSpec&)>& change)
+{
+  llmhw::catalog::Catalog catalog = builtin_catalog();
+  for (auto& engine : catalog.engines) {
+    if (engine.id == engine_id) {
+      REQUIRE(engine.scheduler.has_value());
+      change(*engine.scheduler);
+    }
+  }
+  return catalog;
+}
+
+} // namespace
+
+TEST_CASE("Serving: prompts that run apart from decode stall every decoding sequence", "[estimate][serving]")
+{
+  // SGLang's default (no --enable-mixed-chunk): an iteration with prompt tokens carries no decode tokens, so each
+  // arriving prompt adds its whole prefill to the time between the running users' tokens.
+  const auto model = catalog_model("llama-3.1-8b");
+  const auto candidate = llmhw::test::candidate("h100-sxm", "vllm", "bf16");
+  const auto workload = llmhw::test::workload_of(4000, 200, 32);
+  const auto mixed_catalog = with_scheduler("vllm", [](auto& scheduler) { scheduler.mixed_batches = true; });
+  const auto apart_catalog = with_scheduler("vllm", [](auto& scheduler) { scheduler.mixed_batches = false; });
+  const auto mixed = llmhw::estimate::run(candidate, model, workload, mixed_catalog);
+  const auto apart = llmhw::estimate::run(candidate, model, workload, apart_catalog);
+  REQUIRE(mixed.memory.fits);
+  CHECK(apart.performance.tpot.mean > mixed.performance.tpot.mean);
+  CHECK(apart.performance.tpot.p99 > mixed.performance.tpot.p99);
+  // Same work in all: the deployment's output moves by no more than the per-step overhead and batching allow.
+  CHECK(apart.performance.throughput_tok_s == Approx(mixed.performance.throughput_tok_s).epsilon(0.25));
+}
+
+TEST_CASE("Serving: without chunked prefill a prompt waits for an iteration with room for all of it",
+          "[estimate][serving]")
+{
+  // TensorRT-LLM's default: 5,000-token prompts in an 8,192-token budget go one per iteration, so a prompt that
+  // arrives beside another waits for the next iteration where chunking would have split the budget between them
+  // (delaying the first instead).
+  const auto model = catalog_model("llama-3.1-70b");
+  const auto candidate = llmhw::test::candidate("h100-sxm", "tensorrt-llm", "fp8", 2);
+  const auto workload = llmhw::test::workload_of(5000, 500, 25);
+  const auto chunked_catalog =
+      with_scheduler("tensorrt-llm", [](auto& scheduler) { scheduler.chunked_prefill = true; });
+  const auto whole_catalog =
+      with_scheduler("tensorrt-llm", [](auto& scheduler) { scheduler.chunked_prefill = false; });
+  const auto chunked = llmhw::estimate::run(candidate, model, workload, chunked_catalog);
+  const auto whole = llmhw::estimate::run(candidate, model, workload, whole_catalog);
+  REQUIRE(whole.memory.fits);
+  // The same work either way: what the deployment completes barely moves.
+  CHECK(whole.performance.requests_per_s == Approx(chunked.performance.requests_per_s).epsilon(0.1));
+  // A lone prompt is one 5,000-token iteration either way: its TTFT is the median's floor.
+  const auto alone = llmhw::estimate::run(candidate, model, llmhw::test::workload_of(5000, 500, 1), whole_catalog);
+  CHECK(whole.performance.ttft.p50 >= alone.performance.ttft_ms * 0.99);
+  // A prompt never runs in parts: none is faster than a whole-prompt iteration, and the ones that met another
+  // waited a further one (the tail).
+  CHECK(whole.performance.ttft.p99 >= 1.9 * alone.performance.ttft_ms);
+}
+
+TEST_CASE("Serving: a benchmark's start-up wave queues every user's first prompt", "[estimate][serving]")
+{
+  // 64 users with 4,096-token prompts on one H100 (bf16 Llama 3.1 8B), started at once as benchmark_serving
+  // does: the wave's last prompts wait for nearly all 64 prefills. Their FLOPs alone, 2 x 7.5e9 active
+  // non-embedding parameters x 4,096 tokens each, at the H100 SXM's dense bf16 peak (989 TFLOPS, datasheet)
+  // take 64 x 62 ms = 4.0 s; the 7th-worst of 640 requests (p99) waits at least for 57 of them.
+  const auto model = catalog_model("llama-3.1-8b");
+  const auto candidate = llmhw::test::candidate("h100-sxm", "vllm", "bf16");
+  auto workload = llmhw::test::workload_of(4096, 256, 64);
+  const auto steady = llmhw::estimate::run(candidate, model, workload, builtin_catalog());
+  workload.benchmark_rounds = 10;
+  const auto benchmark = llmhw::estimate::run(candidate, model, workload, builtin_catalog());
+  REQUIRE(benchmark.memory.fits);
+  const double prefill_s = 2.0 * static_cast<double>(model.active_params - model.parameters.embedding) * 4096 / 989e12;
+  CHECK(benchmark.performance.ttft.p99 >= 57 * prefill_s * 1e3);
+  CHECK(benchmark.performance.ttft.mean > steady.performance.ttft.mean);
+  check_percentiles_ordered(benchmark.performance.ttft, "TTFT");
+  // The mean lies within the simulated requests' range, and the start-up wave's tail pulls it above the median.
+  CHECK(benchmark.performance.ttft.mean > benchmark.performance.ttft.p50);
+  CHECK(benchmark.performance.ttft.mean <= benchmark.performance.ttft.p99);
 }
