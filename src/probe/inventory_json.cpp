@@ -74,28 +74,6 @@ std::vector<std::string> texts(const JsonObject& object, std::string_view key)
   return values;
 }
 
-std::map<std::string, std::string> string_map(const JsonObject& object, std::string_view key)
-{
-  std::map<std::string, std::string> out;
-  const auto child = object.optional_object(key);
-  if (!child) {
-    return out;
-  }
-  if (child->json().size() > k_max_devices) {
-    object.fail(key, fmt::format("more than {} entries", k_max_devices));
-  }
-  for (const auto& [name, value] : child->json().items()) {
-    if (!value.is_string()) {
-      child->fail(name, "expected a string");
-    }
-    if (name.size() > k_max_text || value.get_ref<const std::string&>().size() > k_max_text) {
-      child->fail(name, fmt::format("longer than {} characters", k_max_text));
-    }
-    out[name] = value.get<std::string>();
-  }
-  return out;
-}
-
 catalog::PeakTflops read_peak(const JsonObject& object)
 {
   object.reject_unknown_keys(catalog::compute_precisions());
@@ -196,7 +174,7 @@ Device read_device(const JsonObject& object)
     device.peak_tflops = read_peak(*peak);
   }
   device.sources = texts(object, "sources");
-  device.field_sources = string_map(object, "field_sources");
+  device.field_sources = object.string_map("field_sources", k_max_devices, k_max_text);
   return device;
 }
 
@@ -239,7 +217,7 @@ Inventory read_inventory(const JsonObject& root)
   inventory.host.kernel = text(host, "kernel");
   inventory.host.virtualized = host.boolean("virtualized", false);
   inventory.host.hypervisor = optional_text(host, "hypervisor");
-  inventory.host.tpu_environment = string_map(host, "tpu_environment");
+  inventory.host.tpu_environment = host.string_map("tpu_environment", k_max_devices, k_max_text);
   inventory.host.network = read_network(host);
   const JsonObject memory = root.object("memory");
   memory.reject_unknown_keys({"total_bytes", "available_bytes", "cgroup_limit_bytes"});

@@ -35,29 +35,6 @@ constexpr std::size_t k_max_text = 4096;           // one label, name or quantit
 constexpr std::uint64_t k_max_devices_per_node = 256;
 constexpr double k_max_memory_bytes = 1ULL << 50;  // 1 PiB: host memory beyond any node
 
-/// A JSON object of strings (labels, capacity, allocatable), bounded; empty when absent.
-std::map<std::string, std::string> string_map(const JsonObject& object, std::string_view key)
-{
-  std::map<std::string, std::string> out;
-  const auto child = object.optional_object(key);
-  if (!child) {
-    return out;
-  }
-  if (child->json().size() > k_max_labels) {
-    object.fail(key, fmt::format("more than {} entries", k_max_labels));
-  }
-  for (const auto& [name, value] : child->json().items()) {
-    if (!value.is_string()) {
-      child->fail(name, "expected a string");
-    }
-    if (name.size() > k_max_text || value.get_ref<const std::string&>().size() > k_max_text) {
-      child->fail(name, fmt::format("longer than {} characters", k_max_text));
-    }
-    out[name] = value.get<std::string>();
-  }
-  return out;
-}
-
 std::optional<std::string> lookup(const std::map<std::string, std::string>& map, const std::string& key)
 {
   const auto it = map.find(key);
@@ -272,13 +249,13 @@ Inventory node_inventory(const JsonObject& node, const catalog::Catalog& catalog
   if (inventory.host.hostname.empty() || inventory.host.hostname.size() > k_max_text) {
     metadata.fail("name", "expected a node name of 1 to 4096 characters");
   }
-  const auto labels = string_map(metadata, "labels");
+  const auto labels = metadata.string_map("labels", k_max_labels, k_max_text);
   const auto status = node.optional_object("status");
   std::map<std::string, std::string> allocatable;
   std::map<std::string, std::string> capacity;
   if (status) {
-    allocatable = string_map(*status, "allocatable");
-    capacity = string_map(*status, "capacity");
+    allocatable = status->string_map("allocatable", k_max_labels, k_max_text);
+    capacity = status->string_map("capacity", k_max_labels, k_max_text);
     if (const auto info = status->optional_object("nodeInfo")) {
       inventory.host.os = info->optional_string("osImage").value_or("").substr(0, k_max_text);
       inventory.host.kernel = info->optional_string("kernelVersion").value_or("").substr(0, k_max_text);

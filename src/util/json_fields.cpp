@@ -317,6 +317,29 @@ void JsonObject::reject_unknown_keys(const std::vector<std::string>& known) cons
   }
 }
 
+std::map<std::string, std::string> JsonObject::string_map(std::string_view key, std::size_t max_entries,
+                                                         std::size_t max_length) const
+{
+  std::map<std::string, std::string> out;
+  const auto child = optional_object(key);
+  if (!child) {
+    return out;
+  }
+  if (child->json().size() > max_entries) {
+    fail(key, fmt::format("more than {} entries", max_entries));
+  }
+  for (const auto& [name, value] : child->json().items()) {
+    if (!value.is_string()) {
+      child->fail(name, "expected a string");
+    }
+    if (name.size() > max_length || value.get_ref<const std::string&>().size() > max_length) {
+      child->fail(name, fmt::format("longer than {} characters", max_length));
+    }
+    out[name] = value.get<std::string>();
+  }
+  return out;
+}
+
 Result<JsonObject> root_object(const nlohmann::json& json, const std::string& input)
 {
   if (!json.is_object()) {

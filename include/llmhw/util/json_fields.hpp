@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,6 +70,10 @@ public:
   [[nodiscard]] std::optional<std::uint64_t> optional_count(std::string_view key, std::uint64_t max = UINT64_MAX) const;
   [[nodiscard]] bool boolean(std::string_view key, bool fallback) const;
   [[nodiscard]] std::vector<std::string> strings(std::string_view key) const;
+  /// An object of strings (Kubernetes labels, a probe's field sources) of at most `max_entries` entries, each
+  /// name and value at most `max_length` characters; an absent key is an empty map.
+  [[nodiscard]] std::map<std::string, std::string> string_map(std::string_view key, std::size_t max_entries,
+                                                              std::size_t max_length) const;
   [[nodiscard]] JsonObject object(std::string_view key) const;
   [[nodiscard]] std::optional<JsonObject> optional_object(std::string_view key) const;
   /// The elements of an array of objects; an absent key is an empty array.
