@@ -318,6 +318,22 @@ Result<std::vector<Inventory>> inventories_from_node_list(const nlohmann::json& 
 
 } // namespace
 
+Result<std::vector<Inventory>> parse_node_list(std::string_view text, const std::string& input,
+                                               const catalog::Catalog& catalog)
+{
+  if (text.size() > util::k_node_list_bounds.max_bytes) {
+    return Error{input, "larger than a node list may be"};
+  }
+  auto json = util::parse_json(text, input, util::k_node_list_bounds.max_values);
+  if (!json) {
+    return json.error();
+  }
+  if (!is_node_list(*json)) {
+    return Error{input, "not a Kubernetes node list (expected \"kind\": \"List\" or \"NodeList\" with items)"};
+  }
+  return inventories_from_node_list(*json, input, catalog);
+}
+
 Result<std::vector<Inventory>> read_hardware_file(const std::string& path, const catalog::Catalog& catalog)
 {
   auto json = util::read_json_file(path, util::k_node_list_bounds);

@@ -61,6 +61,9 @@ Result<Inventory> parse_inventory_json(std::string_view text, const std::string&
 /// node that has GPUs or TPUs, named by the node. Bounded like every outside document; errors name the file, the
 /// node and the field.
 Result<std::vector<Inventory>> read_hardware_file(const std::string& path, const catalog::Catalog& catalog);
+/// A Kubernetes node list already in memory (`input` names it in errors): one host per node with GPUs or TPUs.
+Result<std::vector<Inventory>> parse_node_list(std::string_view text, const std::string& input,
+                                               const catalog::Catalog& catalog);
 
 /// The variables Environment::from_process copies into Environment::variables.
 const std::vector<std::string>& visibility_variables();

@@ -9,6 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+#include <iterator>
+
 using namespace llmhw::test;
 using llmhw::probe::Inventory;
 
@@ -80,4 +83,34 @@ TEST_CASE("probe JSON reader: every error names the file and the field", "[probe
   CHECK(error_of(R"({"schema": "llm-hw/probe/v1", "host": )").starts_with("host.json:"));
   CHECK(error_of("[1, 2]").starts_with("host.json:"));
   CHECK(error_of(R"({"schema": "llm-hw/probe/v1", "memory": {"total_bytes": NaN}})").starts_with("host.json:"));
+}
+
+TEST_CASE("A node list given as text: one host per accelerator node, and text that is not one refused",
+          "[probe][kubernetes]")
+{
+  // tests/fixtures/kubernetes/nodes-gfd-gke.json: two p5.48xlarge nodes (8 H100 each), a TPU v5e node of 8 chips
+  // and a CPU-only node the list skips (its README cites the vendors' label documents).
+  std::ifstream file(LLM_HW_SOURCE_DIR "/tests/fixtures/kubernetes/nodes-gfd-gke.json");
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  REQUIRE_FALSE(text.empty());
+  const auto catalog = llmhw::catalog::load({}).value();
+  const auto hosts = llmhw::probe::parse_node_list(text, "nodes.json", catalog);
+  REQUIRE(hosts);
+  REQUIRE(hosts->size() == 3);
+  std::size_t gpus = 0;
+  std::uint32_t tpu_chips = 0;
+  for (const auto& host : *hosts) {
+    for (const auto& device : host.devices) {
+      gpus += device.kind == llmhw::catalog::DeviceKind::gpu ? 1 : 0;
+      tpu_chips += device.kind == llmhw::catalog::DeviceKind::tpu ? device.chips : 0;
+    }
+  }
+  CHECK(gpus == 16);
+  CHECK(tpu_chips == 8); // one slice of 8 chips (ct5lp-hightpu-8t)
+  const auto not_a_list = llmhw::probe::parse_node_list(R"({"kind": "Pod", "items": []})", "pod.json", catalog);
+  REQUIRE_FALSE(not_a_list);
+  CHECK(not_a_list.error().message().find("pod.json") != std::string::npos);
+  const auto truncated = llmhw::probe::parse_node_list(text.substr(0, text.size() / 2), "cut.json", catalog);
+  REQUIRE_FALSE(truncated);
+  CHECK(truncated.error().message().find("cut.json") != std::string::npos);
 }
