@@ -182,6 +182,9 @@ Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const wor
   if (inputs.peak_flops <= 0) {
     // No peak for the precision: no prefill cost, so nothing under load to simulate (plan_speed left the
     // prefill-dependent figures out).
+  } else if (estimate.memory.max_concurrency == 0) {
+    // Not even one sequence fits: no load to simulate; the figures are one sequence's, as if it fitted.
+    assumptions.emplace_back("no sequence fits: speeds are one sequence's alone, not simulated under load");
   } else if (speeds == Speeds::simulated) {
     detail::simulate_serving(inputs, estimate.memory, estimate.concurrency, estimate.performance, assumptions);
   } else {

@@ -38,25 +38,27 @@ namespace {
 // simulated as InferenceX runs them (serving.cpp, benchmark rounds): TPOT,
 // TTFT and throughput at 8 and 32 users of InferenceX issue #870 (v0.5.7,
 // 1k/1k) and PR #3173 (v0.5.12, 1k/1k and 8k/1k). Their runs at 4, 16 and 64
-// users are held out (docs/accuracy.md). The prefill figure is what makes a
-// 1k-token prompt take 158 ms where its FLOPs and bytes take 45 (PR #3173 at
-// 4 users; tenstorrent/tt-inference-server issue #356 shows the same flat
-// ~180 ms from 128 to 4,096 prompt tokens on 16x H100).
+// users are held out (docs/accuracy.md). The eager-prefill figure (7 and 7.5
+// tie on the fit rows) is what makes a 1k-token prompt take about 150 ms
+// where its FLOPs and bytes take 45 (PR #3173: 158 ms at 4 users;
+// tenstorrent/tt-inference-server issue #356 shows the same flat ~180 ms from
+// 128 to 4,096 prompt tokens on 16x H100): a prompt of 128 tokens and more
+// already touches all 256 experts.
 
 /// Router GEMM, top-k, the sort by expert, the activations' FP8 quantisation
 /// and the weighted combine: kernels a MoE layer adds to each step whatever
 /// the batch.
 constexpr double k_routing_us_per_moe_layer = 50.0;
 
-/// A MoE layer's fixed time in a step with prompt tokens where the engine runs those eagerly (engines.json
-/// scheduler eager_prefill: SGLang), outside the CUDA graphs captured for decode batches: each of the layer's
-/// kernels (router, top-k, sort, activation quantisation, the grouped expert GEMMs, combine) is launched from
-/// Python. Engines without a measurement keep the decode figure.
-constexpr double k_prefill_us_per_moe_layer = 2000.0;
-
 /// Start-up and tail of one expert's GEMM in the fused MoE kernel, per touched
 /// expert per layer.
 constexpr double k_us_per_touched_expert = 0.2;
+
+/// The same in a step with prompt tokens where the engine runs those eagerly (engines.json scheduler
+/// eager_prefill: SGLang's "extend" batches run outside the CUDA graphs captured for decode batches): the fused
+/// MoE kernel's per-expert tiles at a prefill's tokens per expert, with block-FP8 scales, and each kernel launched
+/// from Python. Engines without a measurement keep the decode figure.
+constexpr double k_eager_prefill_us_per_touched_expert = 7.5;
 
 /// The engine's default runs the experts expert-parallel over the tensor-parallel group (engines.json).
 bool expert_parallel(const Inputs& inputs)
@@ -102,10 +104,10 @@ double moe_step_seconds(const Inputs& inputs, double decode_tokens, double promp
   // Expert parallel: each device runs only its own experts' GEMMs, and the tokens travel to them.
   const bool ep = expert_parallel(inputs);
   const double experts_per_device = experts_touched_per_layer(arch, tokens) / (ep ? inputs.layout.tensor_parallel : 1);
-  // A step with prompt tokens in an engine that runs them eagerly pays each MoE kernel's launch from the host.
+  // A step with prompt tokens in an engine that runs them eagerly costs more per expert.
   const bool eager = prompt_tokens > 0 && scheduler_of(inputs).eager_prefill;
-  const double routing_us = eager ? k_prefill_us_per_moe_layer : k_routing_us_per_moe_layer;
-  const double per_layer_s = (routing_us + k_us_per_touched_expert * experts_per_device) * 1e-6 +
+  const double per_expert_us = eager ? k_eager_prefill_us_per_touched_expert : k_us_per_touched_expert;
+  const double per_layer_s = (k_routing_us_per_moe_layer + per_expert_us * experts_per_device) * 1e-6 +
                              (ep ? all_to_all_seconds(inputs, tokens) : 0.0);
   return layers * per_layer_s;
 }

@@ -270,9 +270,8 @@ TEST_CASE("Serving: without chunked prefill a prompt waits for an iteration with
   // A lone prompt is one 5,000-token iteration either way: its TTFT is the median's floor.
   const auto alone = llmhw::estimate::run(candidate, model, llmhw::test::workload_of(5000, 500, 1), whole_catalog);
   CHECK(whole.performance.ttft.p50 >= alone.performance.ttft_ms * 0.99);
-  // A prompt never runs in parts: none is faster than a whole-prompt iteration, and the ones that met another
-  // waited a further one (the tail).
-  CHECK(whole.performance.ttft.p99 >= 1.9 * alone.performance.ttft_ms);
+  // A prompt never runs in parts: meeting another only ever adds a further iteration to wait.
+  CHECK(whole.performance.ttft.mean >= alone.performance.ttft_ms * 0.99);
 }
 
 TEST_CASE("Serving: a benchmark's start-up wave queues every user's first prompt", "[estimate][serving]")
