@@ -9,6 +9,10 @@
 // FIFO queue. Continuous batching (Orca, OSDI 2022) gives each iteration one
 // token for every decoding sequence and fills the rest of the token budget with
 // prompt chunks; static slots (JetStream) prefill one whole prompt on its own.
+// Two scheduler properties of engines.json change what an iteration holds:
+// without chunked_prefill only whole prompts go in (TensorRT-LLM), without
+// mixed_batches an iteration with prompt tokens carries no decode tokens
+// (SGLang).
 //
 // Users are not in step. Real outputs differ in length (stop tokens, sampled
 // dataset lengths), so a closed loop's users drift into random phases and their
@@ -19,6 +23,11 @@
 // prompt behind another and put NIM's TTFT at 50 users on two H100s at 484 ms,
 // where 835 ms is measured; users in step would queue all N prompts at once
 // (about 10 s there).
+//
+// A serving benchmark measures something else: all N users send at once and
+// its means carry that start-up wave (Workload::benchmark_rounds, which the
+// accuracy harness sets for such rows; the command line reports the steady
+// state).
 //
 // Cheap by construction: a closed loop starts in its steady state (random
 // phases), decode-only stretches between events are costed at once, and the

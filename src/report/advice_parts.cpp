@@ -289,6 +289,16 @@ NoPlan no_plan(const advice::Advice& advice)
     // Saying "nothing fits" above rows that read "FITS yes" would contradict the table.
     return {"Nothing runs.", "Candidates hold this model in memory, but each has a blocker (Why lists them)."};
   }
+  // The weights fit somewhere but no KV cache holds every user: say how many the best holds, as its row does.
+  std::uint64_t most_users = 0;
+  for (const advice::RankedCandidate& ranked : advice.candidates) {
+    most_users = std::max(most_users, ranked.assessment.estimate.memory.max_concurrency);
+  }
+  if (most_users > 0 && advice.workload.concurrency > most_users) {
+    return {"Nothing fits.", fmt::format("Candidates hold the model, but none the KV cache of all {} users: {} at "
+                                         "most.",
+                                         advice.workload.concurrency, most_users)};
+  }
   return {"Nothing fits.", "No candidate holds this model and workload in memory."};
 }
 

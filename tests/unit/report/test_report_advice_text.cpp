@@ -157,6 +157,21 @@ TEST_CASE("text advice with nothing fitting says so and what would help", "[repo
   CHECK_THAT(text, !Catch::Contains("Recommended:"));
 }
 
+TEST_CASE("text advice whose candidates hold the model but not every user's KV cache says how many they hold",
+          "[report][text]")
+{
+  auto advice = llmhw::test::sample_advice_nothing_fits();
+  advice.workload.concurrency = 64;
+  for (auto& ranked : advice.candidates) {
+    ranked.assessment.estimate.memory.max_concurrency = 0;
+  }
+  advice.candidates.front().assessment.estimate.memory.max_concurrency = 36; // the weights and 36 users' KV fit
+  const std::string text = render(advice);
+  CHECK_THAT(text, Catch::Contains("Nothing fits."));
+  CHECK_THAT(text, Catch::Contains("none the KV cache of all 64 users: 36 at most"));
+  CHECK_THAT(text, !Catch::Contains("No candidate holds this model and workload in memory"));
+}
+
 TEST_CASE("text advice whose candidates fit but are each blocked says nothing runs, not that nothing fits",
           "[report][text]")
 {
