@@ -350,8 +350,19 @@ Ranking rank(const std::vector<Pool>& pools, const model::ModelSpec& model, cons
       estimate::Estimate estimate =
           estimate::run(std::move(candidate), model, workload, catalog, estimate::Speeds::analytic);
       ++ranking.estimated;
-      if (contested && better(group->scored, ideal(pool, estimate))) {
-        continue;
+      if (contested) {
+        if (better(group->scored, ideal(pool, estimate))) {
+          continue;
+        }
+        // Then the rules' judgement of those bounds: every rule judges a faster plan no worse (a requirement is
+        // met sooner, missed by less, a cost per token is lower), so no simulated load can earn a better one.
+        Scored bound;
+        bound.ranked.cost = cost_of(pool, estimate);
+        bound.ranked.assessment = rules::assess(std::move(estimate), model, workload, catalog);
+        if (better(group->scored, bound)) {
+          continue;
+        }
+        estimate = std::move(bound.ranked.assessment.estimate);
       }
       estimate = estimate::run(std::move(estimate.candidate), model, workload, catalog);
       Scored entry;

@@ -95,7 +95,7 @@ struct Scored {
 /// Which candidates rank() estimates and judges.
 enum class Pruning {
   none,       ///< every one: the reference the tests compare the pruned ranking with
-  unbeatable, ///< not those that could not beat their group's best even if the rules judged them perfectly
+  unbeatable, ///< not those that could not beat their group's best even at their analytic speed bounds
 };
 
 /// The report's candidates and what it took to find them.
@@ -108,7 +108,9 @@ struct Ranking {
 };
 
 /// Ranks the pools' candidates. With Pruning::unbeatable the kept candidates are the same as with Pruning::none:
-/// a candidate is skipped only when the group's best so far beats the best judgement it could get. With `one_best`
+/// a candidate is skipped only when the group's best so far beats the best judgement it could get: first a perfect
+/// one, then the rules' judgement of its analytic bounds (no simulated load is faster, and no rule judges a faster
+/// plan worse). With `one_best`
 /// every candidate of every pool is one group, so only the overall best is kept (models --fit).
 Ranking rank(const std::vector<Pool>& pools, const model::ModelSpec& model, const workload::Workload& workload,
              const Inputs& inputs, const catalog::Catalog& catalog, bool all_targets, Pruning pruning,

@@ -20,7 +20,7 @@ bool is_16_bit(const std::string& quant)
 
 /// Whether the artifact is one this engine can load: a GGUF file or Ollama tag for GGUF engines (the tags only for
 /// Ollama), a Hugging Face checkpoint for the others, and the engine among those the artifact names.
-bool loadable(const Catalog& catalog, const Artifact& artifact, const EngineSpec& engine)
+bool loadable(const Artifact& artifact, const EngineSpec& engine, bool engine_loads_gguf)
 {
   if (!artifact.engines.empty() && !contains(artifact.engines, engine.id)) {
     return false;
@@ -28,19 +28,20 @@ bool loadable(const Catalog& catalog, const Artifact& artifact, const EngineSpec
   if (artifact.maxtext) {
     return false;
   }
-  if (!loads_gguf(catalog, engine)) {
+  if (!engine_loads_gguf) {
     return artifact.repo && !artifact.file;
   }
   return artifact.file.has_value() || (artifact.ollama && engine.id == "ollama");
 }
 
 /// The first artifact of the model in `quant` that the engine loads; Ollama prefers its library's tag.
-const Artifact* find_artifact(const Catalog& catalog, const EngineSpec& engine, const std::string& model_id,
-                              const std::string& quant)
+/// `engine_loads_gguf` is loads_gguf(catalog, engine), which the caller computes once.
+const Artifact* find_artifact(const Catalog& catalog, const EngineSpec& engine, bool engine_loads_gguf,
+                              const std::string& model_id, const std::string& quant)
 {
   const Artifact* found = nullptr;
   for (const Artifact& artifact : catalog.artifacts) {
-    if (artifact.model != model_id || artifact.quant != quant || !loadable(catalog, artifact, engine)) {
+    if (artifact.model != model_id || artifact.quant != quant || !loadable(artifact, engine, engine_loads_gguf)) {
       continue;
     }
     if (artifact.ollama) {
@@ -91,18 +92,18 @@ std::optional<WeightsSource> weights_source(const Catalog& catalog, const Engine
       return WeightsSource{Kind::published, hf_repo, nullptr};
     }
   }
-  if (const Artifact* artifact = find_artifact(catalog, engine, model_id, quant)) {
+  if (const Artifact* artifact = find_artifact(catalog, engine, gguf, model_id, quant)) {
     return WeightsSource{Kind::artifact, artifact->repo.value_or(""), artifact};
   }
   if (gguf && quant == "bf16") {
     // GGUF publishers and the Ollama library ship 16-bit weights as F16 (llama3.1:8b-instruct-fp16): same bytes.
-    if (const Artifact* artifact = find_artifact(catalog, engine, model_id, "fp16")) {
+    if (const Artifact* artifact = find_artifact(catalog, engine, gguf, model_id, "fp16")) {
       return WeightsSource{Kind::artifact, artifact->repo.value_or(""), artifact};
     }
   }
   if (!gguf && quant == "fp16") {
     // A published bf16 checkpoint of a model released in fp8 or mxfp4, cast to fp16 as it loads.
-    if (const Artifact* artifact = find_artifact(catalog, engine, model_id, "bf16")) {
+    if (const Artifact* artifact = find_artifact(catalog, engine, gguf, model_id, "bf16")) {
       return WeightsSource{Kind::artifact, *artifact->repo, artifact};
     }
   }

@@ -1,5 +1,5 @@
 // Ranking the whole catalog fast: recommend() skips the candidates that could not beat their target's best even if
-// the rules judged them perfectly (Pruning::unbeatable). These tests rank the same targets both ways, with the real
+// the rules judged them perfectly, or as they judge the candidate's analytic speed bounds (Pruning::unbeatable). These tests rank the same targets both ways, with the real
 // catalog, estimator and rules, and require the same candidates in the same order with the same judgements, over
 // models of each attention kind and workloads under which different candidates win.
 
@@ -115,7 +115,9 @@ TEST_CASE("pruning keeps every target's best candidate: Llama 3.1 8B with chat",
   // they are estimated (more devices than the best needs).
   const Ranking pruned = ranking("llama-3.1-8b", preset("chat"), {"all"}, Pruning::unbeatable);
   CHECK(pruned.estimated < pruned.candidates);
-  CHECK(pruned.judged < pruned.estimated);
+  // Most candidates lose on points the rules take whatever the load (a quantized KV cache, more devices): judged
+  // on their analytic bounds, they are skipped before the serving simulation.
+  CHECK(pruned.judged * 3 < pruned.estimated);
 }
 
 TEST_CASE("pruning keeps every target's best candidate: Llama 3.1 8B with strict requirements", "[advice][ranking]")
