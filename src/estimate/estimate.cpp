@@ -86,9 +86,7 @@ Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const wor
   detail::Inputs inputs{candidate, model, workload, quant, kv_quant, engine, {}, {}, {}, 0, {}, {}, {}, 0, {},
                         0,         0,     false,    0,     0};
   inputs.moe_layers = model.arch.moe_layer_count();
-  for (std::uint32_t layer = 0; layer < model.arch.num_layers; ++layer) {
-    inputs.sliding_layers += model.arch.is_sliding(layer) ? 1 : 0;
-  }
+  inputs.sliding_layers = model.arch.sliding_layer_count();
   if (engine != nullptr && model.arch.sliding_window && !catalog::honours_sliding_window(*engine, model.arch.family)) {
     inputs.full_context_arch = model.arch;
     inputs.full_context_arch->sliding_window.reset();

@@ -36,6 +36,8 @@
 
 #include "detail.hpp"
 
+#include "llmhw/util/text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -43,6 +45,7 @@
 #include <cstdint>
 #include <deque>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace llmhw::estimate::detail {
@@ -69,6 +72,23 @@ constexpr std::size_t k_poisson_measured = 256;
 constexpr std::size_t k_max_events = 200'000;
 /// The generator's seed: the same inputs give the same figures on every run and machine.
 constexpr std::uint64_t k_seed = 0x6c6c6d2d6877ULL;
+
+/// The scheduler as the simulation runs it, in words: "continuous-batching scheduler (8192-token budget, 0.3 ms
+/// per step on the host; prompt batches run apart from decode)".
+std::string scheduler_in_words(const catalog::SchedulerSpec& scheduler)
+{
+  std::string text = fmt::format("{} scheduler ({}-token budget, {:.1f} ms per step on the host",
+                                 scheduler.kind == catalog::SchedulerKind::static_slots ? "static-slot"
+                                                                                       : "continuous-batching",
+                                 scheduler.token_budget, scheduler.step_overhead_ms);
+  if (!scheduler.chunked_prefill) {
+    text += "; each prompt whole in one iteration";
+  }
+  if (!scheduler.mixed_batches) {
+    text += "; prompt batches run apart from decode";
+  }
+  return text + ")";
+}
 
 struct Request {
   double arrival = 0;
@@ -156,15 +176,12 @@ public:
   void start_closed_loop(std::uint64_t users)
   {
     closed_loop_ = true;
-    const std::uint64_t cohorts = std::min(users, k_max_cohorts);
-    for (std::uint64_t cohort = 0; cohort < cohorts; ++cohort) {
-      Request request = new_request(0);
+    const std::uint64_t cohorts = add_cohorts(users, [this](Request request) {
       request.measured = false;
-      request.weight = static_cast<double>(users) / static_cast<double>(cohorts);
       request.generated = std::floor(uniform_() * request.output);
       request.prefilled = request.generated > 0 ? prompt_ : 0;
       running_.push_back(request);
-    }
+    });
     wanted_ = std::clamp<std::size_t>(cohorts, k_min_measured, k_max_measured);
     warmup_ = std::min<std::size_t>(cohorts, k_min_measured);
   }
@@ -174,12 +191,7 @@ public:
   void start_benchmark(std::uint64_t users, std::uint32_t rounds)
   {
     closed_loop_ = true;
-    const std::uint64_t cohorts = std::min(users, k_max_cohorts);
-    for (std::uint64_t cohort = 0; cohort < cohorts; ++cohort) {
-      Request request = new_request(0);
-      request.weight = static_cast<double>(users) / static_cast<double>(cohorts);
-      waiting_.push_back(request);
-    }
+    const std::uint64_t cohorts = add_cohorts(users, [this](Request request) { waiting_.push_back(request); });
     wanted_ = std::min<std::size_t>(cohorts * rounds, k_max_benchmark_requests);
     warmup_ = 0;
   }
@@ -231,6 +243,20 @@ public:
   }
 
 private:
+  /// Hands `place` the users' first requests: at most k_max_cohorts, each standing for its share of the users.
+  /// Returns how many.
+  template <typename Place>
+  std::uint64_t add_cohorts(std::uint64_t users, Place place)
+  {
+    const std::uint64_t cohorts = std::min(users, k_max_cohorts);
+    for (std::uint64_t cohort = 0; cohort < cohorts; ++cohort) {
+      Request request = new_request(0);
+      request.weight = static_cast<double>(users) / static_cast<double>(cohorts);
+      place(request);
+    }
+    return cohorts;
+  }
+
   bool static_slots() const { return scheduler_.kind == catalog::SchedulerKind::static_slots; }
 
   bool prefilled(const Request& request) const { return request.prefilled >= prompt_ - k_token_epsilon; }
@@ -464,7 +490,12 @@ void bound_serving(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t
   double throughput = running / cheapest;
   const StepCost one_token = step_cost(inputs, memory, {0, 0, 1, 0});
   if (one_token.compute > 0) {
-    throughput = std::min(throughput, output * inputs.layout.pipeline_stages / ((prompt + output - 1) * one_token.compute));
+    // Per request with the longest output drawn (k_output_spread above the mean): the simulation measures the
+    // output of its measured requests, which may run longer than the mean, and longer outputs cost less compute
+    // per output token.
+    const double longest = output * (1 + k_output_spread);
+    throughput = std::min(throughput,
+                          longest * inputs.layout.pipeline_stages / ((prompt + longest - 1) * one_token.compute));
   }
   performance.tpot_ms = tpot * 1e3;
   performance.decode_tok_s_per_user = 1.0 / tpot;
@@ -524,13 +555,12 @@ void simulate_serving(const Inputs& inputs, const MemoryPlan& memory, std::uint6
   performance.throughput_tok_s = throughput;
   performance.requests_per_s = throughput / output;
   performance.queue_ms = (mean(latencies.queue) + wait) * 1e3;
-  const catalog::SchedulerSpec& scheduler = scheduler_of(inputs);
   assumptions.push_back(fmt::format(
-      "latencies simulated for {}: {} scheduler ({}-token budget, {:.1f} ms per step on the host), {:.0f} sequences "
-      "in flight",
-      rate ? fmt::format("{:g} requests/s (Poisson)", *rate) : fmt::format("{} users in a closed loop", users),
-      scheduler.kind == catalog::SchedulerKind::static_slots ? "static-slot" : "continuous-batching",
-      scheduler.token_budget, scheduler.step_overhead_ms, performance.sequences_running));
+      "latencies simulated for {}: {}, {} in flight",
+      rate ? fmt::format("{:g} requests/s (Poisson)", *rate)
+           : fmt::format("{} in a closed loop", util::count_of(users, "user")),
+      scheduler_in_words(scheduler_of(inputs)),
+      util::count_of(static_cast<std::uint64_t>(std::lround(performance.sequences_running)), "sequence")));
 }
 
 } // namespace llmhw::estimate::detail

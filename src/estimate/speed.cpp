@@ -65,10 +65,10 @@ double weight_bytes_read_per_step(const Inputs& inputs, std::uint64_t batch)
   if (!arch.moe || arch.moe->num_experts == 0 || batch <= 1) {
     return per_token;
   }
-  // With uniform routing a layer's expert is idle for a step with probability
-  // (1 - k/E)^batch, so a batch touches 1 - (1 - k/E)^batch of the experts.
+  // One token reads k of the E experts' weights (per_token counts those); a batch reads every expert one of its
+  // tokens is routed to (experts_touched_per_layer).
   const double share = static_cast<double>(arch.moe->experts_per_token) / arch.moe->num_experts;
-  const double touched = 1.0 - std::pow(1.0 - share, static_cast<double>(batch));
+  const double touched = experts_touched_per_layer(arch, static_cast<double>(batch)) / arch.moe->num_experts;
   const double routed = routed_bytes_total(inputs);
   return per_token - routed * share + routed * touched;
 }
@@ -205,11 +205,19 @@ Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint
   }
 
   // ---- prefill -------------------------------------------------------------
-  // One prompt passes the pipeline stages one after the other, so only TP divides its work.
+  // One prompt alone, cut as the engine's scheduler cuts it (serving.cpp's prompt_take): chunks of its token
+  // budget where it chunks prompts or fills static slots, each attending over the chunks before it; whole
+  // otherwise. It passes the pipeline stages one after the other, so only TP divides its work.
   const double prompt = static_cast<double>(std::max<std::uint64_t>(1, inputs.workload.prompt_tokens));
-  const StepCost prefill = step_cost(inputs, memory, {0, 0, prompt, 0});
-  performance.prefill_tok_s = prompt / prefill.seconds;
-  performance.ttft_ms = prefill.seconds * 1e3;
+  const catalog::SchedulerSpec& scheduler = scheduler_of(inputs);
+  const bool chunked = scheduler.chunked_prefill || scheduler.kind == catalog::SchedulerKind::static_slots;
+  const double chunk_limit = chunked && scheduler.token_budget > 0 ? scheduler.token_budget : prompt;
+  double prefill_seconds = 0;
+  for (double offset = 0; offset < prompt; offset += chunk_limit) {
+    prefill_seconds += step_cost(inputs, memory, {0, 0, std::min(chunk_limit, prompt - offset), offset}).seconds;
+  }
+  performance.prefill_tok_s = prompt / prefill_seconds;
+  performance.ttft_ms = prefill_seconds * 1e3;
 
   // ---- offline throughput --------------------------------------------------
   // Continuous batching (Orca, Yu et al. OSDI 2022) runs the sequences' prefills
@@ -218,7 +226,7 @@ Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint
   // serving.cpp replaces this bound with its simulation where it runs.
   const double output = static_cast<double>(inputs.workload.output_tokens);
   if (output > 0) {
-    const double chunk = std::min(static_cast<double>(scheduler_of(inputs).token_budget), std::max(prompt, batch * prompt));
+    const double chunk = std::min(static_cast<double>(scheduler.token_budget), std::max(prompt, batch * prompt));
     const StepCost chunk_cost = step_cost(inputs, memory, {0, 0, chunk, 0});
     const double t_round = batch * prompt * chunk_cost.seconds / chunk + output * decode.stage_seconds * (stages / in_flight);
     performance.throughput_tok_s = batch * output / t_round;

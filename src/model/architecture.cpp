@@ -58,4 +58,17 @@ std::uint32_t Architecture::moe_layer_count() const
   return count;
 }
 
+std::uint32_t Architecture::sliding_layer_count() const
+{
+  if (!sliding_window) {
+    return 0;
+  }
+  if (sliding_layers.empty()) {
+    return num_layers;
+  }
+  const auto listed = std::min<std::size_t>(sliding_layers.size(), num_layers);
+  return static_cast<std::uint32_t>(
+      std::count(sliding_layers.begin(), sliding_layers.begin() + static_cast<std::ptrdiff_t>(listed), true));
+}
+
 } // namespace llmhw::model

@@ -42,16 +42,7 @@ std::uint64_t kv_cache_bytes(const Architecture& arch, std::uint64_t context_tok
 {
   // Layers that keep the whole context and layers that keep at most their window, counted rather than walked per
   // layer: the estimator asks this about twenty times per candidate (max concurrency, the longest context).
-  std::uint64_t sliding = 0;
-  if (arch.sliding_window) {
-    sliding = arch.sliding_layers.empty()
-                  ? arch.num_layers
-                  : static_cast<std::uint64_t>(
-                        std::count(arch.sliding_layers.begin(),
-                                   arch.sliding_layers.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(
-                                                                     arch.sliding_layers.size(), arch.num_layers)),
-                                   true));
-  }
+  const std::uint64_t sliding = arch.sliding_layer_count();
   const std::uint64_t full = arch.num_layers - sliding;
   const std::uint64_t window_tokens =
       arch.sliding_window ? std::min<std::uint64_t>(context_tokens, *arch.sliding_window) : context_tokens;

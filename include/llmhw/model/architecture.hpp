@@ -72,6 +72,8 @@ struct Architecture {
   [[nodiscard]] bool is_sliding(std::uint32_t layer) const;
   [[nodiscard]] bool is_moe_layer(std::uint32_t layer) const;
   [[nodiscard]] std::uint32_t moe_layer_count() const;
+  /// Layers that keep at most the sliding window (is_sliding), counted.
+  [[nodiscard]] std::uint32_t sliding_layer_count() const;
 };
 
 } // namespace llmhw::model

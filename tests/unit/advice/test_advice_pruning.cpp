@@ -8,9 +8,13 @@
 
 #include "llmhw/advice/advice.hpp"
 #include "llmhw/catalog/targets.hpp"
+#include "llmhw/estimate/estimate.hpp"
+#include "llmhw/rules/rules.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -175,6 +179,51 @@ TEST_CASE("pruning keeps every target's best candidate: Llama 3.1 405B with chat
 TEST_CASE("pruning keeps every target's best candidate: Mixtral 8x22B with strict requirements", "[advice][ranking]")
 {
   check_pruning_over_catalog("mixtral-8x22b", strict_slo());
+}
+
+TEST_CASE("the rules judge a candidate's analytic bounds no worse than its simulated figures", "[advice][ranking]")
+{
+  // What the pruning rests on, candidate by candidate over the whole catalog: each key the ranking compares
+  // (verdict, score, how far the requirements are missed, cost) is at least as good for the bounds.
+  const auto& catalog = builtin_catalog();
+  const std::vector<std::string> all = {"all"};
+  auto refs = llmhw::catalog::resolve_targets(catalog, all);
+  REQUIRE(refs.ok());
+  const auto pools = llmhw::advice::detail::pools_from_targets(refs.value());
+  const auto shortfall = [](const llmhw::rules::Assessment& assessment) {
+    double sum = 0;
+    for (const auto& requirement : assessment.requirements) {
+      sum += std::log(llmhw::rules::miss_ratio(requirement));
+    }
+    return sum;
+  };
+  std::size_t compared = 0;
+  for (const auto& [model_id, workload] : {std::pair{std::string("llama-3.1-8b"), strict_slo()},
+                                           std::pair{std::string("qwen3-30b-a3b"), preset("rag")}}) {
+    const auto model = catalog_model(model_id);
+    for (const auto& pool : pools) {
+      for (const auto& candidate : llmhw::advice::detail::candidates_for(pool, model, Inputs{}, catalog)) {
+        const auto bound = llmhw::rules::assess(
+            llmhw::estimate::run(candidate, model, workload, catalog, llmhw::estimate::Speeds::analytic), model,
+            workload, catalog);
+        const auto actual =
+            llmhw::rules::assess(llmhw::estimate::run(candidate, model, workload, catalog), model, workload, catalog);
+        INFO(model_id << " on " << candidate.count << "x " << candidate.device << " " << candidate.engine << " "
+                      << candidate.quant << "/" << candidate.kv_quant);
+        CHECK(static_cast<int>(bound.verdict) <= static_cast<int>(actual.verdict));
+        CHECK(bound.score >= actual.score);
+        CHECK(shortfall(bound) <= shortfall(actual) + 1e-12);
+        CHECK(bound.estimate.performance.throughput_tok_s >= actual.estimate.performance.throughput_tok_s);
+        const auto cpu_suffices = [](const llmhw::rules::Assessment& assessment) {
+          return std::any_of(assessment.findings.begin(), assessment.findings.end(),
+                             [](const auto& finding) { return finding.code == "CPU_SUFFICES"; });
+        };
+        CHECK((cpu_suffices(bound) || !cpu_suffices(actual)));
+        ++compared;
+      }
+    }
+  }
+  CHECK(compared > 1000);
 }
 
 TEST_CASE("pruning keeps the best of each device count and engine for named targets", "[advice][ranking]")

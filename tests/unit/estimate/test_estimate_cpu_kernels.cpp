@@ -119,11 +119,13 @@ TEST_CASE("Flash attention follows the engine's default and the run's setting, n
     choice.flash_attention = fa;
     return run(choice, model, workload_of(8192, 128, 1), builtin_catalog()).performance.prefill_tok_s;
   };
-  // llama.cpp's -fa auto: no score matrices; Ollama without OLLAMA_FLASH_ATTENTION writes them, at 8192 tokens
-  // 8 × 32 heads × 8192² × 32 layers = 550 GB of traffic.
+  // llama.cpp's -fa auto: no score matrices; Ollama without OLLAMA_FLASH_ATTENTION writes them, for 8192 tokens
+  // in causal batches about half of 8 × 32 heads × 8192² × 32 layers = 550 GB of traffic.
   CHECK(prefill("ollama", "fp16") < 0.8 * prefill("llama.cpp", "fp16"));
-  // A quantized KV cache needs flash attention, so Ollama turns it on.
-  CHECK(prefill("ollama", "q8_0") == Approx(prefill("llama.cpp", "q8_0")));
+  // A quantized KV cache needs flash attention, so Ollama turns it on. The engines still cut the prompt into
+  // batches of their own size (Ollama's num_batch 512, llama-server's -b 2048), each reading the weights once:
+  // the same speed within 5%.
+  CHECK(prefill("ollama", "q8_0") == Approx(prefill("llama.cpp", "q8_0")).epsilon(0.05));
   // A measurement that ran -fa off says so.
-  CHECK(prefill("llama.cpp", "fp16", false) == Approx(prefill("ollama", "fp16")));
+  CHECK(prefill("llama.cpp", "fp16", false) == Approx(prefill("ollama", "fp16")).epsilon(0.05));
 }
