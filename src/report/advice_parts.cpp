@@ -178,7 +178,15 @@ std::string candidate_table_caption(const advice::Advice& advice, const std::vec
     const estimate::MemoryPlan& memory = ranked.assessment.estimate.memory;
     return !memory.fits && memory.gpu_layers.has_value();
   });
+  // One user's TOTAL below its TOK/S reads as a contradiction unless one knows why.
+  const bool total_below_one_user = any_shown(advice, rows, [](const advice::RankedCandidate& ranked) {
+    const estimate::Performance& performance = ranked.assessment.estimate.performance;
+    return performance.throughput_tok_s > 0 && performance.throughput_tok_s < performance.decode_tok_s_per_user;
+  });
   std::string caption = "TTFT time to first token · TOK/S output tokens/s per user · TOTAL all users";
+  if (total_below_one_user) {
+    caption += ", prompt time included";
+  }
   if (any_shown(advice, rows, has_cost)) {
     caption += " · $/M US dollars per million output tokens at the on-demand price of the whole instance or slice";
   }

@@ -58,6 +58,22 @@ TEST_CASE("text advice opens with the recommendation and its command on one line
   CHECK_THAT(text, Catch::Contains("TTFT time to first token · TOK/S output tokens/s per user · TOTAL all users"));
 }
 
+TEST_CASE("the caption says why one user's TOTAL is below its TOK/S", "[report][text]")
+{
+  // One user's output rate over the whole request (its prompt's time included) is below its decode rate: only
+  // then does the caption say so, the first time a reader could take it for a contradiction.
+  llmhw::advice::Advice advice = llmhw::test::sample_advice();
+  const std::string note = "TOTAL all users, prompt time included";
+  for (auto& candidate : advice.candidates) {
+    auto& performance = candidate.assessment.estimate.performance;
+    performance.throughput_tok_s = performance.decode_tok_s_per_user * 4; // several users: above one's rate
+  }
+  CHECK_THAT(render(advice, Style{.width = 200}), !Catch::Contains(note));
+  auto& lone = advice.candidates.front().assessment.estimate.performance;
+  lone.throughput_tok_s = lone.decode_tok_s_per_user * 0.8; // one user, whose prompt takes a fifth of each request
+  CHECK_THAT(render(advice, Style{.width = 200}), Catch::Contains(note));
+}
+
 TEST_CASE("text advice ranks candidates in a table with speeds only where the model fits", "[report][text]")
 {
   const std::string text = render(llmhw::test::sample_advice(), Style{.width = 120});
