@@ -110,8 +110,8 @@ struct Ranking {
 /// Ranks the pools' candidates. With Pruning::unbeatable the kept candidates are the same as with Pruning::none:
 /// a candidate is skipped only when the group's best so far beats the best judgement it could get: first a perfect
 /// one, then the rules' judgement of its analytic bounds (no simulated load is faster, and no rule judges a faster
-/// plan worse). With `one_best`
-/// every candidate of every pool is one group, so only the overall best is kept (models --fit).
+/// plan worse). With `one_best` every candidate of every pool is one group, so only the overall best is kept
+/// (models --fit).
 Ranking rank(const std::vector<Pool>& pools, const model::ModelSpec& model, const workload::Workload& workload,
              const Inputs& inputs, const catalog::Catalog& catalog, bool all_targets, Pruning pruning,
              bool one_best = false);

@@ -73,6 +73,41 @@ double weight_bytes_read_per_step(const Inputs& inputs, std::uint64_t batch)
   return per_token - routed * share + routed * touched;
 }
 
+namespace {
+
+/// Chunks of one prompt costed one by one; a prompt of more is costed in this many groups of equal chunks.
+constexpr double k_max_costed_chunks = 64;
+
+/// One prompt alone, cut as the engine's scheduler cuts it (serving.cpp's prompt_take): chunks of its token
+/// budget where it chunks prompts or fills static slots, each attending over the chunks before it; whole
+/// otherwise. It passes the pipeline stages one after the other, so only TP divides its work.
+double lone_prompt_seconds(const Inputs& inputs, const MemoryPlan& memory, double prompt)
+{
+  const catalog::SchedulerSpec& scheduler = scheduler_of(inputs);
+  const bool chunked = scheduler.chunked_prefill || scheduler.kind == catalog::SchedulerKind::static_slots;
+  const double chunk = chunked && scheduler.token_budget > 0 ? std::min<double>(scheduler.token_budget, prompt) : prompt;
+  const double whole_chunks = std::floor(prompt / chunk);
+  // A long prompt in small chunks (a million tokens in Ollama's 512) is costed group by group, each group as its
+  // chunks times the cost of a chunk at their mean offset. Every term of the step cost grows linearly with the
+  // offset and the cost is their maximum, a convex function, so that is at most the group's own cost (Jensen):
+  // the TTFT stays a bound that the simulation, which steps every chunk, never beats.
+  const double groups = std::min(whole_chunks, k_max_costed_chunks);
+  double seconds = 0;
+  double costed = 0;
+  for (double group = 0; group < groups; ++group) {
+    const double end = std::floor(whole_chunks * (group + 1) / groups);
+    const double count = end - costed;
+    seconds += count * step_cost(inputs, memory, {0, 0, chunk, (costed + (count - 1) / 2) * chunk}).seconds;
+    costed = end;
+  }
+  if (const double rest = prompt - whole_chunks * chunk; rest > 0) {
+    seconds += step_cost(inputs, memory, {0, 0, rest, whole_chunks * chunk}).seconds;
+  }
+  return seconds;
+}
+
+} // namespace
+
 StepCost step_cost(const Inputs& inputs, const MemoryPlan& memory, const StepBatch& step)
 {
   StepCost cost;
@@ -205,17 +240,8 @@ Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint
   }
 
   // ---- prefill -------------------------------------------------------------
-  // One prompt alone, cut as the engine's scheduler cuts it (serving.cpp's prompt_take): chunks of its token
-  // budget where it chunks prompts or fills static slots, each attending over the chunks before it; whole
-  // otherwise. It passes the pipeline stages one after the other, so only TP divides its work.
   const double prompt = static_cast<double>(std::max<std::uint64_t>(1, inputs.workload.prompt_tokens));
-  const catalog::SchedulerSpec& scheduler = scheduler_of(inputs);
-  const bool chunked = scheduler.chunked_prefill || scheduler.kind == catalog::SchedulerKind::static_slots;
-  const double chunk_limit = chunked && scheduler.token_budget > 0 ? scheduler.token_budget : prompt;
-  double prefill_seconds = 0;
-  for (double offset = 0; offset < prompt; offset += chunk_limit) {
-    prefill_seconds += step_cost(inputs, memory, {0, 0, std::min(chunk_limit, prompt - offset), offset}).seconds;
-  }
+  const double prefill_seconds = lone_prompt_seconds(inputs, memory, prompt);
   performance.prefill_tok_s = prompt / prefill_seconds;
   performance.ttft_ms = prefill_seconds * 1e3;
 
@@ -226,7 +252,8 @@ Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint
   // serving.cpp replaces this bound with its simulation where it runs.
   const double output = static_cast<double>(inputs.workload.output_tokens);
   if (output > 0) {
-    const double chunk = std::min(static_cast<double>(scheduler.token_budget), std::max(prompt, batch * prompt));
+    const double chunk =
+        std::min(static_cast<double>(scheduler_of(inputs).token_budget), std::max(prompt, batch * prompt));
     const StepCost chunk_cost = step_cost(inputs, memory, {0, 0, chunk, 0});
     const double t_round = batch * prompt * chunk_cost.seconds / chunk + output * decode.stage_seconds * (stages / in_flight);
     performance.throughput_tok_s = batch * output / t_round;

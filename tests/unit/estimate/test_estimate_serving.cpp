@@ -295,3 +295,25 @@ TEST_CASE("Serving: a benchmark's start-up wave queues every user's first prompt
   CHECK(benchmark.performance.ttft.mean > benchmark.performance.ttft.p50);
   CHECK(benchmark.performance.ttft.mean <= benchmark.performance.ttft.p99);
 }
+
+TEST_CASE("Serving: one user's prompt takes as long analytic as simulated", "[estimate][serving]")
+{
+  // The analytic TTFT bounds the simulated one (advice prunes on it), and for one user both cut the prompt into
+  // the engine's chunks (Ollama's num_batch 512): they differ by the simulation's host time per step alone. A
+  // prompt of 20 chunks is costed chunk by chunk, one of 195 in groups of equal chunks at their mean offset.
+  const auto model = catalog_model("llama-3.1-8b");
+  const auto candidate = llmhw::test::candidate("rtx-4090", "ollama", "q4_k_m");
+  const double step_overhead_ms = builtin_catalog().find_engine("ollama")->scheduler->step_overhead_ms;
+  for (const std::uint64_t prompt : {10'000, 100'000}) {
+    INFO(prompt << " prompt tokens");
+    const auto workload = llmhw::test::workload_of(prompt, 4, 1);
+    const auto analytic =
+        llmhw::estimate::run(candidate, model, workload, builtin_catalog(), llmhw::estimate::Speeds::analytic);
+    const auto simulated = llmhw::estimate::run(candidate, model, workload, builtin_catalog());
+    REQUIRE(simulated.memory.fits);
+    const double chunks = std::ceil(static_cast<double>(prompt) / 512);
+    CHECK(analytic.performance.ttft_ms <= simulated.performance.ttft.p50);
+    CHECK(analytic.performance.ttft_ms ==
+          Approx(simulated.performance.ttft.p50 - chunks * step_overhead_ms).epsilon(0.01));
+  }
+}
