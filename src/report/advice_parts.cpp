@@ -251,10 +251,22 @@ RequirementText requirement_text(const rules::Requirement& requirement)
                                                       : "≥ " + format_tok_s(requirement.limit);
   } else if (requirement.name == "max_ttft_ms" || requirement.name == "max_tpot_ms") {
     text.estimate = format_ms(requirement.estimate);
-    text.limit = "≤ " + format_ms(requirement.limit);
+    std::string limit = format_ms(requirement.limit);
+    if (text.estimate == limit && !requirement.met) {
+      // A miss by less than the rounding ("2 s > 2 s" for 2.02 s): milliseconds tell the two apart.
+      text.estimate = units::format_figure(requirement.estimate) + " ms";
+      limit = units::format_figure(requirement.limit) + " ms";
+    }
+    text.limit = "≤ " + limit;
   } else if (requirement.name == "min_tok_s" || requirement.name == "min_throughput") {
     text.estimate = format_tok_s(requirement.estimate);
-    text.limit = "≥ " + format_tok_s(requirement.limit);
+    std::string limit = format_tok_s(requirement.limit);
+    if (text.estimate == limit && !requirement.met) {
+      // "100 tok/s < 100 tok/s" for 99.96: two decimals tell them apart.
+      text.estimate = fmt::format("{:.2f} tok/s", requirement.estimate);
+      limit = fmt::format("{:.2f} tok/s", requirement.limit);
+    }
+    text.limit = "≥ " + limit;
   } else {
     text.estimate = units::format_figure(requirement.estimate);
     text.limit = units::format_figure(requirement.limit);

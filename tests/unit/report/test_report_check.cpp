@@ -23,6 +23,21 @@ TEST_CASE("check fails and names the requirement the estimate misses", "[report]
   CHECK_THAT(text, Catch::Contains("Recommended:"));
 }
 
+TEST_CASE("a miss by less than the rounding shows figures that differ", "[report][check]")
+{
+  // 2.02 s against a 2 s limit would read "2 s ≤ 2 s MISSED" in seconds; 99.96 tok/s against 100 "100 tok/s".
+  auto advice = llmhw::test::sample_advice();
+  auto& requirements = advice.candidates[0].assessment.requirements;
+  requirements = {{"max_ttft_ms", 2000, 2020, false, true}, {"min_tok_s", 100, 99.96, false, false}};
+  const std::string text = llmhw::report::check(advice, Format::text, Style{});
+  CHECK_THAT(text, Catch::Matches(R"([\s\S]*\n  ✗  max_ttft_ms\s+2,020 ms\s+≤ 2,000 ms  MISSED\n[\s\S]*)"));
+  CHECK_THAT(text, Catch::Matches(R"([\s\S]*\n  ✗  min_tok_s\s+99\.96 tok/s\s+≥ 100\.00 tok/s  MISSED\n[\s\S]*)"));
+  // A met requirement keeps the usual rounding.
+  requirements = {{"max_ttft_ms", 2000, 1990, true, true}};
+  CHECK_THAT(llmhw::report::check(advice, Format::text, Style{}),
+             Catch::Matches(R"([\s\S]*\n  ✓  max_ttft_ms\s+2 s\s+≤ 2 s  met\n[\s\S]*)"));
+}
+
 TEST_CASE("check passes when every requirement is met", "[report][check]")
 {
   auto advice = llmhw::test::sample_advice();
