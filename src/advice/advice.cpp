@@ -36,17 +36,6 @@ bool unmaintained(const rules::Assessment& assessment)
   return has_finding(assessment, "ENGINE_ARCHIVED") || has_finding(assessment, "ENGINE_MAINTENANCE_MODE");
 }
 
-/// How far a candidate misses its requirements in all: the sum of log(miss ratio), 0 when it meets them all, so
-/// that missing one limit by 10x counts as much as missing two by about 3x each.
-double shortfall(const rules::Assessment& assessment)
-{
-  double sum = 0;
-  for (const rules::Requirement& requirement : assessment.requirements) {
-    sum += std::log(rules::miss_ratio(requirement));
-  }
-  return sum;
-}
-
 /// The order of the report: best first.
 bool better(const detail::Scored& a, const detail::Scored& b)
 {
@@ -68,7 +57,8 @@ bool better(const detail::Scored& a, const detail::Scored& b)
     return x.score > y.score;
   }
   // Equal scores (often 0, where missed service levels have used up every point): the one that comes closest.
-  if (const double x_miss = shortfall(x), y_miss = shortfall(y); x_miss != y_miss) {
+  if (const double x_miss = rules::shortfall(x.requirements), y_miss = rules::shortfall(y.requirements);
+      x_miss != y_miss) {
     return x_miss < y_miss;
   }
   // A known cost before an unknown one (a priced instance is a deployment one can order), then the cheaper. Both
@@ -103,9 +93,10 @@ bool better(const detail::Scored& a, const detail::Scored& b)
 }
 
 /// The best judgement the rules could give a candidate, as far as better() can tell: recommended, a maintained
-/// engine (no ENGINE_ARCHIVED finding), a full score, no requirement missed (none listed), CPU_SUFFICES where the device is a CPU (the only devices that rule judges), and
-/// of the estimate what better() reads: the device count, its memory and the speeds. Keep in step with better(): when
-/// the best candidate so far beats this, it beats any judgement of the candidate, so the rules need not run.
+/// engine (no ENGINE_ARCHIVED finding), a full score, no requirement missed (none listed), CPU_SUFFICES where the
+/// device is a CPU (the only devices that rule judges), and of the estimate what better() reads: the device count, its
+/// memory and the speeds. Keep in step with better(): when the best candidate so far beats this, it beats any judgement
+/// of the candidate, so the rules need not run.
 detail::Scored ideal(const detail::Pool& pool, std::uint32_t count)
 {
   detail::Scored scored;
@@ -416,16 +407,11 @@ Result<Advice> recommend(const model::ModelSpec& model, const workload::Workload
   if (top != rules::Verdict::not_viable) {
     const RankedCandidate& best = kept.front().ranked;
     const estimate::Candidate& candidate = best.assessment.estimate.candidate;
-    advice.recommendation = Recommendation{candidate.device,
-                                           candidate.engine,
-                                           candidate.quant,
-                                           detail::summary_sentence(best, model, workload, catalog),
-                                           candidate.count,
-                                           rules::hosts_spanned(candidate),
-                                           candidate.kv_quant,
-                                           best.command,
-                                           best.cost,
-                                           top == rules::Verdict::recommended};
+    advice.recommendation = Recommendation{candidate.device,   candidate.engine,
+                                           candidate.quant,    detail::summary_sentence(best, model, workload, catalog),
+                                           candidate.count,    rules::hosts_spanned(candidate),
+                                           candidate.kv_quant, best.command,
+                                           best.cost,          top == rules::Verdict::recommended};
   }
   detail::Suggestions suggested;
   if (top != rules::Verdict::recommended) {

@@ -26,26 +26,23 @@ std::string devices(const estimate::Candidate& candidate)
 /// units people use.
 std::string missed_requirement(const rules::Requirement& requirement)
 {
+  const rules::RequirementFigures figures = rules::requirement_figures(requirement);
+  // No estimate (a device without a peak for the precision): say so, not "0 ms".
+  const std::string estimate = figures.estimate.empty() ? "not estimated" : figures.estimate;
   if (requirement.name == "max_ttft_ms" || requirement.name == "max_tpot_ms") {
-    // No estimate (a device without a peak for the precision): say so, not "0 ms".
     return fmt::format("{} ({} against a limit of {})",
-                       requirement.name == "max_ttft_ms" ? "time to first token" : "time per output token",
-                       requirement.estimate > 0 ? units::format_duration_ms(requirement.estimate) : "not estimated",
-                       units::format_duration_ms(requirement.limit));
+                       requirement.name == "max_ttft_ms" ? "time to first token" : "time per output token", estimate,
+                       figures.limit);
   }
   if (requirement.name == "min_tok_s" || requirement.name == "min_throughput") {
     return fmt::format("{} ({} against a minimum of {})",
-                       requirement.name == "min_tok_s" ? "decode speed per user" : "aggregate throughput",
-                       units::format_rate(requirement.estimate, "tok/s"),
-                       units::format_rate(requirement.limit, "tok/s"));
+                       requirement.name == "min_tok_s" ? "decode speed per user" : "aggregate throughput", estimate,
+                       figures.limit);
   }
   if (requirement.name == "fits") {
-    return fmt::format("fitting in memory ({} needed, {} usable)",
-                       units::format_bytes(static_cast<std::uint64_t>(std::max(0.0, requirement.estimate))),
-                       units::format_bytes(static_cast<std::uint64_t>(std::max(0.0, requirement.limit))));
+    return fmt::format("fitting in memory ({} needed, {} usable)", estimate, figures.limit);
   }
-  return fmt::format("{} ({} against {})", requirement.name, units::format_figure(requirement.estimate),
-                     units::format_figure(requirement.limit));
+  return fmt::format("{} ({} against {})", requirement.name, estimate, figures.limit);
 }
 
 } // namespace
@@ -72,14 +69,12 @@ std::string summary_sentence(const RankedCandidate& best, const model::ModelSpec
   if (!(speed.tpot_ms > 0)) {
     return sentence + ": its speed cannot be estimated without the device's memory bandwidth and peak figures.";
   }
-  sentence +=
-      fmt::format(": {} at {} per token ({} each, {} in all), first token in {}",
-                  util::count_of(estimate.concurrency, "user"), units::format_duration_ms(speed.tpot_ms),
-                  units::format_rate(speed.decode_tok_s_per_user, "tok/s"),
-                  units::format_rate(speed.throughput_tok_s > 0 ? speed.throughput_tok_s : speed.decode_tok_s_aggregate,
-                                     "tok/s"),
-                  speed.ttft_ms > 0 ? units::format_duration_ms(speed.ttft_ms)
-                                    : std::string("a time not estimated (no peak compute figure)"));
+  sentence += fmt::format(
+      ": {} at {} per token ({} each, {} in all), first token in {}", util::count_of(estimate.concurrency, "user"),
+      units::format_duration_ms(speed.tpot_ms), units::format_rate(speed.decode_tok_s_per_user, "tok/s"),
+      units::format_rate(speed.throughput_tok_s > 0 ? speed.throughput_tok_s : speed.decode_tok_s_aggregate, "tok/s"),
+      speed.ttft_ms > 0 ? units::format_duration_ms(speed.ttft_ms)
+                        : std::string("a time not estimated (no peak compute figure)"));
   if (estimate.memory.headroom_bytes >= 0) {
     sentence += fmt::format(", {} of memory to spare",
                             units::format_bytes(static_cast<std::uint64_t>(estimate.memory.headroom_bytes)));
@@ -102,10 +97,10 @@ std::string summary_sentence(const RankedCandidate& best, const model::ModelSpec
   }
   if (engine != nullptr && engine->status.state != catalog::EngineState::active) {
     // It ranks first only because no maintained engine runs the model as well: say so.
-    sentence += fmt::format("; {} is {}{}: it leads only as no maintained engine considered runs this as well",
-                            engine->name,
-                            engine->status.state == catalog::EngineState::archived ? "archived" : "in maintenance mode",
-                            engine->status.since ? fmt::format(" since {}", *engine->status.since) : "");
+    sentence +=
+        fmt::format("; {} is {}{}: it leads only as no maintained engine considered runs this as well", engine->name,
+                    engine->status.state == catalog::EngineState::archived ? "archived" : "in maintenance mode",
+                    engine->status.since ? fmt::format(" since {}", *engine->status.since) : "");
   }
   return sentence + ".";
 }

@@ -147,18 +147,18 @@ Table candidate_table(const advice::Advice& advice, bool terminal, const std::ve
     const auto speed = [runs](double value, const auto& format) {
       return !runs ? std::string("–") : value > 0 ? format(value) : std::string("?");
     };
-    row.insert(row.end(),
-               {estimate.candidate.engine, estimate.candidate.quant,
-                fits         ? std::string("yes")
-                : offloaded  ? fmt::format("{}/{} layers", *estimate.memory.gpu_layers, estimate.memory.total_layers)
-                : some_users ? fmt::format("{}/{} users", estimate.memory.max_concurrency, estimate.concurrency)
-                             : std::string("no"),
-                speed(performance.ttft_ms, units::format_duration_ms),
-                speed(performance.decode_tok_s_per_user, units::format_figure),
-                // All users' output with the prefill (what a deployment delivers; the price is per such token).
-                speed(performance.throughput_tok_s > 0 ? performance.throughput_tok_s
-                                                       : performance.decode_tok_s_aggregate,
-                      units::format_figure)});
+    row.insert(
+        row.end(),
+        {estimate.candidate.engine, estimate.candidate.quant,
+         fits         ? std::string("yes")
+         : offloaded  ? fmt::format("{}/{} layers", *estimate.memory.gpu_layers, estimate.memory.total_layers)
+         : some_users ? fmt::format("{}/{} users", estimate.memory.max_concurrency, estimate.concurrency)
+                      : std::string("no"),
+         speed(performance.ttft_ms, units::format_duration_ms),
+         speed(performance.decode_tok_s_per_user, units::format_figure),
+         // All users' output with the prefill (what a deployment delivers; the price is per such token).
+         speed(performance.throughput_tok_s > 0 ? performance.throughput_tok_s : performance.decode_tok_s_aggregate,
+               units::format_figure)});
     if (costs) {
       const std::optional<double>& usd = ranked.cost.usd_per_million_output_tokens;
       row.push_back(usd ? fmt::format("{:.2f}", *usd) : std::string("–"));
@@ -238,38 +238,15 @@ std::string service_levels_line(const workload::ServiceLevels& slo)
 
 RequirementText requirement_text(const rules::Requirement& requirement)
 {
-  RequirementText text{requirement.name, "", "", requirement.met};
-  if (requirement.name == "fits") {
-    // Bytes the plan needs against the bytes the engine may use.
-    text.estimate = units::format_bytes(static_cast<std::uint64_t>(std::max(0.0, requirement.estimate)));
-    text.limit = "≤ " + units::format_bytes(static_cast<std::uint64_t>(std::max(0.0, requirement.limit)));
-  } else if (!(requirement.estimate > 0)) {
-    // A speed the device's missing figures left unestimated: unknown, not zero. (assign(1, '?'), not `= "?"`:
-    // GCC 12 at -O2 and above warns, a false -Wrestrict, on assigning a one-character literal to a string.)
+  const rules::RequirementFigures figures = rules::requirement_figures(requirement);
+  // Unknown, not zero: a speed the device's missing figures left unestimated. (assign(1, '?'), not `= "?"`: GCC 12
+  // at -O2 and above warns, a false -Wrestrict, on assigning a one-character literal to a string.)
+  RequirementText text{requirement.name, figures.estimate, figures.limit, requirement.met};
+  if (text.estimate.empty()) {
     text.estimate.assign(1, '?');
-    text.limit = requirement.name.starts_with("max_") ? "≤ " + format_ms(requirement.limit)
-                                                      : "≥ " + format_tok_s(requirement.limit);
-  } else if (requirement.name == "max_ttft_ms" || requirement.name == "max_tpot_ms") {
-    text.estimate = format_ms(requirement.estimate);
-    std::string limit = format_ms(requirement.limit);
-    if (text.estimate == limit && !requirement.met) {
-      // A miss by less than the rounding ("2 s > 2 s" for 2.02 s): milliseconds tell the two apart.
-      text.estimate = units::format_figure(requirement.estimate) + " ms";
-      limit = units::format_figure(requirement.limit) + " ms";
-    }
-    text.limit = "≤ " + limit;
-  } else if (requirement.name == "min_tok_s" || requirement.name == "min_throughput") {
-    text.estimate = format_tok_s(requirement.estimate);
-    std::string limit = format_tok_s(requirement.limit);
-    if (text.estimate == limit && !requirement.met) {
-      // "100 tok/s < 100 tok/s" for 99.96: two decimals tell them apart.
-      text.estimate = fmt::format("{:.2f} tok/s", requirement.estimate);
-      limit = fmt::format("{:.2f} tok/s", requirement.limit);
-    }
-    text.limit = "≥ " + limit;
-  } else {
-    text.estimate = units::format_figure(requirement.estimate);
-    text.limit = units::format_figure(requirement.limit);
+  }
+  if (requirement.name == "fits" || requirement.name.starts_with("max_") || requirement.name.starts_with("min_")) {
+    text.limit = (requirement.at_most ? "≤ " : "≥ ") + text.limit;
   }
   return text;
 }
@@ -281,17 +258,18 @@ std::string missed_requirements(const rules::Assessment& assessment)
     if (requirement.met) {
       continue;
     }
-    const RequirementText text = requirement_text(requirement);
-    // "≤ 3 s" → "3 s": the comparison is written out between the two figures.
-    const std::size_t space = text.limit.find(' ');
-    const std::string limit = space == std::string::npos ? text.limit : text.limit.substr(space + 1);
+    rules::RequirementFigures figures = rules::requirement_figures(requirement);
+    if (figures.estimate.empty()) {
+      figures.estimate.assign(1, '?');
+    }
     const std::string name = requirement.name == "max_ttft_ms"      ? "TTFT"
                              : requirement.name == "max_tpot_ms"    ? "TPOT"
                              : requirement.name == "min_tok_s"      ? "tok/s per user"
                              : requirement.name == "min_throughput" ? "throughput"
                              : requirement.name == "fits"           ? "memory"
                                                                     : requirement.name;
-    missed.push_back(fmt::format("{} ({} {} {})", name, text.estimate, requirement.at_most ? ">" : "<", limit));
+    missed.push_back(
+        fmt::format("{} ({} {} {})", name, figures.estimate, requirement.at_most ? ">" : "<", figures.limit));
   }
   return util::join(missed, ", ");
 }
@@ -301,10 +279,9 @@ NoPlan no_plan(const advice::Advice& advice)
   if (advice.candidates.empty()) {
     return {"No candidate:", "no engine in the catalog runs this model on these devices."};
   }
-  const bool any_fits = std::any_of(advice.candidates.begin(), advice.candidates.end(),
-                                    [](const advice::RankedCandidate& ranked) {
-                                      return ranked.assessment.estimate.memory.fits;
-                                    });
+  const bool any_fits =
+      std::any_of(advice.candidates.begin(), advice.candidates.end(),
+                  [](const advice::RankedCandidate& ranked) { return ranked.assessment.estimate.memory.fits; });
   if (any_fits) {
     // Saying "nothing fits" above rows that read "FITS yes" would contradict the table.
     return {"Nothing runs.", "Candidates hold this model in memory, but each has a blocker (Why lists them)."};

@@ -3,6 +3,9 @@
 #include "registry.hpp"
 
 #include "llmhw/catalog/catalog.hpp"
+#include "llmhw/util/units.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -44,18 +47,52 @@ double miss_ratio(const Requirement& requirement)
   return std::max(1.0, ratio);
 }
 
+double shortfall(const std::vector<Requirement>& requirements)
+{
+  double sum = 0;
+  for (const Requirement& requirement : requirements) {
+    sum += std::log(miss_ratio(requirement));
+  }
+  return sum;
+}
+
+RequirementFigures requirement_figures(const Requirement& requirement)
+{
+  const double estimate = requirement.estimate;
+  const double limit = requirement.limit;
+  if (requirement.name == "fits") {
+    const auto bytes = [](double value) {
+      return units::format_bytes(static_cast<std::uint64_t>(std::max(0.0, value)));
+    };
+    return {bytes(estimate), bytes(limit)};
+  }
+  const bool duration = requirement.name.starts_with("max_");
+  const auto coarse = [duration](double value) {
+    return duration ? units::format_duration_ms(value) : units::format_rate(value, "tok/s");
+  };
+  RequirementFigures figures{coarse(estimate), coarse(limit)};
+  if (!(estimate > 0) || !std::isfinite(estimate)) {
+    figures.estimate.clear(); // a speed unknown, not zero
+  } else if (!requirement.met && figures.estimate == figures.limit) {
+    auto [finer_estimate, finer_limit] = units::format_apart(estimate, limit);
+    const char* unit = duration ? " ms" : " tok/s";
+    figures = {finer_estimate + unit, finer_limit + unit};
+  }
+  return figures;
+}
+
 Assessment assess(estimate::Estimate estimate, const model::ModelSpec& model, const workload::Workload& workload,
                   const catalog::Catalog& catalog)
 {
   const estimate::Candidate& candidate = estimate.candidate;
-  const detail::RuleInput input{estimate,
-                                model,
-                                workload,
-                                catalog,
-                                catalog.find_engine(candidate.engine),
-                                catalog.find_quant(catalog::format_for(catalog.find_engine(candidate.engine),
-                                                                       candidate.quant)),
-                                catalog.find_quant(candidate.kv_quant)};
+  const detail::RuleInput input{
+      estimate,
+      model,
+      workload,
+      catalog,
+      catalog.find_engine(candidate.engine),
+      catalog.find_quant(catalog::format_for(catalog.find_engine(candidate.engine), candidate.quant)),
+      catalog.find_quant(candidate.kv_quant)};
   detail::RuleOutput out;
   for (const detail::Rule& rule : detail::registry()) {
     rule.apply(input, out);

@@ -15,15 +15,8 @@ struct Limit {
   const char* name; ///< requirement name in the JSON output
   const char* code; ///< finding code stem
   const char* label;
-  const char* unit;
   bool at_most; ///< the estimate must stay at or under the limit (latencies), else reach it (rates)
 };
-
-/// "850 ms", "2 min 33 s", "1,530 tok/s": never "1.53e+05 ms".
-std::string figure(const Limit& limit, double value)
-{
-  return limit.at_most ? units::format_duration_ms(value) : units::format_rate(value, limit.unit);
-}
 
 /// The simulated percentile of a latency; the single figure where the simulation did not run.
 double at_percentile(const estimate::Percentiles& values, double median, std::uint32_t percentile)
@@ -44,23 +37,26 @@ void judge(Limit limit, std::optional<double> wanted, double estimate, RuleOutpu
   }
   if (!std::isfinite(estimate) || estimate <= 0) {
     // No speed without the figures it rests on (bandwidth, TFLOPS): never claim a limit is met.
-    out.requirements.push_back({limit.name, *wanted, 0, false, limit.at_most});
+    const Requirement unknown{limit.name, *wanted, 0, false, limit.at_most};
+    out.requirements.push_back(unknown);
     out.add(fmt::format("{}_UNKNOWN", limit.code), Severity::warn,
             fmt::format("{} cannot be estimated (the device's figures are missing), so the {} {} is not "
                         "known to be met",
-                        limit.label, limit.at_most ? "limit of" : "minimum of", figure(limit, *wanted)),
+                        limit.label, limit.at_most ? "limit of" : "minimum of", requirement_figures(unknown).limit),
             -20);
     return;
   }
   const bool met = limit.at_most ? estimate <= *wanted : estimate >= *wanted;
   const Requirement requirement{limit.name, *wanted, estimate, met, limit.at_most};
   out.requirements.push_back(requirement);
+  // "850 ms", "2 min 33 s", "1,530 tok/s" (never "1.53e+05 ms"), finer where a miss would round alike.
+  const RequirementFigures figures = requirement_figures(requirement);
   if (met) {
     // Margin as a share of the limit: how much worse the estimate could get.
     const double margin = *wanted > 0 ? std::abs(*wanted - estimate) / *wanted : 0;
     out.add(fmt::format("{}_MET", limit.code), Severity::info,
-            fmt::format("{} {} meets the {} {} ({:.0f}% margin)", limit.label, figure(limit, estimate),
-                        limit.at_most ? "limit of" : "minimum of", figure(limit, *wanted), margin * 100),
+            fmt::format("{} {} meets the {} {} ({:.0f}% margin)", limit.label, figures.estimate,
+                        limit.at_most ? "limit of" : "minimum of", figures.limit, margin * 100),
             0);
     return;
   }
@@ -73,15 +69,15 @@ void judge(Limit limit, std::optional<double> wanted, double estimate, RuleOutpu
   // Twice the limit or more reads better as a multiple: "is 650× the limit", not "misses it by 64,900%".
   std::string message;
   if (ratio < 2) {
-    message = fmt::format("{} {} misses the {} {} by {:.0f}%", limit.label, figure(limit, estimate),
-                          limit.at_most ? "limit of" : "minimum of", figure(limit, *wanted),
+    message = fmt::format("{} {} misses the {} {} by {:.0f}%", limit.label, figures.estimate,
+                          limit.at_most ? "limit of" : "minimum of", figures.limit,
                           (limit.at_most ? ratio - 1 : 1 - 1 / ratio) * 100);
   } else if (limit.at_most) {
-    message = fmt::format("{} {} is {}× the limit of {}", limit.label, figure(limit, estimate),
-                          units::format_figure(ratio), figure(limit, *wanted));
+    message = fmt::format("{} {} is {}× the limit of {}", limit.label, figures.estimate, units::format_figure(ratio),
+                          figures.limit);
   } else {
-    message = fmt::format("{} {} misses the minimum of {} by a factor of {}", limit.label, figure(limit, estimate),
-                          figure(limit, *wanted), units::format_figure(ratio));
+    message = fmt::format("{} {} misses the minimum of {} by a factor of {}", limit.label, figures.estimate,
+                          figures.limit, units::format_figure(ratio));
   }
   out.add(fmt::format("{}_MISSED", limit.code), Severity::warn, message, delta);
 }
@@ -96,14 +92,13 @@ void service_levels(const RuleInput& input, RuleOutput& out)
   const workload::ServiceLevels& slo = input.workload.slo;
   const estimate::Performance& speed = input.estimate.performance;
   const std::uint32_t percentile = slo.percentile.value_or(50);
-  judge({"max_ttft_ms", "TTFT", "time to first token", "ms", true},
-        slo.max_ttft_ms, at_percentile(speed.ttft, speed.ttft_ms, percentile), out, percentile);
-  judge({"max_tpot_ms", "TPOT", "time per output token", "ms", true}, slo.max_tpot_ms,
+  judge({"max_ttft_ms", "TTFT", "time to first token", true}, slo.max_ttft_ms,
+        at_percentile(speed.ttft, speed.ttft_ms, percentile), out, percentile);
+  judge({"max_tpot_ms", "TPOT", "time per output token", true}, slo.max_tpot_ms,
         at_percentile(speed.tpot, speed.tpot_ms, percentile), out, percentile);
-  judge({"min_tok_s", "TOK_S", "decode speed per user", "tok/s", false}, slo.min_tok_s, speed.decode_tok_s_per_user,
-        out, 50);
+  judge({"min_tok_s", "TOK_S", "decode speed per user", false}, slo.min_tok_s, speed.decode_tok_s_per_user, out, 50);
   // What the deployment delivers, prefill included (an offline run's output tokens/s), not the decode steps alone.
-  judge({"min_throughput", "THROUGHPUT", "aggregate throughput", "tok/s", false}, slo.min_throughput_tok_s,
+  judge({"min_throughput", "THROUGHPUT", "aggregate throughput", false}, slo.min_throughput_tok_s,
         speed.throughput_tok_s > 0 ? speed.throughput_tok_s : speed.decode_tok_s_aggregate, out, 50);
 }
 

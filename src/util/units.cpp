@@ -68,7 +68,27 @@ std::string grouped(const std::string& digits)
   return out;
 }
 
+/// "2,020.5": fixed notation with `decimals` decimals, the whole part grouped by thousands.
+std::string fixed_grouped(double value, int decimals)
+{
+  const std::string text = fmt::format("{:.{}f}", std::abs(value), decimals);
+  const std::size_t point = text.find('.');
+  std::string out = value < 0 ? "-" : "";
+  return out.append(grouped(text.substr(0, point))).append(point == std::string::npos ? "" : text.substr(point));
+}
+
 } // namespace
+
+std::pair<std::string, std::string> format_apart(double a, double b)
+{
+  for (int decimals = 0;; ++decimals) {
+    std::string x = fixed_grouped(a, decimals);
+    std::string y = fixed_grouped(b, decimals);
+    if (x != y || decimals == 3) {
+      return {std::move(x), std::move(y)};
+    }
+  }
+}
 
 std::string format_figure(double value)
 {

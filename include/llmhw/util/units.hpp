@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace llmhw::units {
 
@@ -24,6 +25,11 @@ std::string format_bandwidth(double bytes_per_second);
 /// one below 100, whole and grouped by thousands above); "< 0.001" for a
 /// positive figure too small to show; "?" when not finite.
 std::string format_figure(double value);
+
+/// Two figures that differ, written so that they read apart: thousands grouped, with the fewest decimals (up to
+/// three) that tell them apart. 2,020 and 2,000 → "2,020" and "2,000"; 100.3 and 100 → "100.3" and "100.0";
+/// 99.96 and 100 → "99.96" and "100.00".
+std::pair<std::string, std::string> format_apart(double a, double b);
 
 /// "1,234,567": a whole number with its thousands grouped (token counts).
 std::string group_thousands(std::uint64_t value);

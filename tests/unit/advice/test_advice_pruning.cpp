@@ -1,7 +1,8 @@
 // Ranking the whole catalog fast: recommend() skips the candidates that could not beat their target's best even if
-// the rules judged them perfectly, or as they judge the candidate's analytic speed bounds (Pruning::unbeatable). These tests rank the same targets both ways, with the real
-// catalog, estimator and rules, and require the same candidates in the same order with the same judgements, over
-// models of each attention kind and workloads under which different candidates win.
+// the rules judged them perfectly, or as they judge the candidate's analytic speed bounds (Pruning::unbeatable).
+// These tests rank the same targets both ways, with the real catalog, estimator and rules, and require the same
+// candidates in the same order with the same judgements, over models of each attention kind and workloads under
+// which different candidates win.
 
 #include "advice/pools.hpp"
 #include "support/builtin_catalog.hpp"
@@ -129,15 +130,16 @@ TEST_CASE("pruning keeps every target's best candidate: Llama 3.1 8B with strict
   check_pruning_over_catalog("llama-3.1-8b", strict_slo());
 }
 
-TEST_CASE("pruning keeps every target's best candidate: Llama 3.1 8B with batch at max concurrency", "[advice][ranking]")
+TEST_CASE("pruning keeps every target's best candidate: Llama 3.1 8B with batch at max concurrency",
+          "[advice][ranking]")
 {
   llmhw::workload::Overrides batch;
   batch.workload = "batch";
   batch.max_concurrency = true;
   // At --concurrency max every candidate simulates thousands of sequences: a cross-section of the catalog (one
   // GPU, a node, an instance, a TPU slice, a CPU, unified memory) instead of every target.
-  const std::vector<std::string> targets = {"l4", "h100-sxm", "8xh100-sxm", "aws-g5.xlarge", "tpu-v5e-8",
-                                            "epyc-9654", "apple-m4-max-40c"};
+  const std::vector<std::string> targets = {"l4",        "h100-sxm",  "8xh100-sxm",      "aws-g5.xlarge",
+                                            "tpu-v5e-8", "epyc-9654", "apple-m4-max-40c"};
   const Ranking pruned = ranking("llama-3.1-8b", resolved(batch), targets, Pruning::unbeatable);
   const Ranking full = ranking("llama-3.1-8b", resolved(batch), targets, Pruning::none);
   require_same_ranking(pruned, full);
@@ -190,16 +192,9 @@ TEST_CASE("the rules judge a candidate's analytic bounds no worse than its simul
   auto refs = llmhw::catalog::resolve_targets(catalog, all);
   REQUIRE(refs.ok());
   const auto pools = llmhw::advice::detail::pools_from_targets(refs.value());
-  const auto shortfall = [](const llmhw::rules::Assessment& assessment) {
-    double sum = 0;
-    for (const auto& requirement : assessment.requirements) {
-      sum += std::log(llmhw::rules::miss_ratio(requirement));
-    }
-    return sum;
-  };
   std::size_t compared = 0;
-  for (const auto& [model_id, workload] : {std::pair{std::string("llama-3.1-8b"), strict_slo()},
-                                           std::pair{std::string("qwen3-30b-a3b"), preset("rag")}}) {
+  for (const auto& [model_id, workload] :
+       {std::pair{std::string("llama-3.1-8b"), strict_slo()}, std::pair{std::string("qwen3-30b-a3b"), preset("rag")}}) {
     const auto model = catalog_model(model_id);
     for (const auto& pool : pools) {
       for (const auto& candidate : llmhw::advice::detail::candidates_for(pool, model, Inputs{}, catalog)) {
@@ -212,7 +207,7 @@ TEST_CASE("the rules judge a candidate's analytic bounds no worse than its simul
                       << candidate.quant << "/" << candidate.kv_quant);
         CHECK(static_cast<int>(bound.verdict) <= static_cast<int>(actual.verdict));
         CHECK(bound.score >= actual.score);
-        CHECK(shortfall(bound) <= shortfall(actual) + 1e-12);
+        CHECK(llmhw::rules::shortfall(bound.requirements) <= llmhw::rules::shortfall(actual.requirements) + 1e-12);
         CHECK(bound.estimate.performance.throughput_tok_s >= actual.estimate.performance.throughput_tok_s);
         const auto cpu_suffices = [](const llmhw::rules::Assessment& assessment) {
           return std::any_of(assessment.findings.begin(), assessment.findings.end(),

@@ -235,3 +235,23 @@ TEST_CASE("an instance's hourly price becomes a cost per million output tokens",
   CHECK(a10g.candidates.front().cost.usd_per_hour);
   CHECK_FALSE(a10g.candidates.front().cost.usd_per_million_output_tokens);
 }
+
+TEST_CASE("the summary writes a miss by less than the rounding in figures that differ", "[advice]")
+{
+  // Set the TTFT limit just under the recommendation's own estimate, so that both round to the same seconds.
+  auto load = preset_workload("rag");
+  const Advice first = advise(catalog_model("qwen3-30b-a3b"), {"l4"}, load);
+  REQUIRE_FALSE(first.candidates.empty());
+  const auto& speed = first.candidates.front().assessment.estimate.performance;
+  const double ttft_ms = speed.ttft.p50 > 0 ? speed.ttft.p50 : speed.ttft_ms; // the figure the median limit reads
+  REQUIRE(ttft_ms > 1000);
+  load.slo = {};
+  load.slo.max_ttft_ms = ttft_ms * 0.999;
+  const Advice advice = advise(catalog_model("qwen3-30b-a3b"), {"l4"}, load);
+  REQUIRE(advice.recommendation.has_value());
+  const std::string& summary = advice.recommendation->summary;
+  REQUIRE_THAT(summary, Catch::Contains("it misses time to first token ("));
+  const std::size_t at = summary.find("it misses time to first token (");
+  const std::string missed = summary.substr(at, summary.find(')', at) - at);
+  CHECK_THAT(missed, Catch::Matches(R"(it misses time to first token \([0-9,]+ ms against a limit of [0-9,]+ ms)"));
+}

@@ -55,6 +55,28 @@ TEST_CASE("a rate missed several times over says by what factor", "[rules]")
   CHECK(missed->score_delta == -15 - static_cast<int>(std::lround(15 * std::log2(5.0))));
 }
 
+TEST_CASE("a miss by less than the rounding is written in figures that differ", "[rules]")
+{
+  using llmhw::rules::requirement_figures;
+  // 2.02 s against 2 s reads "2 s" twice in seconds, 99.96 tok/s against 100 "100 tok/s" twice.
+  CHECK(requirement_figures(Requirement{"max_ttft_ms", 2000, 2020, false, true}).estimate == "2,020 ms");
+  CHECK(requirement_figures(Requirement{"max_ttft_ms", 2000, 2020, false, true}).limit == "2,000 ms");
+  CHECK(requirement_figures(Requirement{"min_tok_s", 100, 99.96, false, false}).estimate == "99.96 tok/s");
+  CHECK(requirement_figures(Requirement{"min_tok_s", 100, 99.96, false, false}).limit == "100.00 tok/s");
+  // A clear miss, or a requirement met, keeps the usual rounding; an unknown speed has no figure.
+  CHECK(requirement_figures(Requirement{"max_ttft_ms", 2000, 3500, false, true}).estimate == "3.5 s");
+  CHECK(requirement_figures(Requirement{"max_ttft_ms", 2000, 1990, true, true}).estimate == "2 s");
+  CHECK(requirement_figures(Requirement{"max_tpot_ms", 50, 0, false, true}).estimate.empty());
+
+  // The finding says so too: not "TPOT 100 ms misses the limit of 100 ms by 0%".
+  auto crafted = estimate("l40s", "vllm");
+  crafted.performance.tpot_ms = 100.3;
+  const auto assessment = assess(crafted, model("llama-3.1-8b"), chat(), catalog());
+  const auto* missed = find(assessment, "TPOT_MISSED");
+  REQUIRE(missed != nullptr);
+  CHECK_THAT(missed->message, Catch::Contains("100.3 ms misses the limit of 100.0 ms"));
+}
+
 TEST_CASE("each doubling of devices costs 3 points of the score shown", "[rules]")
 {
   const auto one = assess(estimate("h100-sxm", "vllm"), model("llama-3.1-70b"), chat(), catalog());

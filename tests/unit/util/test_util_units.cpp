@@ -84,3 +84,14 @@ TEST_CASE("token counts are grouped by thousands", "[util][units]")
   CHECK(group_thousands(131072) == "131,072");
   CHECK(group_thousands(10'000'000) == "10,000,000");
 }
+
+TEST_CASE("format_apart writes two close figures with the fewest decimals that tell them apart", "[util][units]")
+{
+  using llmhw::units::format_apart;
+  CHECK(format_apart(2020, 2000) == std::pair<std::string, std::string>{"2,020", "2,000"});
+  CHECK(format_apart(100.3, 100) == std::pair<std::string, std::string>{"100.3", "100.0"});
+  CHECK(format_apart(99.96, 100) == std::pair<std::string, std::string>{"99.96", "100.00"});
+  CHECK(format_apart(1234567.2, 1234567.4) == std::pair<std::string, std::string>{"1,234,567.2", "1,234,567.4"});
+  // Figures that differ past three decimals stop there.
+  CHECK(format_apart(1.00001, 1) == std::pair<std::string, std::string>{"1.000", "1.000"});
+}
