@@ -77,10 +77,10 @@ constexpr std::uint64_t k_seed = 0x6c6c6d2d6877ULL;
 /// per step on the host; prompt batches run apart from decode)".
 std::string scheduler_in_words(const catalog::SchedulerSpec& scheduler)
 {
-  std::string text = fmt::format("{} scheduler ({}-token budget, {:.1f} ms per step on the host",
-                                 scheduler.kind == catalog::SchedulerKind::static_slots ? "static-slot"
-                                                                                       : "continuous-batching",
-                                 scheduler.token_budget, scheduler.step_overhead_ms);
+  std::string text =
+      fmt::format("{} scheduler ({}-token budget, {:.1f} ms per step on the host",
+                  scheduler.kind == catalog::SchedulerKind::static_slots ? "static-slot" : "continuous-batching",
+                  scheduler.token_budget, scheduler.step_overhead_ms);
   if (!scheduler.chunked_prefill) {
     text += "; each prompt whole in one iteration";
   }
@@ -245,8 +245,7 @@ public:
 private:
   /// Hands `place` the users' first requests: at most k_max_cohorts, each standing for its share of the users.
   /// Returns how many.
-  template <typename Place>
-  std::uint64_t add_cohorts(std::uint64_t users, Place place)
+  template <typename Place> std::uint64_t add_cohorts(std::uint64_t users, Place place)
   {
     const std::uint64_t cohorts = std::min(users, k_max_cohorts);
     for (std::uint64_t cohort = 0; cohort < cohorts; ++cohort) {
@@ -342,7 +341,8 @@ private:
     }
     if (!chunks.empty()) {
       const double batch_decode = mixed ? decoding : 0.0;
-      const double seconds = iteration_seconds({batch_decode, mean_context, chunk_tokens, offset_tokens / chunk_tokens});
+      const double seconds =
+          iteration_seconds({batch_decode, mean_context, chunk_tokens, offset_tokens / chunk_tokens});
       if (seconds <= 0) {
         return false;
       }
@@ -383,7 +383,7 @@ private:
   double prompt_take(const Request& request, double budget, bool first) const
   {
     const double left = (prompt_ - request.prefilled) * request.weight;
-    if (scheduler_.chunked_prefill || static_slots()) {
+    if (scheduler_.cuts_prompts()) {
       return std::min(left, budget);
     }
     const double whole_prompts = std::floor(budget / prompt_ + k_token_epsilon) * prompt_;
@@ -481,9 +481,8 @@ void bound_serving(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t
   // No iteration costs less than reading one token's weights; no decode step of a sequence less than its own
   // step alone at its prompt's context (every cost term grows with the batch, the context and the chunk).
   const double cheapest = step_cost(inputs, memory, {1, 0, 0, 0}).seconds + overhead;
-  const double context = scheduler.kind == catalog::SchedulerKind::static_slots
-                             ? static_cast<double>(inputs.workload.context)
-                             : prompt;
+  const double context =
+      scheduler.kind == catalog::SchedulerKind::static_slots ? static_cast<double>(inputs.workload.context) : prompt;
   const double tpot = step_cost(inputs, memory, {1, context, 0, 0}).seconds + overhead;
   // Each iteration gives at most one token to each running sequence, and every request's prompt and output cost
   // at least their 2 FLOPs per parameter at the calibrated peak (over the pipeline stages at most at once).
@@ -494,8 +493,8 @@ void bound_serving(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t
     // output of its measured requests, which may run longer than the mean, and longer outputs cost less compute
     // per output token.
     const double longest = output * (1 + k_output_spread);
-    throughput = std::min(throughput,
-                          longest * inputs.layout.pipeline_stages / ((prompt + longest - 1) * one_token.compute));
+    throughput =
+        std::min(throughput, longest * inputs.layout.pipeline_stages / ((prompt + longest - 1) * one_token.compute));
   }
   performance.tpot_ms = tpot * 1e3;
   performance.decode_tok_s_per_user = 1.0 / tpot;
@@ -555,12 +554,12 @@ void simulate_serving(const Inputs& inputs, const MemoryPlan& memory, std::uint6
   performance.throughput_tok_s = throughput;
   performance.requests_per_s = throughput / output;
   performance.queue_ms = (mean(latencies.queue) + wait) * 1e3;
-  assumptions.push_back(fmt::format(
-      "latencies simulated for {}: {}, {} in flight",
-      rate ? fmt::format("{:g} requests/s (Poisson)", *rate)
-           : fmt::format("{} in a closed loop", util::count_of(users, "user")),
-      scheduler_in_words(scheduler_of(inputs)),
-      util::count_of(static_cast<std::uint64_t>(std::lround(performance.sequences_running)), "sequence")));
+  assumptions.push_back(
+      fmt::format("latencies simulated for {}: {}, {} in flight",
+                  rate ? fmt::format("{:g} requests/s (Poisson)", *rate)
+                       : fmt::format("{} in a closed loop", util::count_of(users, "user")),
+                  scheduler_in_words(scheduler_of(inputs)),
+                  util::count_of(static_cast<std::uint64_t>(std::lround(performance.sequences_running)), "sequence")));
 }
 
 } // namespace llmhw::estimate::detail

@@ -84,8 +84,9 @@ constexpr double k_max_costed_chunks = 64;
 double lone_prompt_seconds(const Inputs& inputs, const MemoryPlan& memory, double prompt)
 {
   const catalog::SchedulerSpec& scheduler = scheduler_of(inputs);
-  const bool chunked = scheduler.chunked_prefill || scheduler.kind == catalog::SchedulerKind::static_slots;
-  const double chunk = chunked && scheduler.token_budget > 0 ? std::min<double>(scheduler.token_budget, prompt) : prompt;
+  const double chunk = scheduler.cuts_prompts() && scheduler.token_budget > 0
+                           ? std::min<double>(scheduler.token_budget, prompt)
+                           : prompt;
   const double whole_chunks = std::floor(prompt / chunk);
   // A long prompt in small chunks (a million tokens in Ollama's 512) is costed group by group, each group as its
   // chunks times the cost of a chunk at their mean offset. Every term of the step cost grows linearly with the
@@ -149,15 +150,16 @@ StepCost step_cost(const Inputs& inputs, const MemoryPlan& memory, const StepBat
     if (prefill > 0) {
       t_memory += weights_all * (1.0 - on_device) / hardware.pcie_bandwidth_bytes_s.value_or(32e9) / stages;
     } else {
-      t_memory = (weights_read + kv_read) * on_device / (bandwidth * eff_bw) +
-                 (weights_read + kv_read) * (1 - on_device) /
-                     (host_bandwidth * inputs.host_efficiency.decode_bandwidth);
+      t_memory =
+          (weights_read + kv_read) * on_device / (bandwidth * eff_bw) +
+          (weights_read + kv_read) * (1 - on_device) / (host_bandwidth * inputs.host_efficiency.decode_bandwidth);
     }
   }
 
   // FLOPs: 2 per active parameter per token; decode tokens attend over their context, a prompt chunk over what
   // came before it and, causally, half of itself.
-  const double decode_flops = 2.0 * compute_params * decode + attention_flops(inputs, decode, step.decode_context, true);
+  const double decode_flops =
+      2.0 * compute_params * decode + attention_flops(inputs, decode, step.decode_context, true);
   const double prefill_attention = attention_flops(inputs, prefill, step.prefill_offset, false) +
                                    attention_flops(inputs, prefill, step.prefill_offset + prefill, false) / 2.0;
   const double prefill_flops = 2.0 * compute_params * prefill + prefill_attention;
@@ -191,8 +193,8 @@ StepCost step_cost(const Inputs& inputs, const MemoryPlan& memory, const StepBat
   cost.compute = t_compute;
   cost.comm = (layers / stages) * 2.0 * all_reduce_seconds((decode + prefill) * activation_row_bytes, layout);
   // MoE routing and per-expert kernels, per stage (moe.cpp).
-  cost.overhead = layers / stages * inputs.efficiency.step_overhead_us_per_layer * 1e-6 +
-                  moe_step_seconds(inputs, decode, prefill);
+  cost.overhead =
+      layers / stages * inputs.efficiency.step_overhead_us_per_layer * 1e-6 + moe_step_seconds(inputs, decode, prefill);
   // Across hosts the step's activations cross the inter-host network once per stage boundary.
   cost.comm += pipeline_hop_seconds((decode + prefill) * activation_row_bytes, layout) / stages;
   cost.stage_seconds = std::max(cost.memory, cost.compute) + cost.comm + cost.overhead;
@@ -255,7 +257,8 @@ Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint
     const double chunk =
         std::min(static_cast<double>(scheduler_of(inputs).token_budget), std::max(prompt, batch * prompt));
     const StepCost chunk_cost = step_cost(inputs, memory, {0, 0, chunk, 0});
-    const double t_round = batch * prompt * chunk_cost.seconds / chunk + output * decode.stage_seconds * (stages / in_flight);
+    const double t_round =
+        batch * prompt * chunk_cost.seconds / chunk + output * decode.stage_seconds * (stages / in_flight);
     performance.throughput_tok_s = batch * output / t_round;
   }
   if (inputs.peak_flops <= 0) {

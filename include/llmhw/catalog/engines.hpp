@@ -100,7 +100,7 @@ enum class SchedulerKind {
 
 struct SchedulerSpec {
   SchedulerKind kind = SchedulerKind::continuous;
-  std::uint32_t token_budget = 8192;  ///< tokens one iteration may run (prefill chunk + decode tokens)
+  std::uint32_t token_budget = 8192; ///< tokens one iteration may run (prefill chunk + decode tokens)
   /// A prompt may be split over iterations (vLLM V1, SGLang); otherwise it runs whole in one iteration, and one
   /// that does not fit what the budget leaves waits for the next (TensorRT-LLM's default).
   bool chunked_prefill = true;
@@ -111,11 +111,15 @@ struct SchedulerSpec {
   /// kernel's launch costs host time (SGLang's "extend" batches); MoE layers, with their many small kernels, pay
   /// most (moe.cpp).
   bool eager_prefill = false;
-  double step_overhead_ms = 0;        ///< host time per iteration outside the device's kernels (scheduling, sampling)
+  double step_overhead_ms = 0; ///< host time per iteration outside the device's kernels (scheduling, sampling)
   /// What happens when the KV cache runs out mid-generation: "recompute", "swap" or "none" (a sequence is
   /// admitted only with room for its whole context, as static slots and TensorRT-LLM's guaranteed-no-evict).
   std::string preemption = "none";
   std::string source;
+
+  /// A prompt runs in pieces of the token budget over several iterations: chunked prefill, or static slots (each
+  /// slot's prompt fed in batches of -b tokens, llama.cpp's n_batch).
+  bool cuts_prompts() const { return chunked_prefill || kind == SchedulerKind::static_slots; }
 };
 
 /// Precisions an engine (or its own tools) makes from the published weights: vLLM quantizes bf16 weights to FP8
@@ -138,7 +142,7 @@ struct BackendLimit {
 /// Architectures an engine serves with its own model code; others go through a fallback (TGI's transformers
 /// backend) that runs only some precisions.
 struct NativeArchitectures {
-  std::vector<std::string> architectures;  ///< HF model_type values
+  std::vector<std::string> architectures;   ///< HF model_type values
   std::vector<std::string> fallback_quants; ///< what the fallback runs
   std::string source;
 };
