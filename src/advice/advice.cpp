@@ -349,7 +349,7 @@ Ranking rank(const std::vector<Pool>& pools, const model::ModelSpec& model, cons
         // met sooner, missed by less, a cost per token is lower), so no simulated load can earn a better one.
         Scored bound;
         bound.ranked.cost = cost_of(pool, estimate);
-        bound.ranked.assessment = rules::assess(std::move(estimate), model, workload, catalog);
+        bound.ranked.assessment = rules::assess(std::move(estimate), model, workload, catalog, rules::Words::skip);
         if (better(group->scored, bound)) {
           continue;
         }
@@ -358,7 +358,7 @@ Ranking rank(const std::vector<Pool>& pools, const model::ModelSpec& model, cons
       estimate = estimate::run(std::move(estimate.candidate), model, workload, catalog);
       Scored entry;
       entry.ranked.cost = cost_of(pool, estimate);
-      entry.ranked.assessment = rules::assess(std::move(estimate), model, workload, catalog);
+      entry.ranked.assessment = rules::assess(std::move(estimate), model, workload, catalog, rules::Words::skip);
       entry.pool = index;
       ++ranking.judged;
       if (group == bests.end()) {
@@ -374,6 +374,9 @@ Ranking rank(const std::vector<Pool>& pools, const model::ModelSpec& model, cons
   std::stable_sort(bests.begin(), bests.end(), [](const Best& a, const Best& b) { return better(a.scored, b.scored); });
   ranking.kept.reserve(bests.size());
   for (Best& best : bests) {
+    // Judged again with words: the same findings and scores, their messages written now that they will be read.
+    rules::Assessment& judged = best.scored.ranked.assessment;
+    judged = rules::assess(std::move(judged.estimate), model, workload, catalog);
     ranking.kept.push_back(std::move(best.scored));
   }
   return ranking;

@@ -70,13 +70,7 @@ std::string blocker_phrase(const rules::Assessment& assessment, std::vector<std:
 
 double shortfall(const FitRow& row)
 {
-  double sum = 0;
-  if (row.best) {
-    for (const rules::Requirement& requirement : row.best->assessment.requirements) {
-      sum += std::log(rules::miss_ratio(requirement));
-    }
-  }
-  return sum;
+  return row.best ? rules::shortfall(row.best->assessment.requirements) : 0.0;
 }
 
 double tok_s_per_user(const FitRow& row)

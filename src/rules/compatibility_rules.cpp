@@ -41,15 +41,25 @@ std::string backend_of(const catalog::HardwareSpec& hardware)
 bool engine_refuses(const Finding& finding)
 {
   // The blockers of this file: each is a start-up failure of the engine (or no weights for it to load).
-  static constexpr std::array<std::string_view, 18> codes = {
-      "ENGINE_UNKNOWN",        "ENGINE_BACKEND_UNSUPPORTED",    "ENGINE_NEEDS_NEWER_GPU",
-      "GGUF_NEEDS_LLAMA_CPP",  "ARCHITECTURE_UNSUPPORTED",      "TP_HEADS_INDIVISIBLE",
-      "QUANT_UNKNOWN",         "QUANT_UNSUPPORTED_BY_ENGINE",   "QUANT_NO_KERNELS",
-      "PRECISION_NOT_NATIVE",  "KV_QUANT_UNKNOWN",              "KV_QUANT_UNSUPPORTED_BY_ENGINE",
-      "WEIGHT_ONLY_NEEDS_NEWER_GPU", "QUANT_UNSUPPORTED_ON_BACKEND", "KV_QUANT_UNSUPPORTED_ON_BACKEND",
-      "MLA_UNSUPPORTED_ON_BACKEND",  "QUANT_NEEDS_NATIVE_MODEL",     "ARTIFACT_MISSING"};
-  return finding.severity == Severity::blocker &&
-         std::find(codes.begin(), codes.end(), finding.code) != codes.end();
+  static constexpr std::array<std::string_view, 18> codes = {"ENGINE_UNKNOWN",
+                                                             "ENGINE_BACKEND_UNSUPPORTED",
+                                                             "ENGINE_NEEDS_NEWER_GPU",
+                                                             "GGUF_NEEDS_LLAMA_CPP",
+                                                             "ARCHITECTURE_UNSUPPORTED",
+                                                             "TP_HEADS_INDIVISIBLE",
+                                                             "QUANT_UNKNOWN",
+                                                             "QUANT_UNSUPPORTED_BY_ENGINE",
+                                                             "QUANT_NO_KERNELS",
+                                                             "PRECISION_NOT_NATIVE",
+                                                             "KV_QUANT_UNKNOWN",
+                                                             "KV_QUANT_UNSUPPORTED_BY_ENGINE",
+                                                             "WEIGHT_ONLY_NEEDS_NEWER_GPU",
+                                                             "QUANT_UNSUPPORTED_ON_BACKEND",
+                                                             "KV_QUANT_UNSUPPORTED_ON_BACKEND",
+                                                             "MLA_UNSUPPORTED_ON_BACKEND",
+                                                             "QUANT_NEEDS_NATIVE_MODEL",
+                                                             "ARTIFACT_MISSING"};
+  return finding.severity == Severity::blocker && std::find(codes.begin(), codes.end(), finding.code) != codes.end();
 }
 
 namespace detail {
@@ -96,22 +106,27 @@ void engine_runs_on_device(const RuleInput& input, RuleOutput& out)
 {
   const estimate::Candidate& candidate = input.estimate.candidate;
   if (input.engine == nullptr) {
-    out.add("ENGINE_UNKNOWN", Severity::blocker, fmt::format("engine '{}' is not in the catalog", candidate.engine),
-            k_blocker);
+    out.add(
+        "ENGINE_UNKNOWN", Severity::blocker,
+        [&] { return fmt::format("engine '{}' is not in the catalog", candidate.engine); }, k_blocker);
     return;
   }
   const std::string backend = backend_of(candidate.hardware);
   if (!contains(input.engine->backends, backend)) {
-    out.add("ENGINE_BACKEND_UNSUPPORTED", Severity::blocker,
-            fmt::format("{} has no {} backend for {} (it runs on {})", input.engine->name, backend,
-                        device_label(candidate), fmt::join(input.engine->backends, ", ")),
-            k_blocker);
+    out.add(
+        "ENGINE_BACKEND_UNSUPPORTED", Severity::blocker,
+        [&] {
+          return fmt::format("{} has no {} backend for {} (it runs on {})", input.engine->name, backend,
+                             device_label(candidate), fmt::join(input.engine->backends, ", "));
+        },
+        k_blocker);
     return;
   }
   if (backend == "cpu" && input.engine->cpu) {
     if (const std::string why = cpu_backend_problem(input, *input.engine->cpu); !why.empty()) {
-      out.add("ENGINE_CPU_UNSUPPORTED", Severity::blocker, fmt::format("{}'s CPU backend {}", input.engine->name, why),
-              k_blocker);
+      out.add(
+          "ENGINE_CPU_UNSUPPORTED", Severity::blocker,
+          [&] { return fmt::format("{}'s CPU backend {}", input.engine->name, why); }, k_blocker);
     }
     return;
   }
@@ -122,11 +137,14 @@ void engine_runs_on_device(const RuleInput& input, RuleOutput& out)
   const auto has =
       candidate.hardware.compute_capability ? capability_number(*candidate.hardware.compute_capability) : std::nullopt;
   if (needed && has && *has < *needed) {
-    out.add("ENGINE_NEEDS_NEWER_GPU", Severity::blocker,
-            fmt::format("{} needs compute capability {} or newer; {} has {}", input.engine->name,
-                        *input.engine->min_compute_capability, device_label(candidate),
-                        *candidate.hardware.compute_capability),
-            k_blocker);
+    out.add(
+        "ENGINE_NEEDS_NEWER_GPU", Severity::blocker,
+        [&] {
+          return fmt::format("{} needs compute capability {} or newer; {} has {}", input.engine->name,
+                             *input.engine->min_compute_capability, device_label(candidate),
+                             *candidate.hardware.compute_capability);
+        },
+        k_blocker);
   }
 }
 
@@ -136,10 +154,13 @@ void engine_runs_model_format(const RuleInput& input, RuleOutput& out)
     return;
   }
   if (!catalog::loads_gguf(input.catalog, *input.engine)) {
-    out.add("GGUF_NEEDS_LLAMA_CPP", Severity::blocker,
-            fmt::format("{} is a GGUF file; {} does not serve GGUF (llama.cpp and Ollama do)",
-                        input.model.path.value_or(input.model.name), input.engine->name),
-            k_blocker);
+    out.add(
+        "GGUF_NEEDS_LLAMA_CPP", Severity::blocker,
+        [&] {
+          return fmt::format("{} is a GGUF file; {} does not serve GGUF (llama.cpp and Ollama do)",
+                             input.model.path.value_or(input.model.name), input.engine->name);
+        },
+        k_blocker);
   }
 }
 
@@ -148,14 +169,17 @@ void architecture_served(const RuleInput& input, RuleOutput& out)
   if (input.engine == nullptr || input.engine->architectures.empty() || input.model.arch.family.empty()) {
     return;
   }
-  const bool served =
-      std::any_of(input.engine->architectures.begin(), input.engine->architectures.end(),
-                  [&](const std::string& family) { return catalog::same_architecture(family, input.model.arch.family); });
+  const bool served = std::any_of(
+      input.engine->architectures.begin(), input.engine->architectures.end(),
+      [&](const std::string& family) { return catalog::same_architecture(family, input.model.arch.family); });
   if (!served) {
-    out.add("ARCHITECTURE_UNSUPPORTED", Severity::blocker,
-            fmt::format("{} does not serve the '{}' architecture (it serves {})", input.engine->name,
-                        input.model.arch.family, fmt::join(input.engine->architectures, ", ")),
-            k_blocker);
+    out.add(
+        "ARCHITECTURE_UNSUPPORTED", Severity::blocker,
+        [&] {
+          return fmt::format("{} does not serve the '{}' architecture (it serves {})", input.engine->name,
+                             input.model.arch.family, fmt::join(input.engine->architectures, ", "));
+        },
+        k_blocker);
   }
 }
 
@@ -164,19 +188,25 @@ void tensor_parallel_heads(const RuleInput& input, RuleOutput& out)
   const estimate::Candidate& candidate = input.estimate.candidate;
   const std::uint32_t tensor_parallel = estimate::tensor_parallel_size(candidate, input.engine);
   if (auto problem = estimate::tensor_parallel_problem(input.engine, input.model.arch, tensor_parallel)) {
-    out.add("TP_HEADS_INDIVISIBLE", Severity::blocker,
-            fmt::format("{}; it refuses --tensor-parallel-size {} at start-up", *problem, tensor_parallel), k_blocker);
+    out.add(
+        "TP_HEADS_INDIVISIBLE", Severity::blocker,
+        [&] { return fmt::format("{}; it refuses --tensor-parallel-size {} at start-up", *problem, tensor_parallel); },
+        k_blocker);
     return;
   }
   // A slice or instance runs on fewer of its devices when all of them would split the heads unevenly.
   if (candidate.system && candidate.count < candidate.system->count && input.engine != nullptr &&
       input.engine->tensor_parallel) {
-    out.add("TP_FEWER_DEVICES", Severity::info,
-            fmt::format("{} of the {} devices: {} shards the {} attention heads and {} KV heads over a tensor-parallel "
-                        "size that divides them",
-                        candidate.count, candidate.system->count, input.engine->name, input.model.arch.num_heads,
-                        input.model.arch.num_kv_heads),
-            0);
+    out.add(
+        "TP_FEWER_DEVICES", Severity::info,
+        [&] {
+          return fmt::format(
+              "{} of the {} devices: {} shards the {} attention heads and {} KV heads over a tensor-parallel "
+              "size that divides them",
+              candidate.count, candidate.system->count, input.engine->name, input.model.arch.num_heads,
+              input.model.arch.num_kv_heads);
+        },
+        0);
   }
 }
 
@@ -184,23 +214,29 @@ void precision_native(const RuleInput& input, RuleOutput& out)
 {
   const estimate::Candidate& candidate = input.estimate.candidate;
   if (input.quant == nullptr) {
-    out.add("QUANT_UNKNOWN", Severity::blocker, fmt::format("precision '{}' is not in the catalog", candidate.quant),
-            k_blocker);
+    out.add(
+        "QUANT_UNKNOWN", Severity::blocker,
+        [&] { return fmt::format("precision '{}' is not in the catalog", candidate.quant); }, k_blocker);
     return;
   }
   const catalog::QuantFormat& quant = *input.quant;
   if (input.engine != nullptr && !contains(input.engine->quants, candidate.quant)) {
-    out.add("QUANT_UNSUPPORTED_BY_ENGINE", Severity::blocker,
-            fmt::format("{} does not run {} weights", input.engine->name, candidate.quant), k_blocker);
+    out.add(
+        "QUANT_UNSUPPORTED_BY_ENGINE", Severity::blocker,
+        [&] { return fmt::format("{} does not run {} weights", input.engine->name, candidate.quant); }, k_blocker);
     return;
   }
   const catalog::HardwareSpec& hardware = candidate.hardware;
   const std::string backend = backend_of(hardware);
   const bool weight_only = input.engine != nullptr && contains(input.engine->weight_only_quants, quant.id);
   if (!quant.backends.empty() && !contains(quant.backends, backend)) {
-    out.add("QUANT_NO_KERNELS", Severity::blocker,
-            fmt::format("no {} kernels exist for {} (only for {})", quant.id, backend, fmt::join(quant.backends, ", ")),
-            k_blocker);
+    out.add(
+        "QUANT_NO_KERNELS", Severity::blocker,
+        [&] {
+          return fmt::format("no {} kernels exist for {} (only for {})", quant.id, backend,
+                             fmt::join(quant.backends, ", "));
+        },
+        k_blocker);
     return;
   }
   // GGUF types run in llama.cpp's own kernels (int8 dot products or dequantization) on every backend it has.
@@ -234,29 +270,41 @@ void precision_native(const RuleInput& input, RuleOutput& out)
     const auto needed = capability_number(input.engine->weight_only->min_compute_capability);
     const auto has = capability_number(*hardware.compute_capability);
     if (needed && has && *has < *needed) {
-      out.add("WEIGHT_ONLY_NEEDS_NEWER_GPU", Severity::blocker,
-              fmt::format("{}: {}'s weight-only {} kernels need compute capability {}; {} has {}", why,
-                          input.engine->name, quant.id, input.engine->weight_only->min_compute_capability,
-                          device_label(candidate), *hardware.compute_capability),
-              k_blocker);
+      out.add(
+          "WEIGHT_ONLY_NEEDS_NEWER_GPU", Severity::blocker,
+          [&] {
+            return fmt::format("{}: {}'s weight-only {} kernels need compute capability {}; {} has {}", why,
+                               input.engine->name, quant.id, input.engine->weight_only->min_compute_capability,
+                               device_label(candidate), *hardware.compute_capability);
+          },
+          k_blocker);
       return;
     }
   }
   if (weight_only) {
-    out.add("PRECISION_WEIGHT_ONLY", Severity::info,
-            fmt::format("{}: {} runs {} weight-only, dequantizing to 16 bits — the memory saving stays, the matmuls "
-                        "run at 16-bit speed",
-                        why, input.engine->name, quant.id),
-            -5);
+    out.add(
+        "PRECISION_WEIGHT_ONLY", Severity::info,
+        [&] {
+          return fmt::format(
+              "{}: {} runs {} weight-only, dequantizing to 16 bits — the memory saving stays, the matmuls "
+              "run at 16-bit speed",
+              why, input.engine->name, quant.id);
+        },
+        -5);
   } else if (hardware.kind == catalog::DeviceKind::cpu) {
-    out.add("PRECISION_EMULATED", Severity::warn, fmt::format("{}: converted in software, slower", why), -10);
+    out.add(
+        "PRECISION_EMULATED", Severity::warn, [&] { return fmt::format("{}: converted in software, slower", why); },
+        -10);
   } else {
-    out.add("PRECISION_NOT_NATIVE", Severity::blocker,
-            fmt::format("{}{}", why,
-                        quant.id == "bf16" && contains(hardware.precisions, "fp16")
-                            ? "; run the weights as fp16 (--quant fp16, vLLM --dtype half)"
-                            : ""),
-            k_blocker);
+    out.add(
+        "PRECISION_NOT_NATIVE", Severity::blocker,
+        [&] {
+          return fmt::format("{}{}", why,
+                             quant.id == "bf16" && contains(hardware.precisions, "fp16")
+                                 ? "; run the weights as fp16 (--quant fp16, vLLM --dtype half)"
+                                 : "");
+        },
+        k_blocker);
   }
 }
 
@@ -264,23 +312,30 @@ void kv_precision_supported(const RuleInput& input, RuleOutput& out)
 {
   const estimate::Candidate& candidate = input.estimate.candidate;
   if (input.kv_quant == nullptr) {
-    out.add("KV_QUANT_UNKNOWN", Severity::blocker,
-            fmt::format("KV-cache precision '{}' is not in the catalog", candidate.kv_quant), k_blocker);
+    out.add(
+        "KV_QUANT_UNKNOWN", Severity::blocker,
+        [&] { return fmt::format("KV-cache precision '{}' is not in the catalog", candidate.kv_quant); }, k_blocker);
     return;
   }
   if (input.engine != nullptr && !contains(input.engine->kv_quants, input.kv_quant->id)) {
-    out.add("KV_QUANT_UNSUPPORTED_BY_ENGINE", Severity::blocker,
-            fmt::format("{} cannot keep the KV cache in {} (it supports {})", input.engine->name, input.kv_quant->id,
-                        fmt::join(input.engine->kv_quants, ", ")),
-            k_blocker);
+    out.add(
+        "KV_QUANT_UNSUPPORTED_BY_ENGINE", Severity::blocker,
+        [&] {
+          return fmt::format("{} cannot keep the KV cache in {} (it supports {})", input.engine->name,
+                             input.kv_quant->id, fmt::join(input.engine->kv_quants, ", "));
+        },
+        k_blocker);
     return;
   }
   const catalog::HardwareSpec& hardware = candidate.hardware;
   if (input.kv_quant->id == "bf16" && hardware.kind != catalog::DeviceKind::cpu && !hardware.precisions.empty() &&
       !contains(hardware.precisions, "bf16")) {
-    out.add("PRECISION_NOT_NATIVE", Severity::blocker,
-            fmt::format("{} has no bf16 units for a bf16 KV cache; use --kv-quant fp16", device_label(candidate)),
-            k_blocker);
+    out.add(
+        "PRECISION_NOT_NATIVE", Severity::blocker,
+        [&] {
+          return fmt::format("{} has no bf16 units for a bf16 KV cache; use --kv-quant fp16", device_label(candidate));
+        },
+        k_blocker);
   }
 }
 
@@ -289,11 +344,14 @@ void quantized_weights(const RuleInput& input, RuleOutput& out)
   if (input.kv_quant != nullptr && input.kv_quant->bits_per_weight < 16) {
     // An 8-bit KV cache is close to lossless (vLLM docs, "Quantized KV Cache"); a 4-bit one less so.
     const bool narrow = input.kv_quant->bits_per_weight < 8;
-    out.add("QUANTIZED_KV", narrow ? Severity::warn : Severity::info,
-            fmt::format("KV cache in {} ({:.2g} bits): more sequences fit{}", input.kv_quant->id,
-                        input.kv_quant->bits_per_weight,
-                        narrow ? ", with a measurable quality loss" : ", with a small accuracy cost"),
-            narrow ? -5 : -1);
+    out.add(
+        "QUANTIZED_KV", narrow ? Severity::warn : Severity::info,
+        [&] {
+          return fmt::format("KV cache in {} ({:.2g} bits): more sequences fit{}", input.kv_quant->id,
+                             input.kv_quant->bits_per_weight,
+                             narrow ? ", with a measurable quality loss" : ", with a small accuracy cost");
+        },
+        narrow ? -5 : -1);
   }
   if (input.quant == nullptr) {
     return;
@@ -308,13 +366,16 @@ void quantized_weights(const RuleInput& input, RuleOutput& out)
   // 3-bit and below lose noticeably (Kurtic et al., "Give Me BF16 or Give Me Death", arXiv:2411.02355).
   const int delta = bits >= 7.5 ? -2 : bits >= 4 ? -8 : -20;
   const Severity severity = bits >= 4 ? Severity::info : Severity::warn;
-  out.add("QUANTIZED_WEIGHTS", severity,
-          fmt::format("weights in {} ({:.2g} bits per weight, the model ships {}): {}", input.quant->id, bits,
-                      input.model.native_quant,
-                      bits >= 7.5 ? "quality within about 1% of 16-bit"
-                      : bits >= 4 ? "a small quality loss; check it on your own evaluations"
-                                  : "a noticeable quality loss below 4 bits"),
-          delta);
+  out.add(
+      "QUANTIZED_WEIGHTS", severity,
+      [&] {
+        return fmt::format("weights in {} ({:.2g} bits per weight, the model ships {}): {}", input.quant->id, bits,
+                           input.model.native_quant,
+                           bits >= 7.5 ? "quality within about 1% of 16-bit"
+                           : bits >= 4 ? "a small quality loss; check it on your own evaluations"
+                                       : "a noticeable quality loss below 4 bits");
+      },
+      delta);
 }
 
 void engine_backend_limits(const RuleInput& input, RuleOutput& out)
@@ -329,22 +390,31 @@ void engine_backend_limits(const RuleInput& input, RuleOutput& out)
       continue;
     }
     if (contains(limit.quants, candidate.quant)) {
-      out.add("QUANT_UNSUPPORTED_ON_BACKEND", Severity::blocker,
-              fmt::format("{} runs no {} weights on {} ({})", input.engine->name, candidate.quant, backend,
-                          limit.source),
-              k_blocker);
+      out.add(
+          "QUANT_UNSUPPORTED_ON_BACKEND", Severity::blocker,
+          [&] {
+            return fmt::format("{} runs no {} weights on {} ({})", input.engine->name, candidate.quant, backend,
+                               limit.source);
+          },
+          k_blocker);
     }
     if (contains(limit.kv_quants, candidate.kv_quant)) {
-      out.add("KV_QUANT_UNSUPPORTED_ON_BACKEND", Severity::blocker,
-              fmt::format("{} keeps no {} KV cache on {} ({})", input.engine->name, candidate.kv_quant, backend,
-                          limit.source),
-              k_blocker);
+      out.add(
+          "KV_QUANT_UNSUPPORTED_ON_BACKEND", Severity::blocker,
+          [&] {
+            return fmt::format("{} keeps no {} KV cache on {} ({})", input.engine->name, candidate.kv_quant, backend,
+                               limit.source);
+          },
+          k_blocker);
     }
     if (limit.mla && input.model.arch.mla) {
-      out.add("MLA_UNSUPPORTED_ON_BACKEND", Severity::blocker,
-              fmt::format("{} has no MLA attention on {}, which {} uses ({})", input.engine->name, backend,
-                          input.model.name, limit.source),
-              k_blocker);
+      out.add(
+          "MLA_UNSUPPORTED_ON_BACKEND", Severity::blocker,
+          [&] {
+            return fmt::format("{} has no MLA attention on {}, which {} uses ({})", input.engine->name, backend,
+                               input.model.name, limit.source);
+          },
+          k_blocker);
     }
   }
 }
@@ -360,10 +430,14 @@ void native_architecture_quant(const RuleInput& input, RuleOutput& out)
   });
   const std::string& quant = input.estimate.candidate.quant;
   if (!served && !contains(native.fallback_quants, quant)) {
-    out.add("QUANT_NEEDS_NATIVE_MODEL", Severity::blocker,
-            fmt::format("{} serves '{}' only through its transformers fallback, which runs {} and not {}",
-                        input.engine->name, input.model.arch.family, fmt::join(native.fallback_quants, ", "), quant),
-            k_blocker);
+    out.add(
+        "QUANT_NEEDS_NATIVE_MODEL", Severity::blocker,
+        [&] {
+          return fmt::format("{} serves '{}' only through its transformers fallback, which runs {} and not {}",
+                             input.engine->name, input.model.arch.family, fmt::join(native.fallback_quants, ", "),
+                             quant);
+        },
+        k_blocker);
   }
 }
 
@@ -377,18 +451,24 @@ void artifact_available(const RuleInput& input, RuleOutput& out)
   if (input.engine->needs_maxtext_name) {
     const catalog::Artifact* maxtext = catalog::maxtext_artifact(input.catalog, model_id);
     if (maxtext == nullptr) {
-      out.add("ARTIFACT_MISSING", Severity::blocker,
-              fmt::format("{} names models by their MaxText model_name and data/artifacts.json has none for {}",
-                          input.engine->name, input.model.name),
-              k_blocker);
+      out.add(
+          "ARTIFACT_MISSING", Severity::blocker,
+          [&] {
+            return fmt::format("{} names models by their MaxText model_name and data/artifacts.json has none for {}",
+                               input.engine->name, input.model.name);
+          },
+          k_blocker);
       return;
     }
     if (!maxtext->checkpoint) {
-      out.add("ARTIFACT_MISSING", Severity::blocker,
-              fmt::format("{} loads a MaxText checkpoint (load_parameters_path) and none of {} (model_name={}) is "
-                          "published; convert the Hugging Face weights with MaxText's checkpoint conversion first",
-                          input.engine->name, input.model.name, *maxtext->maxtext),
-              k_blocker);
+      out.add(
+          "ARTIFACT_MISSING", Severity::blocker,
+          [&] {
+            return fmt::format("{} loads a MaxText checkpoint (load_parameters_path) and none of {} (model_name={}) is "
+                               "published; convert the Hugging Face weights with MaxText's checkpoint conversion first",
+                               input.engine->name, input.model.name, *maxtext->maxtext);
+          },
+          k_blocker);
       return;
     }
   }
@@ -397,12 +477,16 @@ void artifact_available(const RuleInput& input, RuleOutput& out)
                               input.quant->id)) {
     return;
   }
-  out.add("ARTIFACT_MISSING", Severity::blocker,
-          fmt::format("no published {} {} of {} for {} is known (data/artifacts.json) and {} cannot make one from the "
-                      "{} weights",
-                      input.quant->id, catalog::loads_gguf(input.catalog, *input.engine) ? "file" : "checkpoint",
-                      input.model.name, input.engine->name, input.engine->name, input.model.native_quant),
-          k_blocker);
+  out.add(
+      "ARTIFACT_MISSING", Severity::blocker,
+      [&] {
+        return fmt::format(
+            "no published {} {} of {} for {} is known (data/artifacts.json) and {} cannot make one from the "
+            "{} weights",
+            input.quant->id, catalog::loads_gguf(input.catalog, *input.engine) ? "file" : "checkpoint",
+            input.model.name, input.engine->name, input.engine->name, input.model.native_quant);
+      },
+      k_blocker);
 }
 
 } // namespace detail

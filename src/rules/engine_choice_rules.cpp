@@ -65,17 +65,23 @@ void engine_status(const RuleInput& input, RuleOutput& out)
   const catalog::EngineSpec& engine = *input.engine;
   const std::string since = engine.status.since ? fmt::format(" since {}", *engine.status.since) : std::string();
   if (engine.status.state == catalog::EngineState::archived) {
-    out.add("ENGINE_ARCHIVED", Severity::warn,
-            fmt::format("{} is archived{} (read-only: no new models, kernels or fixes); it ranks below every "
-                        "maintained engine that runs the model as well (-{})",
-                        engine.name, since, -k_unmaintained_delta),
-            k_unmaintained_delta);
+    out.add(
+        "ENGINE_ARCHIVED", Severity::warn,
+        [&] {
+          return fmt::format("{} is archived{} (read-only: no new models, kernels or fixes); it ranks below every "
+                             "maintained engine that runs the model as well (-{})",
+                             engine.name, since, -k_unmaintained_delta);
+        },
+        k_unmaintained_delta);
   } else {
-    out.add("ENGINE_MAINTENANCE_MODE", Severity::warn,
-            fmt::format("{} is in maintenance mode{} (minor fixes only, no new models or kernels); it ranks below "
-                        "every maintained engine that runs the model as well (-{})",
-                        engine.name, since, -k_unmaintained_delta),
-            k_unmaintained_delta);
+    out.add(
+        "ENGINE_MAINTENANCE_MODE", Severity::warn,
+        [&] {
+          return fmt::format("{} is in maintenance mode{} (minor fixes only, no new models or kernels); it ranks below "
+                             "every maintained engine that runs the model as well (-{})",
+                             engine.name, since, -k_unmaintained_delta);
+        },
+        k_unmaintained_delta);
   }
 }
 
@@ -87,11 +93,14 @@ void engine_preference(const RuleInput& input, RuleOutput& out)
   const catalog::EngineSpec& engine = *input.engine;
   const std::string backend = backend_of(input.estimate.candidate.hardware);
   if (catalog::preferred_on(engine, backend)) {
-    out.add("ENGINE_PREFERRED", Severity::info,
-            fmt::format("{} is among the engines most used on {} (actively maintained, the widest model support): "
-                        "preferred where the estimates of engines are within their error of each other",
-                        engine.name, backend_label(backend)),
-            0);
+    out.add(
+        "ENGINE_PREFERRED", Severity::info,
+        [&] {
+          return fmt::format("{} is among the engines most used on {} (actively maintained, the widest model support): "
+                             "preferred where the estimates of engines are within their error of each other",
+                             engine.name, backend_label(backend));
+        },
+        0);
     return;
   }
   // Single-process runners (llama.cpp, Ollama, MLX) are judged by the rules for many users, not by this.
@@ -102,12 +111,15 @@ void engine_preference(const RuleInput& input, RuleOutput& out)
   if (preferred.empty()) {
     return; // nothing more used runs this model here
   }
-  out.add("ENGINE_LESS_USED", Severity::info,
-          fmt::format("{} runs here, but {} {} the engines most used on {}: ranked below them where the estimates "
-                      "are within their error of each other ({})",
-                      engine.name, fmt::join(preferred, " and "), preferred.size() == 1 ? "is" : "are",
-                      backend_label(backend), k_less_used_delta),
-          k_less_used_delta);
+  out.add(
+      "ENGINE_LESS_USED", Severity::info,
+      [&] {
+        return fmt::format("{} runs here, but {} {} the engines most used on {}: ranked below them where the estimates "
+                           "are within their error of each other ({})",
+                           engine.name, fmt::join(preferred, " and "), preferred.size() == 1 ? "is" : "are",
+                           backend_label(backend), k_less_used_delta);
+      },
+      k_less_used_delta);
 }
 
 } // namespace llmhw::rules::detail

@@ -25,14 +25,17 @@ void fits_in_memory(const RuleInput& input, RuleOutput& out)
     return;
   }
   const std::uint32_t count = input.estimate.candidate.count;
-  out.add("DOES_NOT_FIT", Severity::blocker,
-          fmt::format("needs {} (weights {}, KV cache {}, activations {}, overhead {}) but {} usable across {} "
-                      "device{}",
-                      units::format_bytes(needed), units::format_bytes(memory.weights_bytes),
-                      units::format_bytes(memory.kv_cache_bytes), units::format_bytes(memory.activation_bytes),
-                      units::format_bytes(memory.overhead_bytes), units::format_bytes(memory.usable_bytes), count,
-                      count == 1 ? "" : "s"),
-          -60);
+  out.add(
+      "DOES_NOT_FIT", Severity::blocker,
+      [&] {
+        return fmt::format("needs {} (weights {}, KV cache {}, activations {}, overhead {}) but {} usable across {} "
+                           "device{}",
+                           units::format_bytes(needed), units::format_bytes(memory.weights_bytes),
+                           units::format_bytes(memory.kv_cache_bytes), units::format_bytes(memory.activation_bytes),
+                           units::format_bytes(memory.overhead_bytes), units::format_bytes(memory.usable_bytes), count,
+                           count == 1 ? "" : "s");
+      },
+      -60);
 }
 
 void context_within_model(const RuleInput& input, RuleOutput& out)
@@ -41,11 +44,14 @@ void context_within_model(const RuleInput& input, RuleOutput& out)
   if (trained == 0 || input.workload.context <= trained) {
     return;
   }
-  out.add("CONTEXT_EXCEEDS_MODEL", Severity::blocker,
-          fmt::format("a context of {} tokens exceeds the {} the model was trained for (max_position_embeddings); "
-                      "engines refuse a longer --max-model-len",
-                      input.workload.context, trained),
-          -60);
+  out.add(
+      "CONTEXT_EXCEEDS_MODEL", Severity::blocker,
+      [&] {
+        return fmt::format("a context of {} tokens exceeds the {} the model was trained for (max_position_embeddings); "
+                           "engines refuse a longer --max-model-len",
+                           input.workload.context, trained);
+      },
+      -60);
 }
 
 void concurrency_fits(const RuleInput& input, RuleOutput& out)
@@ -56,27 +62,37 @@ void concurrency_fits(const RuleInput& input, RuleOutput& out)
     return; // nothing runs, or a llama.cpp split, which has its own warning
   }
   if (memory.max_context < workload.context) {
-    out.add("CONTEXT_LIMITED_BY_MEMORY", Severity::warn,
-            fmt::format("the KV cache holds at most {} tokens per sequence, less than the {} the workload needs",
-                        memory.max_context, workload.context),
-            -25);
+    out.add(
+        "CONTEXT_LIMITED_BY_MEMORY", Severity::warn,
+        [&] {
+          return fmt::format("the KV cache holds at most {} tokens per sequence, less than the {} the workload needs",
+                             memory.max_context, workload.context);
+        },
+        -25);
     return;
   }
   if (workload.max_concurrency) {
-    out.add("CONCURRENCY_SIZED_TO_MEMORY", Severity::info,
-            fmt::format("{} sequences of {} tokens fit in the KV cache", memory.max_concurrency, workload.context), 0);
+    out.add(
+        "CONCURRENCY_SIZED_TO_MEMORY", Severity::info,
+        [&] {
+          return fmt::format("{} sequences of {} tokens fit in the KV cache", memory.max_concurrency, workload.context);
+        },
+        0);
     return;
   }
   if (memory.max_concurrency < workload.concurrency) {
     // The requested users do not fit: the plan runs, but not as asked (a blocker, so check fails and advise
     // recommends none of it), and the speeds say what the users who wait would see.
-    out.add("KV_CACHE_LIMITS_CONCURRENCY", Severity::blocker,
-            fmt::format("the KV cache holds {} of the {} concurrent sequences of {} tokens; the other {} wait in "
-                        "the queue (time to first token {} with the wait)",
-                        memory.max_concurrency, workload.concurrency, workload.context,
-                        workload.concurrency - memory.max_concurrency,
-                        units::format_duration_ms(input.estimate.performance.ttft_ms)),
-            -60);
+    out.add(
+        "KV_CACHE_LIMITS_CONCURRENCY", Severity::blocker,
+        [&] {
+          return fmt::format("the KV cache holds {} of the {} concurrent sequences of {} tokens; the other {} wait in "
+                             "the queue (time to first token {} with the wait)",
+                             memory.max_concurrency, workload.concurrency, workload.context,
+                             workload.concurrency - memory.max_concurrency,
+                             units::format_duration_ms(input.estimate.performance.ttft_ms));
+        },
+        -60);
   }
 }
 
@@ -89,10 +105,13 @@ void headroom(const RuleInput& input, RuleOutput& out)
   // Under 5% spare, allocator fragmentation or a longer prompt than planned can run out of memory.
   const double share = static_cast<double>(memory.headroom_bytes) / static_cast<double>(memory.usable_bytes);
   if (share < 0.05) {
-    out.add("THIN_HEADROOM", Severity::warn,
-            fmt::format("only {} ({:.1f}% of usable memory) to spare after weights, KV cache and buffers",
-                        units::format_bytes(static_cast<std::uint64_t>(memory.headroom_bytes)), share * 100),
-            -5);
+    out.add(
+        "THIN_HEADROOM", Severity::warn,
+        [&] {
+          return fmt::format("only {} ({:.1f}% of usable memory) to spare after weights, KV cache and buffers",
+                             units::format_bytes(static_cast<std::uint64_t>(memory.headroom_bytes)), share * 100);
+        },
+        -5);
   }
 }
 
@@ -102,11 +121,14 @@ void partial_offload(const RuleInput& input, RuleOutput& out)
   if (!memory.gpu_layers || memory.total_layers == 0 || *memory.gpu_layers >= memory.total_layers) {
     return;
   }
-  out.add("PARTIAL_OFFLOAD", Severity::warn,
-          fmt::format("only {} of {} layers fit on the GPU (-ngl {}); the rest run on the CPU at its memory "
-                      "bandwidth",
-                      *memory.gpu_layers, memory.total_layers, *memory.gpu_layers),
-          -20);
+  out.add(
+      "PARTIAL_OFFLOAD", Severity::warn,
+      [&] {
+        return fmt::format("only {} of {} layers fit on the GPU (-ngl {}); the rest run on the CPU at its memory "
+                           "bandwidth",
+                           *memory.gpu_layers, memory.total_layers, *memory.gpu_layers);
+      },
+      -20);
 }
 
 void offload_host_memory(const RuleInput& input, RuleOutput& out)
@@ -115,13 +137,16 @@ void offload_host_memory(const RuleInput& input, RuleOutput& out)
   if (memory.gpu_layers || memory.offload_host_bytes == 0 || !memory.host_available_bytes) {
     return;
   }
-  out.add("OFFLOAD_EXCEEDS_HOST_MEMORY", Severity::blocker,
-          fmt::format("the layers that do not fit the GPU need {} of host memory with their KV cache, but the host "
-                      "has {} for them{}",
-                      units::format_bytes(memory.offload_host_bytes), units::format_bytes(*memory.host_available_bytes),
-                      input.estimate.candidate.hardware.unified_memory ? " beside the GPU's share of unified memory"
-                                                                       : ""),
-          -60);
+  out.add(
+      "OFFLOAD_EXCEEDS_HOST_MEMORY", Severity::blocker,
+      [&] {
+        return fmt::format(
+            "the layers that do not fit the GPU need {} of host memory with their KV cache, but the host "
+            "has {} for them{}",
+            units::format_bytes(memory.offload_host_bytes), units::format_bytes(*memory.host_available_bytes),
+            input.estimate.candidate.hardware.unified_memory ? " beside the GPU's share of unified memory" : "");
+      },
+      -60);
 }
 
 } // namespace llmhw::rules::detail

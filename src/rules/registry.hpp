@@ -26,10 +26,15 @@ struct RuleInput {
 struct RuleOutput {
   std::vector<Finding> findings;
   std::vector<Requirement> requirements;
+  Words words = Words::write;
 
-  void add(std::string code, Severity severity, std::string message, int score_delta)
+  /// A finding, its message written by `message` (a callable returning the text) only when words are wanted:
+  /// the ranking judges thousands of candidates to report a few, and formatting every message was a fifth of its
+  /// time.
+  template <typename Message> void add(std::string code, Severity severity, Message&& message, int score_delta)
   {
-    findings.push_back({std::move(code), severity, std::move(message), score_delta});
+    findings.push_back(
+        {std::move(code), severity, words == Words::write ? std::string(message()) : std::string(), score_delta});
   }
 };
 
@@ -85,6 +90,5 @@ inline bool runs(const estimate::MemoryPlan& memory)
 {
   return memory.fits || memory.max_concurrency >= 1 || (memory.gpu_layers.has_value() && memory.total_layers > 0);
 }
-
 
 } // namespace llmhw::rules::detail

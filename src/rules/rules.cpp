@@ -82,7 +82,7 @@ RequirementFigures requirement_figures(const Requirement& requirement)
 }
 
 Assessment assess(estimate::Estimate estimate, const model::ModelSpec& model, const workload::Workload& workload,
-                  const catalog::Catalog& catalog)
+                  const catalog::Catalog& catalog, Words words)
 {
   const estimate::Candidate& candidate = estimate.candidate;
   const detail::RuleInput input{
@@ -94,6 +94,7 @@ Assessment assess(estimate::Estimate estimate, const model::ModelSpec& model, co
       catalog.find_quant(catalog::format_for(catalog.find_engine(candidate.engine), candidate.quant)),
       catalog.find_quant(candidate.kv_quant)};
   detail::RuleOutput out;
+  out.words = words;
   for (const detail::Rule& rule : detail::registry()) {
     rule.apply(input, out);
   }

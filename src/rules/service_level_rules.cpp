@@ -39,25 +39,33 @@ void judge(Limit limit, std::optional<double> wanted, double estimate, RuleOutpu
     // No speed without the figures it rests on (bandwidth, TFLOPS): never claim a limit is met.
     const Requirement unknown{limit.name, *wanted, 0, false, limit.at_most};
     out.requirements.push_back(unknown);
-    out.add(fmt::format("{}_UNKNOWN", limit.code), Severity::warn,
-            fmt::format("{} cannot be estimated (the device's figures are missing), so the {} {} is not "
-                        "known to be met",
-                        limit.label, limit.at_most ? "limit of" : "minimum of", requirement_figures(unknown).limit),
-            -20);
+    out.add(
+        fmt::format("{}_UNKNOWN", limit.code), Severity::warn,
+        [&] {
+          return fmt::format("{} cannot be estimated (the device's figures are missing), so the {} {} is not "
+                             "known to be met",
+                             limit.label, limit.at_most ? "limit of" : "minimum of",
+                             requirement_figures(unknown).limit);
+        },
+        -20);
     return;
   }
   const bool met = limit.at_most ? estimate <= *wanted : estimate >= *wanted;
   const Requirement requirement{limit.name, *wanted, estimate, met, limit.at_most};
   out.requirements.push_back(requirement);
-  // "850 ms", "2 min 33 s", "1,530 tok/s" (never "1.53e+05 ms"), finer where a miss would round alike.
-  const RequirementFigures figures = requirement_figures(requirement);
+  // Figures as requirement_figures writes them: "850 ms", "2 min 33 s", "1,530 tok/s" (never "1.53e+05 ms"), finer
+  // where a miss would round alike.
   if (met) {
     // Margin as a share of the limit: how much worse the estimate could get.
     const double margin = *wanted > 0 ? std::abs(*wanted - estimate) / *wanted : 0;
-    out.add(fmt::format("{}_MET", limit.code), Severity::info,
-            fmt::format("{} {} meets the {} {} ({:.0f}% margin)", limit.label, figures.estimate,
-                        limit.at_most ? "limit of" : "minimum of", figures.limit, margin * 100),
-            0);
+    out.add(
+        fmt::format("{}_MET", limit.code), Severity::info,
+        [&] {
+          const RequirementFigures figures = requirement_figures(requirement);
+          return fmt::format("{} {} meets the {} {} ({:.0f}% margin)", limit.label, figures.estimate,
+                             limit.at_most ? "limit of" : "minimum of", figures.limit, margin * 100);
+        },
+        0);
     return;
   }
   // The miss as a factor (3 for three times the latency limit or a third of the rate), so that the penalty keeps
@@ -67,19 +75,23 @@ void judge(Limit limit, std::optional<double> wanted, double estimate, RuleOutpu
   const double ratio = std::min(miss_ratio(requirement), 1e6); // a zero limit makes any latency an infinite miss
   const int delta = -15 - static_cast<int>(std::lround(15 * std::log2(ratio)));
   // Twice the limit or more reads better as a multiple: "is 650× the limit", not "misses it by 64,900%".
-  std::string message;
-  if (ratio < 2) {
-    message = fmt::format("{} {} misses the {} {} by {:.0f}%", limit.label, figures.estimate,
-                          limit.at_most ? "limit of" : "minimum of", figures.limit,
-                          (limit.at_most ? ratio - 1 : 1 - 1 / ratio) * 100);
-  } else if (limit.at_most) {
-    message = fmt::format("{} {} is {}× the limit of {}", limit.label, figures.estimate, units::format_figure(ratio),
-                          figures.limit);
-  } else {
-    message = fmt::format("{} {} misses the minimum of {} by a factor of {}", limit.label, figures.estimate,
-                          figures.limit, units::format_figure(ratio));
-  }
-  out.add(fmt::format("{}_MISSED", limit.code), Severity::warn, message, delta);
+  out.add(
+      fmt::format("{}_MISSED", limit.code), Severity::warn,
+      [&] {
+        const RequirementFigures figures = requirement_figures(requirement);
+        if (ratio < 2) {
+          return fmt::format("{} {} misses the {} {} by {:.0f}%", limit.label, figures.estimate,
+                             limit.at_most ? "limit of" : "minimum of", figures.limit,
+                             (limit.at_most ? ratio - 1 : 1 - 1 / ratio) * 100);
+        }
+        if (limit.at_most) {
+          return fmt::format("{} {} is {}× the limit of {}", limit.label, figures.estimate, units::format_figure(ratio),
+                             figures.limit);
+        }
+        return fmt::format("{} {} misses the minimum of {} by a factor of {}", limit.label, figures.estimate,
+                           figures.limit, units::format_figure(ratio));
+      },
+      delta);
 }
 
 } // namespace

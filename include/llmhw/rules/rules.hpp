@@ -50,6 +50,10 @@ RequirementFigures requirement_figures(const Requirement& requirement);
 
 enum class Verdict { recommended, viable, not_viable };
 
+/// Whether an assessment writes its findings' messages (Words::skip: codes, severities and scores only, the same
+/// verdict and score, for judgements nobody reads, such as the ranking's of the candidates it drops).
+enum class Words { write, skip };
+
 std::string to_string(Verdict verdict);
 
 struct Assessment {
@@ -76,6 +80,6 @@ std::uint32_t hosts_spanned(const estimate::Candidate& candidate);
 /// recommended when every requirement is met, viable otherwise. The estimate becomes the assessment's: a caller done
 /// with it moves it in.
 Assessment assess(estimate::Estimate estimate, const model::ModelSpec& model, const workload::Workload& workload,
-                  const catalog::Catalog& catalog);
+                  const catalog::Catalog& catalog, Words words = Words::write);
 
 } // namespace llmhw::rules

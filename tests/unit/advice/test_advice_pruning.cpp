@@ -221,6 +221,48 @@ TEST_CASE("the rules judge a candidate's analytic bounds no worse than its simul
   CHECK(compared > 1000);
 }
 
+TEST_CASE("the ranking's judgements without words score as the ones with words", "[advice][ranking]")
+{
+  // rank() judges every candidate with Words::skip and writes the messages of those it keeps: the findings' codes,
+  // severities and scores, the requirements and the verdict must not depend on the words.
+  const auto& catalog = builtin_catalog();
+  const std::vector<std::string> all = {"all"};
+  auto refs = llmhw::catalog::resolve_targets(catalog, all);
+  REQUIRE(refs.ok());
+  const auto pools = llmhw::advice::detail::pools_from_targets(refs.value());
+  std::size_t compared = 0;
+  std::size_t findings = 0;
+  for (const auto& [model_id, workload] :
+       {std::pair{std::string("llama-3.1-70b"), strict_slo()}, std::pair{std::string("deepseek-v3"), preset("rag")}}) {
+    const auto model = catalog_model(model_id);
+    for (const auto& pool : pools) {
+      for (const auto& candidate : llmhw::advice::detail::candidates_for(pool, model, Inputs{}, catalog)) {
+        const auto estimate =
+            llmhw::estimate::run(candidate, model, workload, catalog, llmhw::estimate::Speeds::analytic);
+        const auto written = llmhw::rules::assess(estimate, model, workload, catalog);
+        const auto quiet = llmhw::rules::assess(estimate, model, workload, catalog, llmhw::rules::Words::skip);
+        INFO(model_id << " on " << candidate.count << "x " << candidate.device << " " << candidate.engine << " "
+                      << candidate.quant << "/" << candidate.kv_quant);
+        CHECK(quiet.verdict == written.verdict);
+        CHECK(quiet.score == written.score);
+        REQUIRE(quiet.findings.size() == written.findings.size());
+        for (std::size_t i = 0; i < quiet.findings.size(); ++i) {
+          CHECK(quiet.findings[i].code == written.findings[i].code);
+          CHECK(quiet.findings[i].severity == written.findings[i].severity);
+          CHECK(quiet.findings[i].score_delta == written.findings[i].score_delta);
+          CHECK(quiet.findings[i].message.empty());
+          CHECK_FALSE(written.findings[i].message.empty());
+        }
+        CHECK(llmhw::rules::shortfall(quiet.requirements) == llmhw::rules::shortfall(written.requirements));
+        findings += written.findings.size();
+        ++compared;
+      }
+    }
+  }
+  CHECK(compared > 1000);
+  CHECK(findings > 3 * compared); // the rules said several things of each candidate
+}
+
 TEST_CASE("pruning keeps the best of each device count and engine for named targets", "[advice][ranking]")
 {
   // Without --target all each count and engine of a target keeps a line: pruning may only skip within one.
