@@ -177,11 +177,13 @@ Result<Catalog> load(const CatalogSources& sources)
       continue;
     }
     const std::string input = fmt::format("built-in data/{}", name);
-    auto document = util::parse_json(file->content, input);
-    if (!document) {
-      return document.error();
+    // Built-in files are part of the program, their shape tested against the schemas when it was built: they skip
+    // the bounds pass that guards files from outside (util::parse_json), a third of loading the catalog.
+    const nlohmann::json document = nlohmann::json::parse(file->content, nullptr, /*allow_exceptions=*/false);
+    if (document.is_discarded()) {
+      return Error{input, "not valid JSON"};
     }
-    if (auto merged = merge(catalog, *document, input); !merged) {
+    if (auto merged = merge(catalog, document, input); !merged) {
       return merged.error();
     }
   }
