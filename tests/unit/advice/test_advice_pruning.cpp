@@ -54,6 +54,32 @@ Ranking ranking(const std::string& model, const llmhw::workload::Workload& workl
 }
 
 /// Same candidates, same order, same figures and the same judgement, finding by finding.
+/// Calls `check(model, workload, candidate)` for every candidate of every catalog target, under each model id and
+/// workload of `cases`; returns how many candidates it checked.
+template <typename Check>
+std::size_t for_each_catalog_candidate(const std::vector<std::pair<std::string, llmhw::workload::Workload>>& cases,
+                                       Check check)
+{
+  const auto& catalog = builtin_catalog();
+  const std::vector<std::string> all = {"all"};
+  auto refs = llmhw::catalog::resolve_targets(catalog, all);
+  REQUIRE(refs.ok());
+  const auto pools = llmhw::advice::detail::pools_from_targets(refs.value());
+  std::size_t checked = 0;
+  for (const auto& [model_id, workload] : cases) {
+    const auto model = catalog_model(model_id);
+    for (const auto& pool : pools) {
+      for (const auto& candidate : llmhw::advice::detail::candidates_for(pool, model, Inputs{}, catalog)) {
+        INFO(model_id << " on " << candidate.count << "x " << candidate.device << " " << candidate.engine << " "
+                      << candidate.quant << "/" << candidate.kv_quant);
+        check(model, workload, candidate);
+        ++checked;
+      }
+    }
+  }
+  return checked;
+}
+
 void require_same_ranking(const Ranking& pruned, const Ranking& full)
 {
   REQUIRE(pruned.kept.size() == full.kept.size());
@@ -188,23 +214,14 @@ TEST_CASE("the rules judge a candidate's analytic bounds no worse than its simul
   // What the pruning rests on, candidate by candidate over the whole catalog: each key the ranking compares
   // (verdict, score, how far the requirements are missed, cost) is at least as good for the bounds.
   const auto& catalog = builtin_catalog();
-  const std::vector<std::string> all = {"all"};
-  auto refs = llmhw::catalog::resolve_targets(catalog, all);
-  REQUIRE(refs.ok());
-  const auto pools = llmhw::advice::detail::pools_from_targets(refs.value());
-  std::size_t compared = 0;
-  for (const auto& [model_id, workload] :
-       {std::pair{std::string("llama-3.1-8b"), strict_slo()}, std::pair{std::string("qwen3-30b-a3b"), preset("rag")}}) {
-    const auto model = catalog_model(model_id);
-    for (const auto& pool : pools) {
-      for (const auto& candidate : llmhw::advice::detail::candidates_for(pool, model, Inputs{}, catalog)) {
+  const std::size_t compared = for_each_catalog_candidate(
+      {{"llama-3.1-8b", strict_slo()}, {"qwen3-30b-a3b", preset("rag")}},
+      [&](const auto& model, const auto& workload, const auto& candidate) {
         const auto bound = llmhw::rules::assess(
             llmhw::estimate::run(candidate, model, workload, catalog, llmhw::estimate::Speeds::analytic), model,
             workload, catalog);
         const auto actual =
             llmhw::rules::assess(llmhw::estimate::run(candidate, model, workload, catalog), model, workload, catalog);
-        INFO(model_id << " on " << candidate.count << "x " << candidate.device << " " << candidate.engine << " "
-                      << candidate.quant << "/" << candidate.kv_quant);
         CHECK(static_cast<int>(bound.verdict) <= static_cast<int>(actual.verdict));
         CHECK(bound.score >= actual.score);
         CHECK(llmhw::rules::shortfall(bound.requirements) <= llmhw::rules::shortfall(actual.requirements) + 1e-12);
@@ -214,10 +231,7 @@ TEST_CASE("the rules judge a candidate's analytic bounds no worse than its simul
                              [](const auto& finding) { return finding.code == "CPU_SUFFICES"; });
         };
         CHECK((cpu_suffices(bound) || !cpu_suffices(actual)));
-        ++compared;
-      }
-    }
-  }
+      });
   CHECK(compared > 1000);
 }
 
@@ -226,23 +240,14 @@ TEST_CASE("the ranking's judgements without words score as the ones with words",
   // rank() judges every candidate with Words::skip and writes the messages of those it keeps: the findings' codes,
   // severities and scores, the requirements and the verdict must not depend on the words.
   const auto& catalog = builtin_catalog();
-  const std::vector<std::string> all = {"all"};
-  auto refs = llmhw::catalog::resolve_targets(catalog, all);
-  REQUIRE(refs.ok());
-  const auto pools = llmhw::advice::detail::pools_from_targets(refs.value());
-  std::size_t compared = 0;
   std::size_t findings = 0;
-  for (const auto& [model_id, workload] :
-       {std::pair{std::string("llama-3.1-70b"), strict_slo()}, std::pair{std::string("deepseek-v3"), preset("rag")}}) {
-    const auto model = catalog_model(model_id);
-    for (const auto& pool : pools) {
-      for (const auto& candidate : llmhw::advice::detail::candidates_for(pool, model, Inputs{}, catalog)) {
+  const std::size_t compared = for_each_catalog_candidate(
+      {{"llama-3.1-70b", strict_slo()}, {"deepseek-v3", preset("rag")}},
+      [&](const auto& model, const auto& workload, const auto& candidate) {
         const auto estimate =
             llmhw::estimate::run(candidate, model, workload, catalog, llmhw::estimate::Speeds::analytic);
         const auto written = llmhw::rules::assess(estimate, model, workload, catalog);
         const auto quiet = llmhw::rules::assess(estimate, model, workload, catalog, llmhw::rules::Words::skip);
-        INFO(model_id << " on " << candidate.count << "x " << candidate.device << " " << candidate.engine << " "
-                      << candidate.quant << "/" << candidate.kv_quant);
         CHECK(quiet.verdict == written.verdict);
         CHECK(quiet.score == written.score);
         REQUIRE(quiet.findings.size() == written.findings.size());
@@ -255,10 +260,7 @@ TEST_CASE("the ranking's judgements without words score as the ones with words",
         }
         CHECK(llmhw::rules::shortfall(quiet.requirements) == llmhw::rules::shortfall(written.requirements));
         findings += written.findings.size();
-        ++compared;
-      }
-    }
-  }
+      });
   CHECK(compared > 1000);
   CHECK(findings > 3 * compared); // the rules said several things of each candidate
 }
