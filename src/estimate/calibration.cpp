@@ -117,7 +117,7 @@ EfficiencyFactors Calibration::find(const std::string& engine, DeviceClass devic
 }
 
 const CpuKernel* Calibration::find_cpu_kernel(const std::string& engine, const std::string& op,
-                                             const std::string& quant, const std::vector<std::string>& isa) const
+                                              const std::string& quant, const std::vector<std::string>& isa) const
 {
   const auto has = [](const std::vector<std::string>& names, const std::string& name) {
     return std::find(names.begin(), names.end(), name) != names.end();

@@ -110,7 +110,7 @@ double device_peak_flops(const catalog::HardwareSpec& hardware, const std::strin
 // measured on the machine (probe --measure) needs no such bound.
 constexpr double k_bandwidth_per_core_bytes_s = 48 * 64 / 100e-9;
 
-double reachable_bandwidth(const catalog::HardwareSpec& hardware, std::vector<std::string>& assumptions)
+double reachable_bandwidth(const catalog::HardwareSpec& hardware, Assumptions& assumptions)
 {
   const double bandwidth = hardware.memory_bandwidth_bytes_s;
   if (hardware.kind != catalog::DeviceKind::cpu || !hardware.cpu || hardware.cpu->cores == 0) {
@@ -118,17 +118,21 @@ double reachable_bandwidth(const catalog::HardwareSpec& hardware, std::vector<st
   }
   if (hardware.memory_bandwidth_measured) {
     // A triad over the CPUs the process may use: what they draw, no model needed.
-    assumptions.push_back(fmt::format("memory bandwidth {:.1f} GB/s, {} on this machine",
-                                      bandwidth / 1e9, *hardware.memory_bandwidth_measured));
+    assumptions.add([&] {
+      return fmt::format("memory bandwidth {:.1f} GB/s, {} on this machine", bandwidth / 1e9,
+                         *hardware.memory_bandwidth_measured);
+    });
     return bandwidth;
   }
   const double per_cores = hardware.cpu->cores * k_bandwidth_per_core_bytes_s;
   if (per_cores >= bandwidth) {
     return bandwidth;
   }
-  assumptions.push_back(
-      fmt::format("{} draw at most {:.0f} GB/s of the memory's {:.0f} GB/s (~{:.0f} GB/s per core)",
-                  util::count_of(hardware.cpu->cores, "core"), per_cores / 1e9, bandwidth / 1e9, k_bandwidth_per_core_bytes_s / 1e9));
+  assumptions.add([&] {
+    return fmt::format("{} draw at most {:.0f} GB/s of the memory's {:.0f} GB/s (~{:.0f} GB/s per core)",
+                       util::count_of(hardware.cpu->cores, "core"), per_cores / 1e9, bandwidth / 1e9,
+                       k_bandwidth_per_core_bytes_s / 1e9);
+  });
   return per_cores;
 }
 

@@ -13,6 +13,25 @@
 
 namespace llmhw::estimate::detail {
 
+/// The assumption lines of one estimate, each written by a callable only where the estimate will be shown: the
+/// ranking's analytic bounds (Speeds::analytic) are compared and dropped, thousands of them for `--target all`.
+class Assumptions {
+public:
+  Assumptions() = default; ///< writes nothing: for figures recomputed after the plan has stated its assumptions
+  Assumptions(std::vector<std::string>& lines, bool written) : m_lines(written ? &lines : nullptr) {}
+
+  template <typename Line>
+  void add(Line&& line)
+  {
+    if (m_lines != nullptr) {
+      m_lines->emplace_back(line());
+    }
+  }
+
+private:
+  std::vector<std::string>* m_lines = nullptr;
+};
+
 /// How the candidate's devices split the model (parallel.cpp).
 struct Layout {
   std::uint32_t devices = 1;
@@ -38,9 +57,9 @@ struct Inputs {
   const Candidate& candidate;
   const model::ModelSpec& model;
   const workload::Workload& workload;
-  const catalog::QuantFormat& quant;    ///< the catalog's entries, not copies: estimates run thousands of times
+  const catalog::QuantFormat& quant; ///< the catalog's entries, not copies: estimates run thousands of times
   const catalog::QuantFormat& kv_quant;
-  const catalog::EngineSpec* engine;    ///< null when the catalog has no such engine
+  const catalog::EngineSpec* engine; ///< null when the catalog has no such engine
   DeviceClass device_class = DeviceClass::datacenter_gpu;
   EfficiencyFactors efficiency;
   Layout layout;
@@ -87,10 +106,10 @@ double device_peak_flops(const catalog::HardwareSpec& hardware, const std::strin
 
 /// The memory bandwidth a device's usable cores can draw: for a CPU, at most
 /// what its cores can keep in flight (see cpu.cpp); for others, the catalog figure.
-double reachable_bandwidth(const catalog::HardwareSpec& hardware, std::vector<std::string>& assumptions);
+double reachable_bandwidth(const catalog::HardwareSpec& hardware, Assumptions& assumptions);
 
 // memory.cpp
-MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptions);
+MemoryPlan plan_memory(const Inputs& inputs, Assumptions& assumptions);
 /// KV bytes of one sequence of `context` tokens across all devices (heads replicated when TP exceeds them).
 double kv_bytes_per_sequence(const Inputs& inputs, std::uint64_t context);
 
@@ -120,13 +139,13 @@ StepCost step_cost(const Inputs& inputs, const MemoryPlan& memory, const StepBat
 const catalog::SchedulerSpec& scheduler_of(const Inputs& inputs);
 
 Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t concurrency,
-                       std::vector<std::string>& assumptions);
+                       Assumptions& assumptions);
 
 // serving.cpp
 /// Steps the engine's scheduler over the workload's users (a closed loop of `users`, or Poisson arrivals at the
 /// workload's request rate) and replaces the single-request figures with what users see under that load.
 void simulate_serving(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t users, Performance& performance,
-                      std::vector<std::string>& assumptions);
+                      Assumptions& assumptions);
 
 /// Bounds no load can beat, from a few step costs (advice prunes with them before simulating): TPOT of one
 /// sequence alone at its prompt's context, throughput of the running sequences at the cheapest iteration or at
@@ -139,7 +158,8 @@ double weight_bytes_read_per_step(const Inputs& inputs, std::uint64_t batch);
 // moe.cpp
 /// Routed experts a MoE layer runs for `tokens` tokens in one step (uniform routing); 0 for dense models.
 double experts_touched_per_layer(const model::Architecture& arch, double tokens);
-/// Time one pipeline stage's step of `tokens` tokens spends on MoE routing and per-expert GEMM start-up, beyond the bytes and FLOPs.
+/// Time one pipeline stage's step of `tokens` tokens spends on MoE routing and per-expert GEMM start-up, beyond the
+/// bytes and FLOPs.
 double moe_step_seconds(const Inputs& inputs, double decode_tokens, double prompt_tokens);
 /// Attention width w (4·w FLOPs per query per attended token): heads × head_dim, or for MLA the absorbed
 /// latent form in decode and the decompressed form in prefill.

@@ -14,13 +14,13 @@ namespace llmhw::estimate {
 namespace {
 
 const catalog::QuantFormat& find_quant(const catalog::Catalog& catalog, const std::string& id,
-                                       const std::string& fallback, std::vector<std::string>& assumptions)
+                                       const std::string& fallback, detail::Assumptions& assumptions)
 {
   static const std::string bf16 = "bf16";
   for (const std::string* name : {&id, &fallback, &bf16}) {
     if (const catalog::QuantFormat* quant = catalog.find_quant(*name); quant != nullptr && !name->empty()) {
       if (*name != id) {
-        assumptions.push_back(fmt::format("precision '{}' unknown; estimated as {}", id, quant->id));
+        assumptions.add([&] { return fmt::format("precision '{}' unknown; estimated as {}", id, quant->id); });
       }
       return *quant;
     }
@@ -38,7 +38,7 @@ bool quant_is_quantized_kv(const catalog::QuantFormat& kv_quant)
 /// The CPU units an engine's kernels for this weight format run on (data/calibration.json cpu_kernels):
 /// llama.cpp's F16 matmuls run in fp32 FMAs, its K-quants in int8 dot products, Q4_0/Q8_0 on AMX tiles.
 void apply_cpu_kernels(const Calibration& calibration, const std::string& engine, detail::Inputs& inputs,
-                       std::vector<std::string>& assumptions)
+                       detail::Assumptions& assumptions)
 {
   const catalog::HardwareSpec& hardware = inputs.candidate.hardware;
   const std::vector<std::string> no_flags;
@@ -56,8 +56,10 @@ void apply_cpu_kernels(const Calibration& calibration, const std::string& engine
     }
   }
   if (hardware.cpu && hardware.cpu->cores > 0) {
-    assumptions.push_back(fmt::format("{} runs one thread per usable core ({})", engine,
-                                      util::count_of(hardware.cpu->cores, "thread")));
+    assumptions.add([&] {
+      return fmt::format("{} runs one thread per usable core ({})", engine,
+                         util::count_of(hardware.cpu->cores, "thread"));
+    });
   }
 }
 
@@ -75,7 +77,7 @@ Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const wor
   Estimate estimate;
   estimate.candidate = std::move(from);
   const Candidate& candidate = estimate.candidate;
-  std::vector<std::string>& assumptions = estimate.assumptions;
+  detail::Assumptions assumptions(estimate.assumptions, speeds == Speeds::simulated);
 
   const catalog::EngineSpec* engine = catalog.find_engine(candidate.engine);
   // The engine's own format where it has one (MLX's int4 is its 4.5-bit affine quantization).
@@ -83,17 +85,19 @@ Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const wor
       find_quant(catalog, catalog::format_for(engine, candidate.quant), model.native_quant, assumptions);
   const catalog::QuantFormat& kv_quant = find_quant(catalog, candidate.kv_quant, "bf16", assumptions);
 
-  detail::Inputs inputs{candidate, model, workload, quant, kv_quant, engine, {}, {}, {}, 0, {}, {}, {}, 0, {},
-                        0,         0,     false,    0,     0};
+  detail::Inputs inputs{candidate, model, workload, quant, kv_quant, engine, {}, {},    {}, 0,
+                        {},        {},    {},       0,     {},       0,      0,  false, 0,  0};
   inputs.moe_layers = model.arch.moe_layer_count();
   inputs.sliding_layers = model.arch.sliding_layer_count();
   if (engine != nullptr && model.arch.sliding_window && !catalog::honours_sliding_window(*engine, model.arch.family)) {
     inputs.full_context_arch = model.arch;
     inputs.full_context_arch->sliding_window.reset();
     inputs.full_context_arch->sliding_layers.clear();
-    assumptions.push_back(fmt::format("{} caches the full context: it does not implement the {}-token sliding "
-                                      "window for the '{}' architecture",
-                                      engine->name, *model.arch.sliding_window, model.arch.family));
+    assumptions.add([&] {
+      return fmt::format("{} caches the full context: it does not implement the {}-token sliding "
+                         "window for the '{}' architecture",
+                         engine->name, *model.arch.sliding_window, model.arch.family);
+    });
   }
   inputs.device_class = classify(candidate.hardware);
   // An engine that runs another's kernels shares its factors (Ollama: llama.cpp's, engines.json calibrated_as).
@@ -131,30 +135,38 @@ Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const wor
       calibration.find(calibrated_engine, DeviceClass::cpu, inputs.host ? inputs.host->architecture : std::string(),
                        quant.id, quant.family);
 
-  assumptions.push_back(fmt::format("{} efficiency for {} on a {} ({}): {:.0f}% of memory bandwidth in decode, "
-                                    "{:.0f}% of peak {} compute in prefill",
-                                    inputs.efficiency.engine == "*" ? "default" : "calibrated", candidate.engine,
-                                    to_string(inputs.device_class), quant.id, inputs.efficiency.decode_bandwidth * 100,
-                                    inputs.efficiency.prefill_compute * 100,
-                                    inputs.peak_precision.empty() ? quant.compute_precision : inputs.peak_precision));
+  assumptions.add([&] {
+    return fmt::format("{} efficiency for {} on a {} ({}): {:.0f}% of memory bandwidth in decode, "
+                       "{:.0f}% of peak {} compute in prefill",
+                       inputs.efficiency.engine == "*" ? "default" : "calibrated", candidate.engine,
+                       to_string(inputs.device_class), quant.id, inputs.efficiency.decode_bandwidth * 100,
+                       inputs.efficiency.prefill_compute * 100,
+                       inputs.peak_precision.empty() ? quant.compute_precision : inputs.peak_precision);
+  });
   const detail::Layout& layout = inputs.layout;
   if (layout.layer_split) {
-    assumptions.push_back(fmt::format("{} splits whole layers over the {} devices (--split-mode layer)",
-                                      candidate.engine, layout.devices));
+    assumptions.add([&] {
+      return fmt::format("{} splits whole layers over the {} devices (--split-mode layer)", candidate.engine,
+                         layout.devices);
+    });
   } else if (layout.tensor_parallel > 1) {
-    assumptions.push_back(fmt::format("tensor parallel over {} devices, all-reduce over {} at {:.0f} GB/s",
-                                      layout.tensor_parallel, layout.link_kind, layout.link_bandwidth_bytes_s / 1e9));
+    assumptions.add([&] {
+      return fmt::format("tensor parallel over {} devices, all-reduce over {} at {:.0f} GB/s", layout.tensor_parallel,
+                         layout.link_kind, layout.link_bandwidth_bytes_s / 1e9);
+    });
   }
   if (layout.pipeline_stages > 1 && !layout.layer_split) {
-    assumptions.push_back(fmt::format("pipeline parallel over {} nodes ({} multi-node: {})", layout.pipeline_stages,
-                                      candidate.engine,
-                                      engine && engine->multi_node ? *engine->multi_node : "unknown"));
+    assumptions.add([&] {
+      return fmt::format("pipeline parallel over {} nodes ({} multi-node: {})", layout.pipeline_stages,
+                         candidate.engine, engine && engine->multi_node ? *engine->multi_node : "unknown");
+    });
   }
   if (layout.nodes > 1) {
-    assumptions.push_back(fmt::format("activations cross the hosts over {} at {:.0f} Gb/s per host{}",
-                                      layout.network_kind, layout.network_bandwidth_bytes_s * 8 / 1e9,
-                                      layout.network_assumed ? " (assumed: the network between hosts is not known)"
-                                                             : ""));
+    assumptions.add([&] {
+      return fmt::format("activations cross the hosts over {} at {:.0f} Gb/s per host{}", layout.network_kind,
+                         layout.network_bandwidth_bytes_s * 8 / 1e9,
+                         layout.network_assumed ? " (assumed: the network between hosts is not known)" : "");
+    });
   }
 
   if (inputs.peak_flops <= 0) {
@@ -171,25 +183,27 @@ Estimate run_calibrated(Candidate from, const model::ModelSpec& model, const wor
   estimate.concurrency = max_concurrency ? std::max<std::uint64_t>(1, estimate.memory.max_concurrency)
                                          : std::max<std::uint64_t>(1, workload.concurrency);
   if (max_concurrency) {
-    assumptions.push_back(
-        fmt::format("--concurrency max: {} sequences of {} tokens fit", estimate.concurrency, workload.context));
+    assumptions.add([&] {
+      return fmt::format("--concurrency max: {} sequences of {} tokens fit", estimate.concurrency, workload.context);
+    });
   }
   // Speeds are for the batch that actually runs: no more sequences than the KV cache holds; the others wait.
-  const std::uint64_t running = std::min(estimate.concurrency, std::max<std::uint64_t>(1, estimate.memory.max_concurrency));
+  const std::uint64_t running =
+      std::min(estimate.concurrency, std::max<std::uint64_t>(1, estimate.memory.max_concurrency));
   estimate.performance = detail::plan_speed(inputs, estimate.memory, running, assumptions);
   if (inputs.peak_flops <= 0) {
     // No peak for the precision: no prefill cost, so nothing under load to simulate (plan_speed left the
     // prefill-dependent figures out).
   } else if (estimate.memory.max_concurrency == 0) {
     // Not even one sequence fits: no load to simulate; the figures are one sequence's, as if it fitted.
-    assumptions.emplace_back("no sequence fits: speeds are one sequence's alone, not simulated under load");
+    assumptions.add([&] { return "no sequence fits: speeds are one sequence's alone, not simulated under load"; });
   } else if (speeds == Speeds::simulated) {
     detail::simulate_serving(inputs, estimate.memory, estimate.concurrency, estimate.performance, assumptions);
   } else {
     detail::bound_serving(inputs, estimate.memory, estimate.concurrency, estimate.performance);
   }
   for (const std::string& figure : candidate.unknown_figures) {
-    assumptions.push_back(fmt::format("{} unknown for this device", figure));
+    assumptions.add([&] { return fmt::format("{} unknown for this device", figure); });
   }
   return estimate;
 }

@@ -24,39 +24,43 @@ double compute_buffer_tokens(const Inputs& inputs)
 }
 
 /// Memory one device lets the engine use.
-double usable_per_device(const Inputs& inputs, std::vector<std::string>& assumptions)
+double usable_per_device(const Inputs& inputs, Assumptions& assumptions)
 {
   const catalog::HardwareSpec& hardware = inputs.candidate.hardware;
   double total = static_cast<double>(hardware.memory_bytes);
   if (hardware.kind == DeviceKind::cpu) {
     // The OS, page cache and other processes: keep 10% or 2 GiB, whichever is more.
     const double os = std::max(0.10 * total, 2.0 * units::GiB);
-    assumptions.push_back(
-        fmt::format("{:.1f} GiB of {:.0f} GiB RAM left to the operating system", os / units::GiB, total / units::GiB));
+    assumptions.add([&] {
+      return fmt::format("{:.1f} GiB of {:.0f} GiB RAM left to the operating system", os / units::GiB,
+                         total / units::GiB);
+    });
     total -= os;
   } else if (hardware.unified_memory && hardware.vendor == "Apple") {
     // macOS lets Metal wire about 2/3 of RAM up to 36 GB and 3/4 above
     // (MTLDevice.recommendedMaxWorkingSetSize; llama.cpp prints it at start-up).
     const double share = total > 36.0 * units::GiB ? 0.75 : 0.67;
-    assumptions.push_back(
-        fmt::format("Metal may wire {:.0f}% of unified memory (recommendedMaxWorkingSetSize)", share * 100));
+    assumptions.add([&] {
+      return fmt::format("Metal may wire {:.0f}% of unified memory (recommendedMaxWorkingSetSize)", share * 100);
+    });
     total *= share;
   } else if (hardware.unified_memory) {
     const double os = std::max(0.10 * total, 4.0 * units::GiB);
-    assumptions.push_back(
-        fmt::format("{:.1f} GiB of unified memory left to the host operating system", os / units::GiB));
+    assumptions.add(
+        [&] { return fmt::format("{:.1f} GiB of unified memory left to the host operating system", os / units::GiB); });
     total -= os;
   }
   if (inputs.candidate.memory_free_bytes) {
     total = std::min(total, static_cast<double>(*inputs.candidate.memory_free_bytes));
-    assumptions.push_back("only the memory free at probe time counts");
+    assumptions.add([&] { return "only the memory free at probe time counts"; });
   }
   if (inputs.engine && inputs.engine->gpu_memory_utilization && hardware.kind != DeviceKind::cpu) {
     // vLLM and SGLang take this share of the whole device memory for
     // everything they hold (vLLM docs, EngineArgs --gpu-memory-utilization).
     const double share = *inputs.engine->gpu_memory_utilization;
-    assumptions.push_back(
-        fmt::format("{} takes --gpu-memory-utilization {:.2f} of device memory", inputs.engine->name, share));
+    assumptions.add([&] {
+      return fmt::format("{} takes --gpu-memory-utilization {:.2f} of device memory", inputs.engine->name, share);
+    });
     total = std::min(total, share * static_cast<double>(hardware.memory_bytes));
   }
   return std::max(0.0, total);
@@ -141,7 +145,7 @@ double activation_bytes(const Inputs& inputs, std::uint64_t concurrency)
 /// memory free after loading the weights and profiling a prefill (TensorRT-LLM
 /// kv_cache_free_gpu_mem_fraction, LMDeploy cache_max_entry_count, TGI's
 /// wiggle room), rather than as a share of the whole device.
-double kv_budget(const Inputs& inputs, double free_after_load, std::vector<std::string>& assumptions)
+double kv_budget(const Inputs& inputs, double free_after_load, Assumptions& assumptions)
 {
   const catalog::EngineSpec* engine = inputs.engine;
   if (engine == nullptr || !engine->kv_cache_free_memory_fraction ||
@@ -149,8 +153,9 @@ double kv_budget(const Inputs& inputs, double free_after_load, std::vector<std::
     return free_after_load;
   }
   const double share = *engine->kv_cache_free_memory_fraction;
-  assumptions.push_back(
-      fmt::format("{} gives the KV cache {:.0f}% of the memory free after the weights", engine->name, share * 100));
+  assumptions.add([&] {
+    return fmt::format("{} gives the KV cache {:.0f}% of the memory free after the weights", engine->name, share * 100);
+  });
   return free_after_load > 0 ? share * free_after_load : free_after_load;
 }
 
@@ -196,7 +201,7 @@ constexpr double k_assumed_host_ram_per_device_memory = 2.0;
 /// llama.cpp -ngl: the whole layers (weights and their share of the KV cache) that fit in `room` on the device;
 /// the rest must fit in host memory, or the offload is no plan (gpu_layers stays empty).
 void plan_offload(const Inputs& inputs, double model_bytes, double room, double overhead, MemoryPlan& plan,
-                  std::vector<std::string>& assumptions)
+                  Assumptions& assumptions)
 {
   const std::uint32_t layers = inputs.model.arch.num_layers;
   const double per_layer = model_bytes / layers;
@@ -208,24 +213,30 @@ void plan_offload(const Inputs& inputs, double model_bytes, double room, double 
     // A catalog GPU without a host (an RTX 4090 as a target): assume a workstation built around it, with twice the
     // card's memory in RAM, so that an offload no such machine holds is not planned. A probe gives the real figure.
     host = k_assumed_host_ram_per_device_memory * static_cast<double>(inputs.candidate.hardware.memory_bytes);
-    assumptions.push_back(fmt::format("host RAM not known: assumed {:.0f} GiB, twice the {}'s memory (probe the "
-                                      "host or pass --hardware for its figure)",
-                                      *host / units::GiB, inputs.candidate.hardware.name));
+    assumptions.add([&] {
+      return fmt::format("host RAM not known: assumed {:.0f} GiB, twice the {}'s memory (probe the "
+                         "host or pass --hardware for its figure)",
+                         *host / units::GiB, inputs.candidate.hardware.name);
+    });
   }
   plan.offload_host_bytes = util::saturating_ceil(on_host);
   if (host) {
     plan.host_available_bytes = util::saturating_ceil(*host);
   }
   if (host && on_host > *host) {
-    assumptions.push_back(fmt::format("llama.cpp -ngl {} would leave {} layers ({:.1f} GiB with their KV cache) on "
-                                      "the CPU, but the host has {:.1f} GiB for them",
-                                      on_device, layers - on_device, on_host / units::GiB, *host / units::GiB));
+    assumptions.add([&] {
+      return fmt::format("llama.cpp -ngl {} would leave {} layers ({:.1f} GiB with their KV cache) on "
+                         "the CPU, but the host has {:.1f} GiB for them",
+                         on_device, layers - on_device, on_host / units::GiB, *host / units::GiB);
+    });
     return;
   }
   plan.gpu_layers = on_device;
-  assumptions.push_back(fmt::format("llama.cpp -ngl {}: {} of {} layers on the device, the rest ({:.1f} GiB) in host "
-                                    "memory",
-                                    on_device, on_device, layers, on_host / units::GiB));
+  assumptions.add([&] {
+    return fmt::format("llama.cpp -ngl {}: {} of {} layers on the device, the rest ({:.1f} GiB) in host "
+                       "memory",
+                       on_device, on_device, layers, on_host / units::GiB);
+  });
 }
 
 } // namespace
@@ -248,7 +259,7 @@ double kv_bytes_per_sequence(const Inputs& inputs, std::uint64_t context)
   return bytes * replication;
 }
 
-MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptions)
+MemoryPlan plan_memory(const Inputs& inputs, Assumptions& assumptions)
 {
   const model::ModelSpec& model = inputs.model;
   const model::Architecture& arch = model.arch;
@@ -271,10 +282,12 @@ MemoryPlan plan_memory(const Inputs& inputs, std::vector<std::string>& assumptio
     const double repacked = inputs.repacked_share * layers;
     const double growth = std::max(0.0, repacked - std::min(1.0, inputs.repacked_share) * layers);
     overhead += growth;
-    assumptions.push_back(fmt::format("llama.cpp repacks {:.0f} MiB of the weights for its CPU kernels into a buffer "
-                                      "beside the mapped file (whose pages of them can be paged out): {:.0f} MiB "
-                                      "more than the file",
-                                      repacked / units::MiB, growth / units::MiB));
+    assumptions.add([&] {
+      return fmt::format("llama.cpp repacks {:.0f} MiB of the weights for its CPU kernels into a buffer "
+                         "beside the mapped file (whose pages of them can be paged out): {:.0f} MiB "
+                         "more than the file",
+                         repacked / units::MiB, growth / units::MiB);
+    });
   }
   const double activations = activation_bytes(inputs, concurrency);
   const std::uint64_t context = std::max<std::uint64_t>(1, inputs.workload.context);

@@ -510,7 +510,7 @@ const catalog::SchedulerSpec& scheduler_of(const Inputs& inputs)
 }
 
 void simulate_serving(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t users, Performance& performance,
-                      std::vector<std::string>& assumptions)
+                      Assumptions& assumptions)
 {
   if (performance.tpot_ms <= 0) {
     return; // no figures to cost an iteration with
@@ -536,9 +536,11 @@ void simulate_serving(const Inputs& inputs, const MemoryPlan& memory, std::uint6
   double wait = 0;
   if (!rate && users > slots && throughput > 0) {
     wait = static_cast<double>(users - slots) / (throughput / output);
-    assumptions.push_back(fmt::format("the KV cache holds {} of the {} users' sequences; the other {} wait {:.0f} ms "
-                                      "in the queue",
-                                      slots, users, users - slots, wait * 1e3));
+    assumptions.add([&] {
+      return fmt::format("the KV cache holds {} of the {} users' sequences; the other {} wait {:.0f} ms "
+                         "in the queue",
+                         slots, users, users - slots, wait * 1e3);
+    });
   }
   const Latencies& latencies = simulation.latencies();
   performance.ttft = percentiles_ms(latencies.ttft, wait);
@@ -554,12 +556,14 @@ void simulate_serving(const Inputs& inputs, const MemoryPlan& memory, std::uint6
   performance.throughput_tok_s = throughput;
   performance.requests_per_s = throughput / output;
   performance.queue_ms = (mean(latencies.queue) + wait) * 1e3;
-  assumptions.push_back(
-      fmt::format("latencies simulated for {}: {}, {} in flight",
-                  rate ? fmt::format("{:g} requests/s (Poisson)", *rate)
-                       : fmt::format("{} in a closed loop", util::count_of(users, "user")),
-                  scheduler_in_words(scheduler_of(inputs)),
-                  util::count_of(static_cast<std::uint64_t>(std::lround(performance.sequences_running)), "sequence")));
+  assumptions.add([&] {
+    return fmt::format(
+        "latencies simulated for {}: {}, {} in flight",
+        rate ? fmt::format("{:g} requests/s (Poisson)", *rate)
+             : fmt::format("{} in a closed loop", util::count_of(users, "user")),
+        scheduler_in_words(scheduler_of(inputs)),
+        util::count_of(static_cast<std::uint64_t>(std::lround(performance.sequences_running)), "sequence"));
+  });
 }
 
 } // namespace llmhw::estimate::detail

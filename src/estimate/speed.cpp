@@ -115,8 +115,8 @@ StepCost step_cost(const Inputs& inputs, const MemoryPlan& memory, const StepBat
   const catalog::HardwareSpec& hardware = inputs.candidate.hardware;
   const model::Architecture& arch = inputs.model.arch;
   const Layout& layout = inputs.layout;
-  std::vector<std::string> ignored;
-  const double bandwidth = reachable_bandwidth(hardware, ignored);
+  Assumptions already_stated; // plan_speed states the bandwidth's assumption once, not at every step
+  const double bandwidth = reachable_bandwidth(hardware, already_stated);
   if (bandwidth <= 0) {
     return cost;
   }
@@ -203,13 +203,13 @@ StepCost step_cost(const Inputs& inputs, const MemoryPlan& memory, const StepBat
 }
 
 Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint64_t concurrency,
-                       std::vector<std::string>& assumptions)
+                       Assumptions& assumptions)
 {
   Performance performance;
   const model::Architecture& arch = inputs.model.arch;
   const Layout& layout = inputs.layout;
   if (reachable_bandwidth(inputs.candidate.hardware, assumptions) <= 0) {
-    assumptions.emplace_back("memory bandwidth unknown: no speed estimate");
+    assumptions.add([&] { return "memory bandwidth unknown: no speed estimate"; });
     return performance;
   }
   const double stages = layout.pipeline_stages;
@@ -224,7 +224,7 @@ Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint
                                                      : static_cast<double>(inputs.workload.prompt_tokens) +
                                                            static_cast<double>(inputs.workload.output_tokens) / 2.0;
   if (memory.gpu_layers && arch.num_layers > 0 && !inputs.host) {
-    assumptions.emplace_back("host RAM 89.6 GB/s (dual-channel DDR5-5600) for the layers left on the CPU");
+    assumptions.add([&] { return "host RAM 89.6 GB/s (dual-channel DDR5-5600) for the layers left on the CPU"; });
   }
   const StepCost decode = step_cost(inputs, memory, {batch, decode_context, 0, 0});
   const double tpot = decode.seconds;
@@ -268,7 +268,8 @@ Performance plan_speed(const Inputs& inputs, const MemoryPlan& memory, std::uint
     performance.prefill_tok_s = 0;
     performance.ttft_ms = 0;
     performance.throughput_tok_s = 0;
-    assumptions.emplace_back("peak compute unknown for this precision: prefill, TTFT and throughput not estimated");
+    assumptions.add(
+        [&] { return "peak compute unknown for this precision: prefill, TTFT and throughput not estimated"; });
   }
   return performance;
 }
