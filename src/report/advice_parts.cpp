@@ -245,9 +245,7 @@ RequirementText requirement_text(const rules::Requirement& requirement)
   if (text.estimate.empty()) {
     text.estimate.assign(1, '?');
   }
-  if (requirement.name == "fits" || requirement.name.starts_with("max_") || requirement.name.starts_with("min_")) {
-    text.limit = (requirement.at_most ? "≤ " : "≥ ") + text.limit;
-  }
+  text.limit = (requirement.at_most ? "≤ " : "≥ ") + text.limit;
   return text;
 }
 
