@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <map>
 
@@ -29,11 +30,11 @@ namespace {
 
 using util::JsonObject;
 
-constexpr std::size_t k_max_nodes = 10000;         // far beyond the largest clusters (5,000 nodes upstream)
-constexpr std::size_t k_max_labels = 4096;         // labels or resources on one node
-constexpr std::size_t k_max_text = 4096;           // one label, name or quantity
+constexpr std::size_t k_max_nodes = 10000; // far beyond the largest clusters (5,000 nodes upstream)
+constexpr std::size_t k_max_labels = 4096; // labels or resources on one node
+constexpr std::size_t k_max_text = 4096;   // one label, name or quantity
 constexpr std::uint64_t k_max_devices_per_node = 256;
-constexpr double k_max_memory_bytes = 1ULL << 50;  // 1 PiB: host memory beyond any node
+constexpr double k_max_memory_bytes = 1ULL << 50; // 1 PiB: host memory beyond any node
 
 std::optional<std::string> lookup(const std::map<std::string, std::string>& map, const std::string& key)
 {
@@ -53,21 +54,27 @@ std::optional<double> quantity(const std::string& text)
     return std::nullopt;
   }
   static const std::array<std::pair<const char*, double>, 12> suffixes = {{{"", 1.0},
-                                                                            {"m", 1e-3},
-                                                                            {"k", 1e3},
-                                                                            {"M", 1e6},
-                                                                            {"G", 1e9},
-                                                                            {"T", 1e12},
-                                                                            {"P", 1e15},
-                                                                            {"Ki", 0x1p10},
-                                                                            {"Mi", 0x1p20},
-                                                                            {"Gi", 0x1p30},
-                                                                            {"Ti", 0x1p40},
-                                                                            {"Pi", 0x1p50}}};
+                                                                           {"m", 1e-3},
+                                                                           {"k", 1e3},
+                                                                           {"M", 1e6},
+                                                                           {"G", 1e9},
+                                                                           {"T", 1e12},
+                                                                           {"P", 1e15},
+                                                                           {"Ki", 0x1p10},
+                                                                           {"Mi", 0x1p20},
+                                                                           {"Gi", 0x1p30},
+                                                                           {"Ti", 0x1p40},
+                                                                           {"Pi", 0x1p50}}};
   const std::string suffix = text.substr(end);
   for (const auto& [name, factor] : suffixes) {
     if (suffix == name) {
-      const double value = std::stod(text.substr(0, end)) * factor;
+      // from_chars, not stod: "." passes the scan above but is no number, and stod would throw.
+      double number = 0.0;
+      const auto [last, error] = std::from_chars(text.data(), text.data() + end, number);
+      if (error != std::errc{} || last != text.data() + end) {
+        return std::nullopt;
+      }
+      const double value = number * factor;
       return std::isfinite(value) ? std::optional(value) : std::nullopt;
     }
   }
@@ -106,8 +113,8 @@ const catalog::HardwareSpec* find_named(const catalog::Catalog& catalog, const s
     }
     for (const char* prefix : {"nvidia ", "amd "}) {
       if (name.size() > std::string_view(prefix).size() &&
-          std::equal(name.begin(), name.begin() + static_cast<std::ptrdiff_t>(std::string_view(prefix).size()),
-                     prefix, [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; })) {
+          std::equal(name.begin(), name.begin() + static_cast<std::ptrdiff_t>(std::string_view(prefix).size()), prefix,
+                     [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; })) {
         if (const auto* spec = detail::match_catalog(catalog, "", "", name.substr(std::string_view(prefix).size()))) {
           return spec;
         }
@@ -121,12 +128,9 @@ const catalog::HardwareSpec* find_named(const catalog::Catalog& catalog, const s
 /// devices they are.
 std::optional<std::string> tpu_catalog_id(const std::string& accelerator)
 {
-  static const std::map<std::string, std::string> ids = {{"tpu-v4-podslice", "tpu-v4"},
-                                                         {"tpu-v5-lite-podslice", "tpu-v5e"},
-                                                         {"tpu-v5-lite-device", "tpu-v5e"},
-                                                         {"tpu-v5p-slice", "tpu-v5p"},
-                                                         {"tpu-v6e-slice", "tpu-v6e"},
-                                                         {"tpu7x", "tpu-v7"}};
+  static const std::map<std::string, std::string> ids = {
+      {"tpu-v4-podslice", "tpu-v4"}, {"tpu-v5-lite-podslice", "tpu-v5e"}, {"tpu-v5-lite-device", "tpu-v5e"},
+      {"tpu-v5p-slice", "tpu-v5p"},  {"tpu-v6e-slice", "tpu-v6e"},        {"tpu7x", "tpu-v7"}};
   const auto it = ids.find(accelerator);
   return it == ids.end() ? std::nullopt : std::optional(it->second);
 }
@@ -230,10 +234,11 @@ void tpu_devices(const JsonObject& node, const std::map<std::string, std::string
   const auto id = tpu_catalog_id(*accelerator_label);
   const catalog::HardwareSpec* spec = id ? catalog.find_hardware(*id) : nullptr;
   if (spec == nullptr) {
-    warnings.push_back(fmt::format("{}: TPU accelerator \"{}\" is not in the catalog", node.path(), *accelerator_label));
+    warnings.push_back(
+        fmt::format("{}: TPU accelerator \"{}\" is not in the catalog", node.path(), *accelerator_label));
   }
-  Device tpu = accelerator(catalog::DeviceKind::tpu, "tpu0", "Google", spec != nullptr ? spec->name : *accelerator_label,
-                           spec);
+  Device tpu =
+      accelerator(catalog::DeviceKind::tpu, "tpu0", "Google", spec != nullptr ? spec->name : *accelerator_label, spec);
   tpu.chips = chips;
   if (const auto topology = lookup(labels, "cloud.google.com/gke-tpu-topology")) {
     tpu.field_sources["topology"] = *topology;
@@ -280,8 +285,7 @@ bool is_node_list(const nlohmann::json& json)
     return false;
   }
   const auto kind = json.find("kind");
-  return kind != json.end() && kind->is_string() && (*kind == "List" || *kind == "NodeList") &&
-         json.contains("items");
+  return kind != json.end() && kind->is_string() && (*kind == "List" || *kind == "NodeList") && json.contains("items");
 }
 
 Result<std::vector<Inventory>> inventories_from_node_list(const nlohmann::json& json, const std::string& input,

@@ -7,6 +7,7 @@
 
 #include "support/temp_dir.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -113,4 +114,18 @@ TEST_CASE("A node list given as text: one host per accelerator node, and text th
   const auto truncated = llmhw::probe::parse_node_list(text.substr(0, text.size() / 2), "cut.json", catalog);
   REQUIRE_FALSE(truncated);
   CHECK(truncated.error().message().find("cut.json") != std::string::npos);
+  // A count of "." (dots pass the quantity's digit scan) once escaped as an exception from std::stod (fuzz_node_list).
+  for (const char* count : {".", "..", "8.", ".5", "8Gx"}) {
+    std::string bad = text;
+    const std::string label = R"("nvidia.com/gpu.count": "8")";
+    bad.replace(bad.find(label), label.size(), fmt::format(R"("nvidia.com/gpu.count": "{}")", count));
+    const auto refused = llmhw::probe::parse_node_list(bad, "bad.json", catalog);
+    CAPTURE(count);
+    if (std::string_view(count) == "8.") {
+      CHECK(refused); // "8." is the number 8
+    } else {
+      REQUIRE_FALSE(refused);
+      CHECK(refused.error().message().find("nvidia.com/gpu.count") != std::string::npos);
+    }
+  }
 }
