@@ -24,6 +24,12 @@
 // where 835 ms is measured; users in step would queue all N prompts at once
 // (about 10 s there).
 //
+// A user's next prompt reaches the engine a few milliseconds after the last
+// response ended (k_turnaround_s), when the engine has already started its next
+// iteration: the prompt waits for that iteration, as an arrival at any other
+// moment does. Admitting it in the iteration that starts as the response ends
+// (as this file did before) never let a prompt wait behind another's prefill.
+//
 // A serving benchmark measures something else: all N users send at once and
 // its means carry that start-up wave (Workload::benchmark_rounds, which the
 // accuracy harness sets for such rows; the command line reports the steady
@@ -68,6 +74,12 @@ constexpr double k_token_epsilon = 1e-6;
 /// Poisson arrivals: the first k_warmup_arrivals fill the system and are not measured.
 constexpr std::size_t k_warmup_arrivals = 32;
 constexpr std::size_t k_poisson_measured = 256;
+/// A closed loop's user sends the next prompt this long after the last token of the previous response: the
+/// response's way out (detokenizer, HTTP stream, client) and the prompt's way in (HTTP, tokenizer, scheduler
+/// queue). Assumption (no published figure; any value under a decode step gives figures within a point or two,
+/// docs/accuracy.md). What matters is that it is not zero: the engine has started its next iteration when the
+/// prompt reaches it, so the prompt waits for that iteration, as a Poisson arrival does.
+constexpr double k_turnaround_s = 0.005;
 /// Hang guard: iterations (or decode stretches) one simulation may step.
 constexpr std::size_t k_max_events = 200'000;
 /// The generator's seed: the same inputs give the same figures on every run and machine.
@@ -209,10 +221,14 @@ public:
     for (std::size_t event = 0; event < k_max_events && latencies_.e2e.size() < wanted_; ++event) {
       admit_arrivals();
       if (running_.empty()) {
-        if (!arrivals_) {
-          return false; // a closed loop always has someone running
+        const double next = std::min(next_arrival_, pending_.empty() ? INFINITY : pending_.front().arrival);
+        if (!std::isfinite(next)) {
+          break;
         }
-        now_ = next_arrival_; // idle until the next request
+        // Idle until the next request. A closed loop's users are in flight all along (the gap is their own
+        // turnaround), so its mean of sequences running leaves the gap out.
+        idle_ += closed_loop_ ? next - now_ : 0.0;
+        now_ = next;
         continue;
       }
       if (!step()) {
@@ -224,7 +240,7 @@ public:
 
   const Latencies& latencies() const { return latencies_; }
   double elapsed() const { return now_; }
-  double mean_running() const { return now_ > 0 ? running_time_ / now_ : 0; }
+  double mean_running() const { return now_ > idle_ ? running_time_ / (now_ - idle_) : 0; }
 
   /// Output tokens/s of the measured requests: in a closed loop Little's law (users × mean output / mean
   /// end-to-end latency, free of the start's half-done requests); with arrivals, the tokens of those completed
@@ -234,7 +250,7 @@ public:
     if (closed_loop_) {
       double seconds = 0;
       for (const double e2e : latencies_.e2e) {
-        seconds += e2e;
+        seconds += e2e + k_turnaround_s; // a user's cycle
       }
       return seconds > 0 ? users * measured_output_ / seconds : 0;
     }
@@ -284,8 +300,24 @@ private:
     return request;
   }
 
+  /// When the next request arrives that a free slot could take (INFINITY for none): a decode stretch ends with
+  /// the iteration it arrives in.
+  double next_admissible_arrival() const
+  {
+    const double free = static_cast<double>(slots_) - running_weight() + 1e-9;
+    double next = arrivals_ && free >= 1 ? next_arrival_ : INFINITY;
+    if (!pending_.empty() && free >= pending_.front().weight) {
+      next = std::min(next, pending_.front().arrival);
+    }
+    return next;
+  }
+
   void admit_arrivals()
   {
+    while (!pending_.empty() && pending_.front().arrival <= now_) {
+      waiting_.push_back(pending_.front());
+      pending_.pop_front();
+    }
     while (arrivals_ && next_arrival_ <= now_ && arrived_ < k_warmup_arrivals + k_poisson_measured) {
       Request request = new_request(next_arrival_);
       request.measured = arrived_ >= k_warmup_arrivals;
@@ -367,8 +399,8 @@ private:
     if (one <= 0) {
       return false;
     }
-    if (arrivals_ && std::isfinite(next_arrival_) && running_weight() + 1 <= static_cast<double>(slots_)) {
-      stretch = std::clamp(std::ceil((next_arrival_ - now_) / one), 1.0, stretch);
+    if (const double next = next_admissible_arrival(); std::isfinite(next)) {
+      stretch = std::clamp(std::ceil((next - now_) / one), 1.0, stretch);
     }
     // Contexts grow by one token a step: cost the stretch at its middle.
     const double middle = static_slots() ? mean_context : mean_context + (stretch - 1) / 2;
@@ -430,14 +462,14 @@ private:
         last_completion_ = now_;
       }
       if (closed_loop_) {
-        Request next = new_request(now_); // the same users' next requests, at once
+        Request next = new_request(now_ + k_turnaround_s); // the same users' next requests
         next.weight = request.weight;
         next.measured = issued_++ >= warmup_;
         next_requests.push_back(next);
       }
     }
     std::erase_if(running_, [](const Request& request) { return request.generated >= request.output; });
-    waiting_.insert(waiting_.end(), next_requests.begin(), next_requests.end());
+    pending_.insert(pending_.end(), next_requests.begin(), next_requests.end());
   }
 
   const Inputs& inputs_;
@@ -459,7 +491,9 @@ private:
   double last_completion_ = 0;
   double now_ = 0;
   double running_time_ = 0;
-  std::deque<Request> waiting_;
+  double idle_ = 0; ///< seconds a closed loop had nothing running (all users between requests)
+  std::deque<Request> pending_; ///< a closed loop's next requests, on their way in (arrival in the future)
+  std::deque<Request> waiting_; ///< arrived, waiting for a slot
   std::vector<Request> running_;
   Latencies latencies_;
 };

@@ -238,16 +238,19 @@ TEST_CASE("an instance's hourly price becomes a cost per million output tokens",
 
 TEST_CASE("the summary writes a miss by less than the rounding in figures that differ", "[advice]")
 {
-  // Set the TTFT limit just under the recommendation's own estimate, so that both round to the same seconds.
+  // Set the TTFT limit just under the recommendation's own estimate, so that both round to the same seconds. The
+  // precision is pinned so that the limit cannot hand the recommendation to a plan of another precision.
   auto load = preset_workload("rag");
-  const Advice first = advise(catalog_model("qwen3-30b-a3b"), {"l4"}, load);
+  Inputs q4;
+  q4.quant = "q4_k_m";
+  const Advice first = advise(catalog_model("qwen3-30b-a3b"), {"l4"}, load, q4);
   REQUIRE_FALSE(first.candidates.empty());
   const auto& speed = first.candidates.front().assessment.estimate.performance;
   const double ttft_ms = speed.ttft.p50 > 0 ? speed.ttft.p50 : speed.ttft_ms; // the figure the median limit reads
   REQUIRE(ttft_ms > 1000);
   load.slo = {};
   load.slo.max_ttft_ms = ttft_ms * 0.999;
-  const Advice advice = advise(catalog_model("qwen3-30b-a3b"), {"l4"}, load);
+  const Advice advice = advise(catalog_model("qwen3-30b-a3b"), {"l4"}, load, q4);
   REQUIRE(advice.recommendation.has_value());
   const std::string& summary = advice.recommendation->summary;
   REQUIRE_THAT(summary, Catch::Contains("it misses time to first token ("));

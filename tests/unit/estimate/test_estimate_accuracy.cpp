@@ -184,7 +184,8 @@ TEST_CASE("Accuracy: MoE decode and throughput", "[estimate][accuracy]")
     REQUIRE(errors.size() >= 6);
     std::sort(errors.begin(), errors.end());
     INFO(metric << " held-out median " << errors[errors.size() / 2]);
-    CHECK(errors[errors.size() / 2] <= (std::string(metric) == "ttft_ms" ? 0.30 : 0.15));
+    // TTFT: 28% before a closed loop's prompts waited for the iteration in progress (serving.cpp k_turnaround_s).
+    CHECK(errors[errors.size() / 2] <= (std::string(metric) == "ttft_ms" ? 0.20 : 0.15));
   }
   // Held out, other engines and expert shapes: Mixtral 8x7B (vLLM, 2x H200, batch 8) and Qwen3-235B-A22B
   // (TensorRT-LLM offline, 8x H100 and 8x H200).
@@ -205,8 +206,7 @@ TEST_CASE("Accuracy: MoE decode and throughput", "[estimate][accuracy]")
 TEST_CASE("Accuracy: one user's TTFT and TPOT on two H100s, held out", "[estimate][accuracy]")
 {
   // NVIDIA NIM 1.8.0, Llama 3.3 70B FP8 over two H100s, concurrency 1: 5000/500 and 500/2000 tokens.
-  // Under load (5-50 users) TTFT and TPOT grow with the prefills the scheduler interleaves, which a
-  // one-user estimate does not see; those rows are reported in docs/accuracy.md, not bounded here.
+  // Under load (5-50 users) see the next test.
   int single = 0;
   for (const char* metric : {"ttft_ms", "tpot_ms"}) {
     for (const auto& p : rows_of(metric, "tensorrt-llm", "llama-3.3-70b", "holdout")) {
@@ -219,6 +219,26 @@ TEST_CASE("Accuracy: one user's TTFT and TPOT on two H100s, held out", "[estimat
     }
   }
   CHECK(single == 4);
+}
+
+TEST_CASE("Accuracy: TTFT and TPOT of 5 to 50 users on two H100s, held out", "[estimate][accuracy]")
+{
+  // The same NIM table at concurrency 5, 25 and 50 (5000/500 tokens): the measured TTFT doubles from one user to
+  // 50 (407 -> 835 ms). Each estimate is optimistic by at most 32% (TTFT) and off by at most 16% (TPOT); the
+  // TTFTs at 25 and 50 users were 30% and 40% optimistic while the simulation let a prompt into the iteration
+  // that began as its user's last response ended.
+  int loaded = 0;
+  for (const char* metric : {"ttft_ms", "tpot_ms"}) {
+    for (const auto& p : rows_of(metric, "tensorrt-llm", "llama-3.3-70b", "holdout")) {
+      if (p.measurement.concurrency > 1) {
+        INFO(metric << " at " << p.measurement.concurrency << " users: measured " << p.measured << ", estimated "
+                    << p.predicted);
+        CHECK(std::abs(p.relative_error()) <= (std::string(metric) == "ttft_ms" ? 0.35 : 0.20));
+        ++loaded;
+      }
+    }
+  }
+  CHECK(loaded == 6);
 }
 
 TEST_CASE("Accuracy: GGUF weight sizes within 1% of the files", "[estimate][accuracy]")
