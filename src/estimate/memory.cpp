@@ -339,6 +339,11 @@ MemoryPlan plan_memory(const Inputs& inputs, Assumptions& assumptions)
                            inputs.engine->ggml.partial_offload;
   if (offloadable) {
     plan_offload(inputs, weights + kv_total, usable - overhead, overhead, plan, assumptions);
+    if (plan.gpu_layers) {
+      // Each layer carries its share of every planned sequence's KV cache, on the device or in host memory
+      // (llama.cpp -np slots), so the offload runs all of them at once.
+      plan.max_concurrency = planned;
+    }
   }
   return plan;
 }
