@@ -194,6 +194,7 @@ public:
       request.prefilled = request.generated > 0 ? prompt_ : 0;
       running_.push_back(request);
     });
+    sum_running_weight();
     wanted_ = std::clamp<std::size_t>(cohorts, k_min_measured, k_max_measured);
     warmup_ = std::min<std::size_t>(cohorts, k_min_measured);
   }
@@ -276,13 +277,15 @@ private:
 
   bool prefilled(const Request& request) const { return request.prefilled >= prompt_ - k_token_epsilon; }
 
-  double running_weight() const
+  /// Users the running requests stand for (read at every step; summed again only when running_ changes).
+  double running_weight() const { return running_weight_; }
+
+  void sum_running_weight()
   {
-    double sum = 0;
+    running_weight_ = 0;
     for (const Request& request : running_) {
-      sum += request.weight;
+      running_weight_ += request.weight;
     }
-    return sum;
   }
 
   double decode_context(const Request& request) const
@@ -332,6 +335,7 @@ private:
       waiting_.front().admitted = now_;
       running_.push_back(waiting_.front());
       waiting_.pop_front();
+      sum_running_weight();
     }
   }
 
@@ -448,11 +452,12 @@ private:
 
   void retire_finished()
   {
-    std::vector<Request> next_requests;
+    bool finished = false;
     for (const Request& request : running_) {
       if (request.generated < request.output) {
         continue;
       }
+      finished = true;
       if (request.measured) {
         latencies_.ttft.push_back(request.first_token - request.arrival);
         latencies_.e2e.push_back(now_ - request.arrival);
@@ -465,11 +470,13 @@ private:
         Request next = new_request(now_ + k_turnaround_s); // the same users' next requests
         next.weight = request.weight;
         next.measured = issued_++ >= warmup_;
-        next_requests.push_back(next);
+        pending_.push_back(next);
       }
     }
-    std::erase_if(running_, [](const Request& request) { return request.generated >= request.output; });
-    pending_.insert(pending_.end(), next_requests.begin(), next_requests.end());
+    if (finished) {
+      std::erase_if(running_, [](const Request& request) { return request.generated >= request.output; });
+      sum_running_weight();
+    }
   }
 
   const Inputs& inputs_;
@@ -491,10 +498,11 @@ private:
   double last_completion_ = 0;
   double now_ = 0;
   double running_time_ = 0;
-  double idle_ = 0; ///< seconds a closed loop had nothing running (all users between requests)
+  double idle_ = 0;             ///< seconds a closed loop had nothing running (all users between requests)
   std::deque<Request> pending_; ///< a closed loop's next requests, on their way in (arrival in the future)
   std::deque<Request> waiting_; ///< arrived, waiting for a slot
   std::vector<Request> running_;
+  double running_weight_ = 0;
   Latencies latencies_;
 };
 
