@@ -287,7 +287,10 @@ NoPlan no_plan(const advice::Advice& advice)
   // The weights fit somewhere but no KV cache holds every user: say how many the best holds, as its row does.
   std::uint64_t most_users = 0;
   for (const advice::RankedCandidate& ranked : advice.candidates) {
-    most_users = std::max(most_users, ranked.assessment.estimate.memory.max_concurrency);
+    const estimate::MemoryPlan& memory = ranked.assessment.estimate.memory;
+    if (!memory.gpu_layers) { // an offload holds its users by leaving layers to the CPU, not in the device's memory
+      most_users = std::max(most_users, memory.max_concurrency);
+    }
   }
   if (most_users > 0 && advice.workload.concurrency > most_users) {
     return {"Nothing fits.", fmt::format("Candidates hold the model, but none the KV cache of all {} users: {} at "
